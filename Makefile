@@ -1,0 +1,70 @@
+# Waymark's commands. `make run` and `make test` are all a newcomer needs;
+# each installs what it is missing first (see scripts/install-tools.sh).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(CURDIR)
+export PATH := $(ROOT)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
+# cargo-leptos builds debug with this flag; `cargo test` and `cargo run`
+# use it too so that all three share one set of compiled dependencies.
+DEBUG_RUSTFLAGS := --cfg erase_components
+POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: help tools run dev build release test test-unit test-e2e bench lint fmt clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+tools: ## Install the build tools (idempotent)
+	@scripts/install-tools.sh build
+
+release: tools ## Build the optimised site and server
+	cargo leptos build --release --precompress
+
+run: release ## Build in release mode and serve on http://127.0.0.1:3000 (SQLite in data/)
+	$(TARGET_DIR)/release/waymark serve
+
+dev: tools ## Rebuild and reload on every change
+	cargo leptos watch
+
+build: tools ## Debug build of the site and server
+	cargo leptos build
+
+test: ## Run every test: unit, integration (SQLite, PostgreSQL when reachable), end2end in Chromium
+	@scripts/install-tools.sh test
+	@$(MAKE) --no-print-directory test-unit test-e2e
+
+test-unit: ## Unit and integration tests
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo build -q -p server --bin waymark
+	@if DATABASE_URL="$(POSTGRES_TEST_URL)" timeout 20 "$(TARGET_DIR)/debug/waymark" check >/dev/null 2>&1; then \
+	  echo "PostgreSQL reachable at $(POSTGRES_TEST_URL): its tests run too"; \
+	elif [ "$${CI:-}" = true ]; then \
+	  echo "CI=true but PostgreSQL is not reachable at $(POSTGRES_TEST_URL)" >&2; exit 1; \
+	else \
+	  echo "PostgreSQL not reachable at $(POSTGRES_TEST_URL): skipping its tests (set WAYMARK_TEST_POSTGRES_URL)"; \
+	fi
+	WAYMARK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test --workspace --exclude frontend
+
+test-e2e: ## Browser tests in headless Chromium, JavaScript on and off
+	cargo leptos build
+	rm -rf target/e2e
+	cd end2end && WAYMARK_BIN="$(TARGET_DIR)/debug/waymark" npx playwright test
+
+bench: ## Measure throughput and latency of a release server, and the wasm size
+	@scripts/install-tools.sh bench
+	cargo leptos build --release --precompress
+	scripts/bench.sh "$(TARGET_DIR)/release/waymark"
+
+lint: ## Formatting and clippy for both the server and the browser build
+	cargo fmt --all --check
+	cargo clippy --all-targets -p app -p server --features app/ssr -- -D warnings
+	cargo clippy --all-targets -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+
+fmt: ## Format the code
+	cargo fmt --all
+
+clean: ## Remove build output (keeps data/ and installed tools)
+	cargo clean

@@ -1,0 +1,5 @@
+//! Server functions, one module per area. Each checks on the server what the
+//! caller may do; nothing here trusts the browser.
+
+pub mod about;
+pub mod theme;

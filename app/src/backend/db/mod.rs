@@ -1,0 +1,270 @@
+//! The data layer: one set of SQL functions for SQLite and PostgreSQL.
+//!
+//! Queries go through sqlx's `Any` driver and are written in the SQL both
+//! databases accept (`$1` placeholders, `RETURNING`, `ON CONFLICT`). Flags are
+//! stored as integers 0/1 and times as Unix milliseconds, because `Any` cannot
+//! carry booleans or timestamp types across both drivers. Each database has its
+//! own migrations, which must describe the same schema.
+//!
+//! SQLite allows one writer at a time. A write that starts as a read and then
+//! upgrades fails at once with "database is locked", whatever the busy timeout,
+//! so every write goes through [`Db::begin`], which uses a pool of exactly one
+//! connection and opens the transaction with `BEGIN IMMEDIATE`. Reads use a
+//! separate pool and, in WAL mode, never wait for the writer.
+
+pub mod settings;
+
+use std::path::Path;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+use crate::model::DatabaseKind;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Pool sizes. SQLite readers are cheap file handles; PostgreSQL connections
+/// are server processes, so keep that pool modest per instance.
+const SQLITE_READERS: u32 = 8;
+const POSTGRES_CONNECTIONS: u32 = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(
+        "DATABASE_URL={0:?} is not supported: use sqlite://PATH (for example sqlite://data/waymark.db) or postgres://USER@HOST/DB"
+    )]
+    UnsupportedUrl(String),
+    #[error("cannot create the folder {path} for the SQLite database: {source}")]
+    CreateFolder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Query(#[from] sqlx::Error),
+}
+
+#[derive(Clone)]
+pub struct Db {
+    kind: DatabaseKind,
+    reader: AnyPool,
+    /// On SQLite a pool of one connection; on PostgreSQL the same pool as
+    /// `reader`.
+    writer: AnyPool,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("kind", &self.kind).finish()
+    }
+}
+
+impl Db {
+    /// Opens the database named by a `sqlite://…` or `postgres://…` URL. For
+    /// SQLite the file and its folder are created when missing.
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        sqlx::any::install_default_drivers();
+        match database_kind(url)? {
+            DatabaseKind::Sqlite => Self::connect_sqlite(url).await,
+            DatabaseKind::Postgres => {
+                let options: AnyConnectOptions = url.parse().map_err(DbError::Connect)?;
+                let pool = AnyPoolOptions::new()
+                    .max_connections(POSTGRES_CONNECTIONS)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .map_err(DbError::Connect)?;
+                Ok(Self {
+                    kind: DatabaseKind::Postgres,
+                    reader: pool.clone(),
+                    writer: pool,
+                })
+            }
+        }
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Self, DbError> {
+        let url = sqlite_url_with_create_mode(url);
+        if let Some(folder) = sqlite_file_path(&url).and_then(|p| p.parent().map(Path::to_owned))
+            && !folder.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(&folder).map_err(|source| DbError::CreateFolder {
+                path: folder.display().to_string(),
+                source,
+            })?;
+        }
+        let options: AnyConnectOptions = url.parse().map_err(DbError::Connect)?;
+        let pool_options = || {
+            AnyPoolOptions::new()
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        // WAL lets readers run beside the writer; NORMAL sync is
+                        // safe against application crashes (a power loss may
+                        // lose the last commits).
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; \
+                             PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+        };
+        // The writer connects first so that it creates the file and switches
+        // it to WAL before any reader opens it.
+        let writer = pool_options()
+            .max_connections(1)
+            .min_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(DbError::Connect)?;
+        let reader = pool_options()
+            .max_connections(SQLITE_READERS)
+            .connect_with(options)
+            .await
+            .map_err(DbError::Connect)?;
+        Ok(Self {
+            kind: DatabaseKind::Sqlite,
+            reader,
+            writer,
+        })
+    }
+
+    pub fn kind(&self) -> DatabaseKind {
+        self.kind
+    }
+
+    /// The pool for reads. Never write through it: use [`Db::begin`].
+    pub fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// Starts a write transaction. On SQLite it takes the single writer
+    /// connection and the write lock at once (`BEGIN IMMEDIATE`), so it waits
+    /// its turn instead of failing with "database is locked".
+    pub async fn begin(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.kind {
+            DatabaseKind::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            DatabaseKind::Postgres => self.writer.begin().await,
+        }
+    }
+
+    /// Applies the migrations that are not yet in the database.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        let migrator = match self.kind {
+            DatabaseKind::Sqlite => &SQLITE_MIGRATIONS,
+            DatabaseKind::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.writer).await?;
+        settings::record_first_start(self).await?;
+        Ok(())
+    }
+
+    /// The version of the newest migration applied, 0 on an empty database.
+    pub async fn schema_version(&self) -> Result<i64, sqlx::Error> {
+        let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(version.unwrap_or(0))
+    }
+
+    /// The version of the newest migration this build knows.
+    pub fn latest_known_schema_version(&self) -> i64 {
+        let migrator = match self.kind {
+            DatabaseKind::Sqlite => &SQLITE_MIGRATIONS,
+            DatabaseKind::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.reader).await.map(drop)
+    }
+
+    /// Waits for connections in use to be returned, then closes them all.
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.reader.is_closed()
+    }
+}
+
+fn database_kind(url: &str) -> Result<DatabaseKind, DbError> {
+    if url.starts_with("sqlite:") {
+        Ok(DatabaseKind::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(DatabaseKind::Postgres)
+    } else {
+        Err(DbError::UnsupportedUrl(url.to_owned()))
+    }
+}
+
+/// Adds `mode=rwc` so that a missing database file is created, unless the URL
+/// already says which mode it wants.
+fn sqlite_url_with_create_mode(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+fn sqlite_file_path(url: &str) -> Option<&Path> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.contains(":memory:")).then(|| Path::new(path))
+}
+
+/// Milliseconds since the Unix epoch: how times are stored.
+pub fn now_ms() -> i64 {
+    let elapsed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("the system clock is set before 1970");
+    i64::try_from(elapsed.as_millis()).expect("the year is before 292 million")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_database_kinds() {
+        assert!(matches!(database_kind("sqlite://data/w.db"), Ok(DatabaseKind::Sqlite)));
+        assert!(matches!(database_kind("sqlite:w.db"), Ok(DatabaseKind::Sqlite)));
+        assert!(matches!(database_kind("postgres://u@h/db"), Ok(DatabaseKind::Postgres)));
+        assert!(matches!(database_kind("postgresql://u@h/db"), Ok(DatabaseKind::Postgres)));
+        let err = database_kind("mysql://u@h/db").unwrap_err().to_string();
+        assert!(err.contains("mysql://u@h/db") && err.contains("sqlite://"), "{err}");
+    }
+
+    #[test]
+    fn sqlite_urls_create_missing_files() {
+        assert_eq!(sqlite_url_with_create_mode("sqlite://a.db"), "sqlite://a.db?mode=rwc");
+        assert_eq!(
+            sqlite_url_with_create_mode("sqlite://a.db?cache=shared"),
+            "sqlite://a.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(sqlite_url_with_create_mode("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=ro");
+    }
+
+    #[test]
+    fn finds_the_sqlite_file_path() {
+        assert_eq!(sqlite_file_path("sqlite://data/w.db?mode=rwc"), Some(Path::new("data/w.db")));
+        assert_eq!(sqlite_file_path("sqlite:///var/w.db"), Some(Path::new("/var/w.db")));
+        assert_eq!(sqlite_file_path("sqlite::memory:"), None);
+    }
+}

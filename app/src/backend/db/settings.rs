@@ -1,0 +1,55 @@
+//! The `instance_settings` table: small key/value facts about the instance.
+
+use sqlx::Row;
+
+use super::{Db, now_ms};
+
+/// When this instance first ran its migrations, in Unix milliseconds.
+pub const CREATED_AT: &str = "instance.created_at";
+
+pub async fn get(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT value FROM instance_settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db.reader())
+        .await
+}
+
+pub async fn set(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO instance_settings (key, value, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(value)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Records the first start; later starts leave the value alone.
+pub(super) async fn record_first_start(db: &Db) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO instance_settings (key, value, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(CREATED_AT)
+    .bind(now.to_string())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Every setting with the time it last changed, ordered by key.
+pub async fn all(db: &Db) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT key, value, updated_at FROM instance_settings ORDER BY key")
+        .fetch_all(db.reader())
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+        .collect()
+}

@@ -1,0 +1,11 @@
+//! Reusable pieces of the interface.
+
+mod error_panel;
+mod site_footer;
+mod site_header;
+mod theme_toggle;
+
+pub use error_panel::ErrorPanel;
+pub use site_footer::SiteFooter;
+pub use site_header::SiteHeader;
+pub use theme_toggle::{ThemeState, ThemeToggle};

@@ -1,0 +1,137 @@
+//! The one error type of the request cycle. Server functions return it, pages
+//! render it, and the REST API maps it to a JSON body with a stable `code`.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("sign in to continue")]
+    Unauthorized,
+    #[error("you are not allowed to do that")]
+    Forbidden,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// Details are logged on the server and never sent to the client.
+    #[error("something went wrong on our side; please try again")]
+    Internal,
+    /// The request did not reach the server function or its answer could not
+    /// be read (network down, malformed response).
+    #[error("the server could not be reached: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn status_code(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Transport(_) => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    /// A stable, machine-readable name for the error, used in API bodies.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::Conflict(_) => "conflict",
+            Self::Invalid { .. } => "invalid",
+            Self::TooManyRequests { .. } => "too_many_requests",
+            Self::Internal => "internal",
+            Self::Transport(_) => "transport",
+        }
+    }
+
+    /// The message for one form field, if this error is about that field.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Invalid { field, message } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Logs the underlying cause and returns the opaque `Internal` error.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::internal(format_args!("database: {err}"))
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(msg) | ServerFnErrorErr::Response(msg) => {
+                Self::Transport(msg)
+            }
+            // Anything else went wrong inside the server: log it there, show
+            // the client the opaque error.
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                Self::Internal
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_and_statuses_match() {
+        assert_eq!(AppError::NotFound.code(), "not_found");
+        assert_eq!(AppError::NotFound.status_code(), 404);
+        assert_eq!(AppError::invalid("title", "required").status_code(), 422);
+        assert_eq!(AppError::Internal.status_code(), 500);
+    }
+
+    #[test]
+    fn internal_error_hides_its_cause() {
+        let shown = AppError::Internal.to_string();
+        assert!(!shown.contains("database"), "{shown}");
+    }
+
+    #[test]
+    fn field_errors_are_found_by_field_name() {
+        let err = AppError::invalid("email", "enter an email address");
+        assert_eq!(err.for_field("email").as_deref(), Some("enter an email address"));
+        assert_eq!(err.for_field("password"), None);
+    }
+}

@@ -1,0 +1,72 @@
+import { defineConfig, devices } from "@playwright/test";
+import * as path from "node:path";
+
+// Every spec runs twice: in the "hydrate" project with JavaScript on, and in
+// the "ssr" project with it off (the server-rendered page must be complete).
+// Specs named *.hydrate.spec.ts need JavaScript and run only in the first.
+//
+// The server is the real `waymark` binary on a fresh SQLite file; `make test`
+// builds it and passes its path in WAYMARK_BIN.
+
+const root = path.resolve(__dirname, "..");
+const port = Number(process.env.WAYMARK_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const bin = process.env.WAYMARK_BIN ?? path.join(root, "target/debug/waymark");
+const dataDir = path.join(root, "target/e2e");
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [["list"]],
+  outputDir: path.join(root, "target/e2e/results"),
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "hydrate",
+      use: { ...devices["Desktop Chrome"], launchOptions: chromium, javaScriptEnabled: true },
+    },
+    {
+      name: "ssr",
+      testIgnore: /.*\.hydrate\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], launchOptions: chromium, javaScriptEnabled: false },
+    },
+  ],
+  webServer: {
+    command: `"${bin}" serve`,
+    cwd: root,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      WAYMARK_ADDR: `127.0.0.1:${port}`,
+      WAYMARK_PUBLIC_URL: baseURL,
+      DATABASE_URL: `sqlite://${dataDir}/waymark.db`,
+      WAYMARK_LOG: "warn",
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(root, "target/site"),
+    },
+  },
+});

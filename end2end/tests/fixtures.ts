@@ -1,0 +1,22 @@
+// Shared test set-up: fail any test whose page logs an error or a Content
+// Security Policy violation, so a broken hydration cannot pass silently.
+import { test as base, expect } from "@playwright/test";
+
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      page.on("pageerror", (error) => errors.push(error.message));
+      await use(errors);
+      // A missing favicon.ico is the browser's business, not the page's.
+      const real = errors.filter((e) => !e.includes("favicon.ico"));
+      expect(real, "the page logged no errors").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Measures a release build of Waymark on this machine: requests/s, p50 and
+# p99 at 32 connections for a server-rendered page, a page that queries the
+# database, a static asset and the liveness probe; and the size of the
+# WebAssembly the browser downloads. Prints a table and writes
+# target/bench/results.json.
+#
+#   scripts/bench.sh PATH/TO/waymark
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="${1:?usage: $0 PATH/TO/waymark}"
+PORT="${WAYMARK_BENCH_PORT:-3200}"
+CONNECTIONS="${WAYMARK_BENCH_CONNECTIONS:-32}"
+DURATION="${WAYMARK_BENCH_DURATION:-10s}"
+BASE="http://127.0.0.1:$PORT"
+OUT="$ROOT/target/bench"
+SITE="$ROOT/target/site"
+mkdir -p "$OUT"
+
+DATA="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+
+# A fresh server on its own database.
+WAYMARK_ADDR="127.0.0.1:$PORT" WAYMARK_PUBLIC_URL="$BASE" WAYMARK_LOG=warn \
+  DATABASE_URL="sqlite://$DATA/bench.db" LEPTOS_SITE_ROOT="$SITE" \
+  "$BIN" serve >"$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS "$BASE/healthz" >/dev/null || { echo "the server did not start; see $OUT/server.log" >&2; exit 1; }
+
+CSS="$(cd "$SITE" && ls pkg/*.css | grep -v '\.\(br\|gz\)$' | head -n1)"
+WASM="$(ls "$SITE"/pkg/*.wasm | head -n1)"
+
+# wrk prints latencies as 812.00us, 1.23ms or 1.02s; convert to milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0
+    if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n = n * 1000
+    printf "%.3f", n
+  }'
+}
+
+declare -a ROWS JSON
+measure() {
+  local name="$1" path="$2"
+  # Warm up, then measure.
+  wrk -t2 -c"$CONNECTIONS" -d2s -H 'Accept-Encoding: br, gzip' "$BASE$path" >/dev/null
+  local report
+  report="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H 'Accept-Encoding: br, gzip' "$BASE$path")"
+  local rps p50 p99 errors
+  rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$report")"
+  p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$report")")"
+  p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$report")")"
+  errors="$(awk '/Non-2xx or 3xx responses:/ { print $NF } /Socket errors:/ { print "socket" }' <<<"$report" | head -n1)"
+  ROWS+=("$(printf '%-22s %-34s %10s %10s %10s %s' "$name" "$path" "$rps" "$p50" "$p99" "${errors:+errors: $errors}")")
+  JSON+=("$(printf '{"name":"%s","path":"%s","requests_per_second":%s,"p50_ms":%s,"p99_ms":%s,"errors":"%s"}' \
+    "$name" "$path" "$rps" "$p50" "$p99" "${errors:-}")")
+}
+
+measure "landing page (SSR)" "/"
+measure "about (SSR + query)" "/about"
+measure "static asset" "/$CSS"
+measure "liveness" "/healthz"
+
+wasm_raw=$(wc -c <"$WASM")
+wasm_gzip=$(gzip -9 -c "$WASM" | wc -c)
+wasm_brotli=$(brotli -q 11 -c "$WASM" | wc -c)
+
+echo
+echo "Waymark $("$BIN" version | awk '{print $2}') on $(nproc) cores, $CONNECTIONS connections, $DURATION per row"
+printf '%-22s %-34s %10s %10s %10s\n' "what" "path" "req/s" "p50 ms" "p99 ms"
+printf '%s\n' "${ROWS[@]}"
+echo
+printf 'wasm %s: %s bytes raw, %s gzip, %s brotli\n' "$(basename "$WASM")" "$wasm_raw" "$wasm_gzip" "$wasm_brotli"
+
+{
+  printf '{"version":"%s","cores":%s,"connections":%s,"duration":"%s","http":[' \
+    "$("$BIN" version | awk '{print $2}')" "$(nproc)" "$CONNECTIONS" "$DURATION"
+  (IFS=,; printf '%s' "${JSON[*]}")
+  printf '],"wasm":{"file":"%s","raw_bytes":%s,"gzip_bytes":%s,"brotli_bytes":%s}}\n' \
+    "$(basename "$WASM")" "$wasm_raw" "$wasm_gzip" "$wasm_brotli"
+} >"$OUT/results.json"
+echo "written: target/bench/results.json"

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Installs what building (and, with `test`, testing) Waymark needs, each tool
+# at the version this repository expects. Safe to run again: a tool that is
+# already there at the right version is left alone.
+#
+#   scripts/install-tools.sh build   wasm32 target, cargo-leptos, wasm-bindgen, wasm-opt
+#   scripts/install-tools.sh test    the above, plus Chromium and the end2end npm packages
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+CARGO_LEPTOS_VERSION="0.3.10"
+BINARYEN_VERSION="132"
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$ROOT/Cargo.lock")"
+
+say() { printf '  %-14s %s\n' "$1" "$2"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+wasm_target() {
+  if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say wasm32 "ok"
+  else
+    say wasm32 "installing"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+cargo_leptos() {
+  if cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+    say cargo-leptos "ok ($CARGO_LEPTOS_VERSION)"
+  else
+    say cargo-leptos "installing $CARGO_LEPTOS_VERSION (takes ~10 minutes)"
+    # no_downloads: take wasm-bindgen and wasm-opt from PATH instead of
+    # downloading them; a debug build of the tool is plenty fast and builds
+    # in a third of the time.
+    cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" \
+      --features no_downloads --debug
+  fi
+}
+
+wasm_bindgen() {
+  if [ -z "$WASM_BINDGEN_VERSION" ]; then
+    echo "cannot read wasm-bindgen's version from Cargo.lock" >&2
+    exit 1
+  fi
+  if wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+    say wasm-bindgen "ok ($WASM_BINDGEN_VERSION)"
+  else
+    say wasm-bindgen "installing $WASM_BINDGEN_VERSION to match Cargo.lock (takes ~5 minutes)"
+    # Not --locked: its lock file pins a crate the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+wasm_opt() {
+  if "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    say wasm-opt "ok ($BINARYEN_VERSION)"
+  else
+    say wasm-opt "installing binaryen $BINARYEN_VERSION into .tools"
+    mkdir -p "$TOOLS"
+    npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+chromium() {
+  if command -v chromium >/dev/null 2>&1; then
+    say chromium "ok ($(chromium --version 2>/dev/null | awk '{print $2}'))"
+  else
+    say chromium "installing from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
+end2end_packages() {
+  local stamp="$ROOT/end2end/node_modules/.installed-lock"
+  if [ -f "$stamp" ] && cmp -s "$stamp" "$ROOT/end2end/package-lock.json"; then
+    say end2end "ok"
+  else
+    say end2end "installing npm packages"
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    cp "$ROOT/end2end/package-lock.json" "$stamp"
+  fi
+}
+
+bench_tools() {
+  if command -v wrk >/dev/null 2>&1 && command -v brotli >/dev/null 2>&1; then
+    say wrk "ok"
+  else
+    say wrk "installing wrk and brotli from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk brotli >/dev/null
+  fi
+}
+
+echo "tools:"
+case "${1:-build}" in
+  build) wasm_target; cargo_leptos; wasm_bindgen; wasm_opt ;;
+  test) wasm_target; cargo_leptos; wasm_bindgen; wasm_opt; chromium; end2end_packages ;;
+  bench) wasm_target; cargo_leptos; wasm_bindgen; wasm_opt; bench_tools ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac

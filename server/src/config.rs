@@ -1,0 +1,193 @@
+//! Configuration from environment variables (and an optional `.env` file).
+//! Every value is checked once, here; a bad one stops start-up with a single
+//! line naming the variable, the value and what is accepted.
+
+use std::net::SocketAddr;
+
+/// Where the data lives when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/waymark.db";
+pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
+pub const DEFAULT_LOG: &str = "info,sqlx=warn,tower_http=info";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    /// The address users reach the site at, without a trailing slash, e.g.
+    /// `https://roadmap.example.com`. Used to check request origins and to
+    /// decide whether cookies are `Secure`.
+    pub public_url: String,
+    pub env: Environment,
+    /// A `tracing` filter such as `info` or `info,waymark=debug`.
+    pub log: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{var}={value:?} is not valid: expected {expected}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub value: String,
+    pub expected: String,
+}
+
+impl Config {
+    /// Reads `.env` (if present) and then the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        if let Err(err) = dotenvy::dotenv()
+            && !err.not_found()
+        {
+            return Err(ConfigError {
+                var: ".env",
+                value: err.to_string(),
+                expected: "lines of the form NAME=value".into(),
+            });
+        }
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from any source of variables, so tests need
+    /// not touch the process environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let value = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+
+        let database_url = value("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError {
+                var: "DATABASE_URL",
+                value: database_url,
+                expected: "sqlite://PATH (e.g. sqlite://data/waymark.db) or postgres://USER@HOST/DATABASE".into(),
+            });
+        }
+
+        let addr_text = value("WAYMARK_ADDR").unwrap_or_else(|| DEFAULT_ADDR.into());
+        let addr: SocketAddr = addr_text.trim().parse().map_err(|_| ConfigError {
+            var: "WAYMARK_ADDR",
+            value: addr_text.clone(),
+            expected: "an IP address and port such as 127.0.0.1:3000 or 0.0.0.0:8080".into(),
+        })?;
+
+        let env = match value("WAYMARK_ENV").as_deref().map(str::trim) {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "WAYMARK_ENV",
+                    value: other.into(),
+                    expected: "development or production".into(),
+                });
+            }
+        };
+
+        let public_url = match value("WAYMARK_PUBLIC_URL") {
+            Some(url) => parse_public_url(&url)?,
+            None if env == Environment::Production => {
+                return Err(ConfigError {
+                    var: "WAYMARK_PUBLIC_URL",
+                    value: String::new(),
+                    expected: "the address users open in production, e.g. https://roadmap.example.com".into(),
+                });
+            }
+            None => format!("http://{addr}"),
+        };
+
+        let log = value("WAYMARK_LOG").unwrap_or_else(|| DEFAULT_LOG.into());
+        if tracing_subscriber::EnvFilter::try_new(&log).is_err() {
+            return Err(ConfigError {
+                var: "WAYMARK_LOG",
+                value: log,
+                expected: "a log filter such as info, debug or info,waymark=debug".into(),
+            });
+        }
+
+        Ok(Self {
+            database_url,
+            addr,
+            public_url,
+            env,
+            log,
+        })
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// Accepts `http(s)://host[:port]` with an optional trailing slash and
+/// returns it without the slash.
+fn parse_public_url(text: &str) -> Result<String, ConfigError> {
+    let invalid = || ConfigError {
+        var: "WAYMARK_PUBLIC_URL",
+        value: text.into(),
+        expected: "an http:// or https:// origin without a path, e.g. https://roadmap.example.com".into(),
+    };
+    let trimmed = text.trim().trim_end_matches('/');
+    let uri: http::Uri = trimmed.parse().map_err(|_| invalid())?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    let has_host = uri.host().is_some_and(|h| !h.is_empty());
+    let no_path = uri.path() == "/" || uri.path().is_empty();
+    if scheme_ok && has_host && no_path && uri.query().is_none() {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(invalid())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_give_a_local_sqlite_instance() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.public_url, "http://127.0.0.1:3000");
+        assert_eq!(config.env, Environment::Development);
+        assert!(!config.is_https());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable_the_value_and_what_is_accepted() {
+        let err = config(&[("WAYMARK_ADDR", "localhost")]).unwrap_err();
+        assert_eq!(err.var, "WAYMARK_ADDR");
+        let line = err.to_string();
+        assert!(line.contains("\"localhost\"") && line.contains("127.0.0.1:3000"), "{line}");
+        assert!(!line.contains('\n'));
+
+        assert_eq!(config(&[("WAYMARK_ENV", "prod")]).unwrap_err().var, "WAYMARK_ENV");
+        assert_eq!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var, "DATABASE_URL");
+        assert_eq!(config(&[("WAYMARK_LOG", "info,=[")]).unwrap_err().var, "WAYMARK_LOG");
+        for url in ["ftp://x.org", "https://x.org/roadmap", "roadmap.example.com", "https://"] {
+            assert_eq!(config(&[("WAYMARK_PUBLIC_URL", url)]).unwrap_err().var, "WAYMARK_PUBLIC_URL", "{url}");
+        }
+    }
+
+    #[test]
+    fn production_needs_a_public_url() {
+        assert_eq!(config(&[("WAYMARK_ENV", "production")]).unwrap_err().var, "WAYMARK_PUBLIC_URL");
+        let config = config(&[
+            ("WAYMARK_ENV", "production"),
+            ("WAYMARK_PUBLIC_URL", "https://roadmap.example.com/"),
+        ])
+        .unwrap();
+        assert_eq!(config.public_url, "https://roadmap.example.com");
+        assert!(config.is_https());
+    }
+}

@@ -1,0 +1,12 @@
+//! The waymark binary's library: configuration, the HTTP server and the
+//! command line. `main.rs` only parses arguments and calls into here; tests
+//! build the same router in-process.
+
+pub mod cli;
+pub mod config;
+pub mod health;
+pub mod router;
+pub mod security;
+pub mod serve;
+pub mod static_files;
+pub mod telemetry;

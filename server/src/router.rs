@@ -1,0 +1,96 @@
+//! The HTTP routes and the middleware around them.
+
+use std::convert::Infallible;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::util::BoxCloneSyncService;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use app::backend::AppState;
+use app::{App, shell};
+
+use crate::security::{self, SecurityPolicy};
+use crate::{health, static_files};
+
+/// Requests larger than this are refused with 413 before they are read.
+pub const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+/// A request that takes longer than this is answered with 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
+    let options = state.leptos_options.clone();
+    let site_root = Path::new(options.site_root.as_ref()).to_owned();
+    let pkg_folder = site_root.join(options.site_pkg_dir.as_ref());
+
+    let not_found = {
+        let state = state.clone();
+        let options = options.clone();
+        let render = leptos_axum::render_app_to_stream_with_context(
+            move || provide_context(state.clone()),
+            move || shell(options.clone()),
+        );
+        BoxCloneSyncService::new(tower::service_fn(move |request: Request<Body>| {
+            let render = render.clone();
+            async move { Ok::<_, Infallible>(render(request).await) }
+        }))
+    };
+
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .nest_service(
+            &format!("/{}", state.leptos_options.site_pkg_dir),
+            static_files::build_output(&pkg_folder),
+        )
+        .fallback_service(static_files::assets(&site_root, not_found))
+        .with_state(state)
+        // Layers run outside-in from the last one added: the request id is set
+        // first, then tracing, then the security headers around everything
+        // the app answers.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(policy),
+            security::headers,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    let request_id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                        request_id,
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}

@@ -1,0 +1,141 @@
+//! `waymark serve`: open the database, migrate, listen, and shut down
+//! gracefully on SIGTERM or Ctrl-C.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::serve::ListenerExt;
+use leptos::config::{Env, LeptosOptions};
+use tokio::net::TcpListener;
+
+use app::backend::{AppState, Db, db::DbError};
+
+use crate::config::Config;
+use crate::router;
+use crate::security::SecurityPolicy;
+
+/// How long requests in flight may take to finish after a shutdown signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub async fn run(config: Config) -> Result<(), ServeError> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let state = AppState {
+        db,
+        leptos_options: leptos_options(&config),
+    };
+    let policy = SecurityPolicy {
+        hsts: config.is_https(),
+        reload_port: std::env::var_os("LEPTOS_WATCH").map(|_| state.leptos_options.reload_port),
+    };
+    let app = router::build(state.clone(), policy);
+
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.addr,
+            source,
+        })?
+        // Without TCP_NODELAY small responses wait for the client's delayed
+        // ACK: ~40 ms per static file.
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    tracing::info!(
+        addr = %config.addr,
+        public_url = %config.public_url,
+        database = state.db.kind().label(),
+        "listening"
+    );
+
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = stop_tx.send(true);
+    });
+
+    let grace = async move {
+        let _ = stop_rx.wait_for(|stopped| *stopped).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        result = server => result?,
+        () = grace => tracing::warn!(
+            "requests still running after {} s; stopping anyway",
+            SHUTDOWN_GRACE.as_secs()
+        ),
+    }
+    state.db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on SIGTERM (what orchestrators send) or SIGINT (Ctrl-C).
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}
+
+/// Leptos's settings. cargo-leptos passes them as `LEPTOS_*` variables; when
+/// the binary runs on its own the defaults match the workspace's metadata.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let env = match var("LEPTOS_ENV", "PROD").to_ascii_uppercase().as_str() {
+        "DEV" | "DEVELOPMENT" => Env::DEV,
+        _ => Env::PROD,
+    };
+    // cargo-leptos writes the hashed file names next to the binary.
+    let hash_files = match std::env::var("LEPTOS_HASH_FILES") {
+        Ok(value) => value == "true",
+        Err(_) => hash_file_path().is_some_and(|path| path.exists()),
+    };
+    LeptosOptions::builder()
+        .output_name(var("LEPTOS_OUTPUT_NAME", "waymark"))
+        .site_root(var("LEPTOS_SITE_ROOT", "target/site"))
+        .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .env(env)
+        .site_addr(config.addr)
+        .reload_port(var("LEPTOS_RELOAD_PORT", "3001").parse::<u32>().unwrap_or(3001))
+        .hash_files(hash_files)
+        .build()
+}
+
+fn hash_file_path() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.join("hash.txt"))
+}

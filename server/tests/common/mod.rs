@@ -1,0 +1,240 @@
+//! `TestApp`: a fresh Waymark on its own database, served in-process on a
+//! random port and spoken to over real HTTP.
+//!
+//! Every test that touches the database runs on SQLite, and on PostgreSQL
+//! when one is reachable (`WAYMARK_TEST_POSTGRES_URL`, default
+//! `postgres://postgres@127.0.0.1:5432/postgres`). Each PostgreSQL test gets a
+//! database of its own, dropped afterwards. With `CI=true` an unreachable
+//! PostgreSQL fails the test instead of skipping it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+use app::backend::{AppState, Db};
+use app::model::DatabaseKind;
+use leptos::config::LeptosOptions;
+use server::security::SecurityPolicy;
+
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    pub db: Db,
+    /// A client with a cookie jar that does not follow redirects.
+    pub client: reqwest::Client,
+    /// The site folder the server serves files from.
+    pub site_root: PathBuf,
+    server: tokio::task::JoinHandle<()>,
+    _database: TestDatabase,
+    _site: TempDir,
+}
+
+impl TestApp {
+    /// One app per database this machine offers: SQLite always, PostgreSQL
+    /// when reachable.
+    pub async fn each_backend() -> Vec<TestApp> {
+        let mut apps = vec![Self::sqlite().await];
+        if let Some(app) = Self::postgres().await {
+            apps.push(app);
+        }
+        apps
+    }
+
+    pub async fn sqlite() -> TestApp {
+        let database = TestDatabase::sqlite();
+        Self::start(database).await
+    }
+
+    pub async fn postgres() -> Option<TestApp> {
+        let database = TestDatabase::postgres().await?;
+        Some(Self::start(database).await)
+    }
+
+    async fn start(database: TestDatabase) -> TestApp {
+        let db = Db::connect(&database.url).await.expect("test database opens");
+        db.migrate().await.expect("migrations apply");
+        let site = TempDir::new("site");
+        std::fs::create_dir_all(site.path().join("pkg")).expect("site folder");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("local address");
+        let leptos_options = LeptosOptions::builder()
+            .output_name("waymark")
+            .site_root(site.path().to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let state = AppState {
+            db: db.clone(),
+            leptos_options,
+        };
+        let router = server::router::build(state, SecurityPolicy::default());
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .expect("test server runs");
+        });
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client");
+        TestApp {
+            address: format!("http://{addr}"),
+            db,
+            client,
+            site_root: site.path().to_owned(),
+            server,
+            _database: database,
+            _site: site,
+        }
+    }
+
+    pub fn kind(&self) -> DatabaseKind {
+        self.db.kind()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET succeeds")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("body reads"))
+    }
+
+    /// Posts a form the way a browser without JavaScript does, from a page
+    /// of this site.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("origin", &self.address)
+            .header("referer", self.url("/"))
+            .form(form)
+            .send()
+            .await
+            .expect("POST succeeds")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// A database that exists for one test.
+pub struct TestDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Folder(TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub fn sqlite() -> Self {
+        let folder = TempDir::new("db");
+        let url = format!("sqlite://{}/waymark.db", folder.path().display());
+        Self {
+            url,
+            cleanup: Cleanup::Folder(folder),
+        }
+    }
+
+    /// A new, empty PostgreSQL database, or `None` (outside CI) when no
+    /// server is reachable.
+    pub async fn postgres() -> Option<Self> {
+        use sqlx::{AnyConnection, Connection, Executor};
+
+        sqlx::any::install_default_drivers();
+        let admin_url = std::env::var("WAYMARK_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
+        let mut admin = match AnyConnection::connect(&admin_url).await {
+            Ok(conn) => conn,
+            Err(err) => {
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!("CI=true but PostgreSQL at {admin_url} is unreachable: {err}");
+                }
+                static SAID: Once = Once::new();
+                SAID.call_once(|| {
+                    eprintln!("skipping PostgreSQL: {admin_url} is unreachable ({err})");
+                });
+                return None;
+            }
+        };
+        let name = format!("waymark_test_{:016x}", rand::random::<u64>());
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("CREATE DATABASE");
+        admin.close().await.ok();
+        let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin_url);
+        Some(Self {
+            url: format!("{base}/{name}"),
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside async code; a short-lived runtime on its own
+            // thread does the cleanup.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("cleanup runtime");
+                runtime.block_on(async {
+                    use sqlx::{AnyConnection, Connection, Executor};
+                    if let Ok(mut admin) = AnyConnection::connect(&admin_url).await {
+                        let _ = admin
+                            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                            .await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A folder under the system's temporary directory, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "waymark-test-{label}-{:016x}",
+            rand::random::<u64>()
+        ));
+        std::fs::create_dir_all(&path).expect("temporary folder");
+        Self(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

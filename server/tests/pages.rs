@@ -1,0 +1,185 @@
+//! The site over HTTP: pages render on the server with their data, unknown
+//! paths get a real 404, and every response carries the security headers.
+
+mod common;
+
+use common::TestApp;
+
+#[tokio::test]
+async fn landing_page_says_what_waymark_is() {
+    let app = TestApp::sqlite().await;
+    let (status, body) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<title>Waymark</title>"), "{body}");
+    assert!(body.contains("self-hosted place where product teams collect ideas"));
+    assert!(body.contains(r#"href="/about""#));
+}
+
+#[tokio::test]
+async fn about_page_shows_version_database_and_schema_from_the_database() {
+    for app in TestApp::each_backend().await {
+        let (status, body) = app.get_text("/about").await;
+        assert_eq!(status, 200, "{:?}: {body}", app.kind());
+        assert!(body.contains(&format!(r#"data-fact="version">{}<"#, env!("CARGO_PKG_VERSION"))));
+        let label = app.kind().label();
+        assert!(body.contains(&format!(r#"data-fact="database">{label}<"#)), "{body}");
+        let schema = app.db.schema_version().await.unwrap();
+        assert!(schema >= 1);
+        assert!(body.contains(&format!(r#"data-fact="schema-version">{schema}<"#)), "{body}");
+        assert!(body.contains(r#"<time datetime="20"#), "created-at is an RFC 3339 date: {body}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_paths_get_the_not_found_page_with_status_404() {
+    let app = TestApp::sqlite().await;
+    for path in ["/no-such-page", "/about/extra", "/pkg/missing.js"] {
+        let (status, body) = app.get_text(path).await;
+        assert_eq!(status, 404, "{path}");
+        if !path.starts_with("/pkg") {
+            assert!(body.contains("Page not found"), "{path}: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_database_failure_shows_the_error_page_and_readiness_fails() {
+    let app = TestApp::sqlite().await;
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    app.db.close().await;
+
+    let (status, body) = app.get_text("/about").await;
+    assert_eq!(status, 500);
+    assert!(body.contains("Something went wrong"), "{body}");
+    assert!(!body.contains("pool"), "internal details must not leak: {body}");
+
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 503);
+    let json: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(json["status"], "unavailable");
+    // Liveness does not depend on the database.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn health_endpoints_answer_json() {
+    for app in TestApp::each_backend().await {
+        let live: serde_json::Value = app.get("/healthz").await.json().await.unwrap();
+        assert_eq!(live["status"], "ok");
+        let ready = app.get("/readyz").await;
+        assert_eq!(ready.status(), 200);
+        let ready: serde_json::Value = ready.json().await.unwrap();
+        assert_eq!(ready["database"], "ok");
+    }
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_fresh_script_nonce() {
+    let app = TestApp::sqlite().await;
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let response = app.get("/").await;
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap();
+        let csp = headers["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(csp.contains("default-src 'self'"), "{csp}");
+        assert!(!csp.contains("'unsafe-inline'"), "{csp}");
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("script-src has a nonce")
+            .to_owned();
+        assert!(
+            body.contains(&format!(r#"nonce="{nonce}""#)),
+            "the hydration script carries the header's nonce"
+        );
+        nonces.push(nonce);
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["referrer-policy"], "same-origin");
+        assert_eq!(headers["cache-control"], "private, no-cache");
+        assert!(headers.get("strict-transport-security").is_none(), "no HSTS over http");
+        assert!(!headers["x-request-id"].is_empty());
+    }
+    assert_ne!(nonces[0], nonces[1], "each response has its own nonce");
+}
+
+#[tokio::test]
+async fn a_request_id_from_the_client_is_kept() {
+    let app = TestApp::sqlite().await;
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "trace-me-42");
+}
+
+#[tokio::test]
+async fn pages_are_compressed_when_the_browser_accepts_it() {
+    let app = TestApp::sqlite().await;
+    let response = app
+        .client
+        .get(app.url("/"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "br");
+}
+
+#[tokio::test]
+async fn oversized_request_bodies_are_refused() {
+    let app = TestApp::sqlite().await;
+    let big = "x".repeat(server::router::BODY_LIMIT_BYTES + 1);
+    let response = app
+        .client
+        .post(app.url("/fn/set_theme"))
+        .header("origin", &app.address)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("theme={big}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+}
+
+#[tokio::test]
+async fn the_chosen_theme_is_remembered_and_rendered_by_the_server() {
+    let app = TestApp::sqlite().await;
+    let (_, body) = app.get_text("/").await;
+    assert!(body.contains(r#"<html lang="en" data-theme="system""#), "{body}");
+
+    // A form post without JavaScript: the server stores the choice in a
+    // cookie and sends the browser back to the page it came from.
+    let response = app.post_form("/fn/set_theme", &[("theme", "dark")]).await;
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("waymark_theme=dark;"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+
+    let (_, body) = app.get_text("/about").await;
+    assert!(body.contains(r#"<html lang="en" data-theme="dark""#), "{body}");
+    assert!(body.contains("Dark theme"));
+}
+
+#[tokio::test]
+async fn an_unknown_theme_is_refused() {
+    let app = TestApp::sqlite().await;
+    let response = app
+        .client
+        .post(app.url("/fn/set_theme"))
+        .header("origin", &app.address)
+        .header("accept", "application/json")
+        .form(&[("theme", "purple")])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().get("set-cookie").is_none());
+    let body = response.text().await.unwrap();
+    assert!(body.contains("choose system, light or dark"), "{body}");
+}

@@ -1,0 +1,177 @@
+//! The `waymark` binary as an operator runs it: bad configuration stops it
+//! with one line, and SIGTERM lets a slow request finish before it exits 0.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TempDir;
+
+fn waymark() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_waymark"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("WAYMARK_") || name == "DATABASE_URL" {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_one_line() {
+    let output = waymark()
+        .env("WAYMARK_ADDR", "localhost:http")
+        .output()
+        .expect("waymark runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("WAYMARK_ADDR=\"localhost:http\""), "{stderr}");
+    assert!(stderr.contains("127.0.0.1:3000"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_command_is_refused() {
+    let output = waymark().arg("frobnicate").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("waymark help"));
+}
+
+#[test]
+fn migrate_runs_without_serving() {
+    let folder = TempDir::new("migrate");
+    let url = format!("sqlite://{}/w.db", folder.path().display());
+    let output = waymark().arg("migrate").env("DATABASE_URL", &url).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("SQLite database is at schema version"), "{stdout}");
+
+    let check = waymark().arg("check").env("DATABASE_URL", &url).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+}
+
+struct RunningServer {
+    child: Child,
+    addr: String,
+    _folder: TempDir,
+}
+
+impl RunningServer {
+    fn start() -> Self {
+        let folder = TempDir::new("serve");
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let addr = format!("127.0.0.1:{port}");
+        let child = waymark()
+            .arg("serve")
+            .env("WAYMARK_ADDR", &addr)
+            .env("DATABASE_URL", format!("sqlite://{}/w.db", folder.path().display()))
+            .env("WAYMARK_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("waymark starts");
+        let server = Self {
+            child,
+            addr,
+            _folder: folder,
+        };
+        server.wait_until_live();
+        server
+    }
+
+    fn wait_until_live(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(mut stream) = TcpStream::connect(&self.addr) {
+                let _ = stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                let mut reply = String::new();
+                let _ = stream.read_to_string(&mut reply);
+                if reply.starts_with("HTTP/1.1 200") {
+                    return;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("waymark did not become live on {}", self.addr);
+    }
+
+    fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn wait_for_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn sigterm_lets_a_slow_request_finish_then_exits_zero() {
+    let mut server = RunningServer::start();
+
+    // A slow client: the request's headers arrive, its body trickles in.
+    let body = "theme=dark";
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        stream,
+        "POST /fn/set_theme HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\n\
+         Accept: application/json\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {len}\r\nConnection: close\r\n\r\n{head}",
+        addr = server.addr,
+        len = body.len(),
+        head = &body[..3],
+    )
+    .unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+
+    server.terminate();
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server waits for the request in flight"
+    );
+    assert!(
+        TcpStream::connect(&server.addr).is_err(),
+        "no new connections are accepted after SIGTERM"
+    );
+
+    stream.write_all(body[3..].as_bytes()).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.contains("\"Dark\""), "{reply}");
+
+    let status = server.wait_for_exit(Duration::from_secs(10)).expect("exits after the request");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn sigterm_on_an_idle_server_exits_zero_promptly() {
+    let mut server = RunningServer::start();
+    server.terminate();
+    let status = server.wait_for_exit(Duration::from_secs(5)).expect("exits promptly");
+    assert_eq!(status.code(), Some(0));
+}
