@@ -131,7 +131,10 @@ mod tests {
     #[test]
     fn field_errors_are_found_by_field_name() {
         let err = AppError::invalid("email", "enter an email address");
-        assert_eq!(err.for_field("email").as_deref(), Some("enter an email address"));
+        assert_eq!(
+            err.for_field("email").as_deref(),
+            Some("enter an email address")
+        );
         assert_eq!(err.for_field("password"), None);
     }
 }

@@ -43,7 +43,10 @@ impl Command {
                 "version" | "-V" | "--version" => Ok(Self::Version),
                 other => Err(format!("unknown command {other:?}; run `waymark help`")),
             },
-            _ => Err(format!("unexpected arguments {:?}; run `waymark help`", &args[1..])),
+            _ => Err(format!(
+                "unexpected arguments {:?}; run `waymark help`",
+                &args[1..]
+            )),
         }
     }
 }
@@ -55,7 +58,10 @@ pub async fn migrate(config: &Config) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let version = db.schema_version().await.map_err(|e| e.to_string())?;
-    println!("{} database is at schema version {version}", db.kind().label());
+    println!(
+        "{} database is at schema version {version}",
+        db.kind().label()
+    );
     db.close().await;
     Ok(())
 }
@@ -63,7 +69,10 @@ pub async fn migrate(config: &Config) -> Result<(), String> {
 /// `waymark check`: the configuration parses, the database answers and its
 /// schema is not newer than this build.
 pub async fn check(config: &Config) -> Result<(), String> {
-    println!("configuration: ok ({} on {})", config.public_url, config.addr);
+    println!(
+        "configuration: ok ({} on {})",
+        config.public_url, config.addr
+    );
     let db = app::backend::Db::connect(&config.database_url)
         .await
         .map_err(|e| e.to_string())?;
@@ -76,7 +85,10 @@ pub async fn check(config: &Config) -> Result<(), String> {
             "the database is at schema version {applied}, newer than this build ({known}); upgrade waymark"
         ));
     }
-    println!("database: ok ({}, schema {applied} of {known})", db.kind().label());
+    println!(
+        "database: ok ({}, schema {applied} of {known})",
+        db.kind().label()
+    );
     Ok(())
 }
 
@@ -93,7 +105,11 @@ mod tests {
         assert_eq!(Command::parse(&args(&[])), Ok(Command::Serve));
         assert_eq!(Command::parse(&args(&["migrate"])), Ok(Command::Migrate));
         assert_eq!(Command::parse(&args(&["--version"])), Ok(Command::Version));
-        assert!(Command::parse(&args(&["frobnicate"])).unwrap_err().contains("frobnicate"));
+        assert!(
+            Command::parse(&args(&["frobnicate"]))
+                .unwrap_err()
+                .contains("frobnicate")
+        );
         assert!(Command::parse(&args(&["serve", "x"])).is_err());
     }
 }

@@ -64,7 +64,9 @@ impl Config {
             return Err(ConfigError {
                 var: "DATABASE_URL",
                 value: database_url,
-                expected: "sqlite://PATH (e.g. sqlite://data/waymark.db) or postgres://USER@HOST/DATABASE".into(),
+                expected:
+                    "sqlite://PATH (e.g. sqlite://data/waymark.db) or postgres://USER@HOST/DATABASE"
+                        .into(),
             });
         }
 
@@ -93,7 +95,9 @@ impl Config {
                 return Err(ConfigError {
                     var: "WAYMARK_PUBLIC_URL",
                     value: String::new(),
-                    expected: "the address users open in production, e.g. https://roadmap.example.com".into(),
+                    expected:
+                        "the address users open in production, e.g. https://roadmap.example.com"
+                            .into(),
                 });
             }
             None => format!("http://{addr}"),
@@ -128,7 +132,8 @@ fn parse_public_url(text: &str) -> Result<String, ConfigError> {
     let invalid = || ConfigError {
         var: "WAYMARK_PUBLIC_URL",
         value: text.into(),
-        expected: "an http:// or https:// origin without a path, e.g. https://roadmap.example.com".into(),
+        expected: "an http:// or https:// origin without a path, e.g. https://roadmap.example.com"
+            .into(),
     };
     let trimmed = text.trim().trim_end_matches('/');
     let uri: http::Uri = trimmed.parse().map_err(|_| invalid())?;
@@ -148,8 +153,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> =
-            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
     }
 
@@ -168,20 +175,44 @@ mod tests {
         let err = config(&[("WAYMARK_ADDR", "localhost")]).unwrap_err();
         assert_eq!(err.var, "WAYMARK_ADDR");
         let line = err.to_string();
-        assert!(line.contains("\"localhost\"") && line.contains("127.0.0.1:3000"), "{line}");
+        assert!(
+            line.contains("\"localhost\"") && line.contains("127.0.0.1:3000"),
+            "{line}"
+        );
         assert!(!line.contains('\n'));
 
-        assert_eq!(config(&[("WAYMARK_ENV", "prod")]).unwrap_err().var, "WAYMARK_ENV");
-        assert_eq!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var, "DATABASE_URL");
-        assert_eq!(config(&[("WAYMARK_LOG", "info,=[")]).unwrap_err().var, "WAYMARK_LOG");
-        for url in ["ftp://x.org", "https://x.org/roadmap", "roadmap.example.com", "https://"] {
-            assert_eq!(config(&[("WAYMARK_PUBLIC_URL", url)]).unwrap_err().var, "WAYMARK_PUBLIC_URL", "{url}");
+        assert_eq!(
+            config(&[("WAYMARK_ENV", "prod")]).unwrap_err().var,
+            "WAYMARK_ENV"
+        );
+        assert_eq!(
+            config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            config(&[("WAYMARK_LOG", "info,=[")]).unwrap_err().var,
+            "WAYMARK_LOG"
+        );
+        for url in [
+            "ftp://x.org",
+            "https://x.org/roadmap",
+            "roadmap.example.com",
+            "https://",
+        ] {
+            assert_eq!(
+                config(&[("WAYMARK_PUBLIC_URL", url)]).unwrap_err().var,
+                "WAYMARK_PUBLIC_URL",
+                "{url}"
+            );
         }
     }
 
     #[test]
     fn production_needs_a_public_url() {
-        assert_eq!(config(&[("WAYMARK_ENV", "production")]).unwrap_err().var, "WAYMARK_PUBLIC_URL");
+        assert_eq!(
+            config(&[("WAYMARK_ENV", "production")]).unwrap_err().var,
+            "WAYMARK_PUBLIC_URL"
+        );
         let config = config(&[
             ("WAYMARK_ENV", "production"),
             ("WAYMARK_PUBLIC_URL", "https://roadmap.example.com/"),

@@ -111,6 +111,10 @@ mod tests {
             reload_port: Some(3001),
             ..SecurityPolicy::default()
         };
-        assert!(policy.content_security_policy("n").contains("ws://127.0.0.1:3001"));
+        assert!(
+            policy
+                .content_security_policy("n")
+                .contains("ws://127.0.0.1:3001")
+        );
     }
 }

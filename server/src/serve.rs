@@ -114,7 +114,8 @@ async fn shutdown_signal() {
 /// Leptos's settings. cargo-leptos passes them as `LEPTOS_*` variables; when
 /// the binary runs on its own the defaults match the workspace's metadata.
 pub fn leptos_options(config: &Config) -> LeptosOptions {
-    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let var =
+        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     let env = match var("LEPTOS_ENV", "PROD").to_ascii_uppercase().as_str() {
         "DEV" | "DEVELOPMENT" => Env::DEV,
         _ => Env::PROD,
@@ -130,7 +131,11 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
         .env(env)
         .site_addr(config.addr)
-        .reload_port(var("LEPTOS_RELOAD_PORT", "3001").parse::<u32>().unwrap_or(3001))
+        .reload_port(
+            var("LEPTOS_RELOAD_PORT", "3001")
+                .parse::<u32>()
+                .unwrap_or(3001),
+        )
         .hash_files(hash_files)
         .build()
 }

@@ -3,17 +3,23 @@
 
 mod common;
 
-use app::backend::db::settings;
 use app::backend::Db;
+use app::backend::db::settings;
 use common::{TestApp, TestDatabase};
 
 #[tokio::test]
 async fn migrations_are_idempotent_and_first_start_is_recorded_once() {
     for app in TestApp::each_backend().await {
         let db = &app.db;
-        let first = settings::get(db, settings::CREATED_AT).await.unwrap().expect("recorded");
+        let first = settings::get(db, settings::CREATED_AT)
+            .await
+            .unwrap()
+            .expect("recorded");
         db.migrate().await.expect("migrating again is a no-op");
-        assert_eq!(db.schema_version().await.unwrap(), db.latest_known_schema_version());
+        assert_eq!(
+            db.schema_version().await.unwrap(),
+            db.latest_known_schema_version()
+        );
         let again = settings::get(db, settings::CREATED_AT).await.unwrap();
         assert_eq!(again.as_deref(), Some(first.as_str()), "{:?}", app.kind());
     }
@@ -24,11 +30,19 @@ async fn settings_are_stored_and_overwritten() {
     for app in TestApp::each_backend().await {
         let db = &app.db;
         assert_eq!(settings::get(db, "signup.mode").await.unwrap(), None);
-        settings::set(db, "signup.mode", "invite-only").await.unwrap();
+        settings::set(db, "signup.mode", "invite-only")
+            .await
+            .unwrap();
         settings::set(db, "signup.mode", "open").await.unwrap();
-        assert_eq!(settings::get(db, "signup.mode").await.unwrap().as_deref(), Some("open"));
+        assert_eq!(
+            settings::get(db, "signup.mode").await.unwrap().as_deref(),
+            Some("open")
+        );
         let all = settings::all(db).await.unwrap();
-        assert!(all.iter().any(|(key, value, at)| key == "signup.mode" && value == "open" && *at > 0));
+        assert!(
+            all.iter()
+                .any(|(key, value, at)| key == "signup.mode" && value == "open" && *at > 0)
+        );
     }
 }
 
@@ -43,7 +57,9 @@ async fn many_concurrent_writers_all_succeed() {
             }));
         }
         for task in tasks {
-            task.await.unwrap().unwrap_or_else(|e| panic!("{:?}: {e}", app.kind()));
+            task.await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{:?}: {e}", app.kind()));
         }
     }
 }
@@ -60,16 +76,27 @@ async fn read_then_write_transactions_do_not_hit_database_is_locked() {
             tasks.push(tokio::spawn(async move { increment(&db).await }));
         }
         for task in tasks {
-            task.await.unwrap().unwrap_or_else(|e| panic!("{:?}: {e}", app.kind()));
+            task.await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{:?}: {e}", app.kind()));
         }
         let value = settings::get(&app.db, "counter").await.unwrap();
-        assert_eq!(value.as_deref(), Some("32"), "{:?}: no increment lost", app.kind());
+        assert_eq!(
+            value.as_deref(),
+            Some("32"),
+            "{:?}: no increment lost",
+            app.kind()
+        );
     }
 }
 
 async fn increment(db: &Db) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    let current: String = sqlx::query_scalar("SELECT value FROM instance_settings WHERE key = $1")
+    let select = format!(
+        "SELECT value FROM instance_settings WHERE key = $1{}",
+        db.for_update()
+    );
+    let current: String = sqlx::query_scalar(&select)
         .bind("counter")
         .fetch_one(&mut *tx)
         .await?;
@@ -87,11 +114,20 @@ async fn increment(db: &Db) -> Result<(), sqlx::Error> {
 async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
     let database = TestDatabase::sqlite();
     let db = Db::connect(&database.url).await.unwrap();
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(db.reader()).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
     assert_eq!(mode, "wal");
-    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(db.reader()).await.unwrap();
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
     assert_eq!(fk, 1);
-    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(db.reader()).await.unwrap();
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
     assert_eq!(sync, 1, "synchronous=NORMAL");
     db.close().await;
 }
@@ -108,6 +144,9 @@ async fn sqlite_creates_the_folder_for_its_file() {
 
 #[tokio::test]
 async fn an_unsupported_database_url_is_refused_with_a_hint() {
-    let err = Db::connect("mysql://root@localhost/waymark").await.unwrap_err().to_string();
+    let err = Db::connect("mysql://root@localhost/waymark")
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("sqlite://"), "{err}");
 }

@@ -20,13 +20,25 @@ async fn about_page_shows_version_database_and_schema_from_the_database() {
     for app in TestApp::each_backend().await {
         let (status, body) = app.get_text("/about").await;
         assert_eq!(status, 200, "{:?}: {body}", app.kind());
-        assert!(body.contains(&format!(r#"data-fact="version">{}<"#, env!("CARGO_PKG_VERSION"))));
+        assert!(body.contains(&format!(
+            r#"data-fact="version">{}<"#,
+            env!("CARGO_PKG_VERSION")
+        )));
         let label = app.kind().label();
-        assert!(body.contains(&format!(r#"data-fact="database">{label}<"#)), "{body}");
+        assert!(
+            body.contains(&format!(r#"data-fact="database">{label}<"#)),
+            "{body}"
+        );
         let schema = app.db.schema_version().await.unwrap();
         assert!(schema >= 1);
-        assert!(body.contains(&format!(r#"data-fact="schema-version">{schema}<"#)), "{body}");
-        assert!(body.contains(r#"<time datetime="20"#), "created-at is an RFC 3339 date: {body}");
+        assert!(
+            body.contains(&format!(r#"data-fact="schema-version">{schema}<"#)),
+            "{body}"
+        );
+        assert!(
+            body.contains(r#"<time datetime="20"#),
+            "created-at is an RFC 3339 date: {body}"
+        );
     }
 }
 
@@ -51,7 +63,10 @@ async fn a_database_failure_shows_the_error_page_and_readiness_fails() {
     let (status, body) = app.get_text("/about").await;
     assert_eq!(status, 500);
     assert!(body.contains("Something went wrong"), "{body}");
-    assert!(!body.contains("pool"), "internal details must not leak: {body}");
+    assert!(
+        !body.contains("pool"),
+        "internal details must not leak: {body}"
+    );
 
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), 503);
@@ -81,7 +96,10 @@ async fn pages_carry_security_headers_and_a_fresh_script_nonce() {
         let response = app.get("/").await;
         let headers = response.headers().clone();
         let body = response.text().await.unwrap();
-        let csp = headers["content-security-policy"].to_str().unwrap().to_owned();
+        let csp = headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert!(csp.contains("default-src 'self'"), "{csp}");
         assert!(!csp.contains("'unsafe-inline'"), "{csp}");
@@ -100,7 +118,10 @@ async fn pages_carry_security_headers_and_a_fresh_script_nonce() {
         assert_eq!(headers["x-frame-options"], "DENY");
         assert_eq!(headers["referrer-policy"], "same-origin");
         assert_eq!(headers["cache-control"], "private, no-cache");
-        assert!(headers.get("strict-transport-security").is_none(), "no HSTS over http");
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "no HSTS over http"
+        );
         assert!(!headers["x-request-id"].is_empty());
     }
     assert_ne!(nonces[0], nonces[1], "each response has its own nonce");
@@ -152,18 +173,27 @@ async fn oversized_request_bodies_are_refused() {
 async fn the_chosen_theme_is_remembered_and_rendered_by_the_server() {
     let app = TestApp::sqlite().await;
     let (_, body) = app.get_text("/").await;
-    assert!(body.contains(r#"<html lang="en" data-theme="system""#), "{body}");
+    assert!(
+        body.contains(r#"<html lang="en" data-theme="system""#),
+        "{body}"
+    );
 
     // A form post without JavaScript: the server stores the choice in a
     // cookie and sends the browser back to the page it came from.
     let response = app.post_form("/fn/set_theme", &[("theme", "dark")]).await;
     assert!(response.status().is_redirection(), "{}", response.status());
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("waymark_theme=dark;"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
 
     let (_, body) = app.get_text("/about").await;
-    assert!(body.contains(r#"<html lang="en" data-theme="dark""#), "{body}");
+    assert!(
+        body.contains(r#"<html lang="en" data-theme="dark""#),
+        "{body}"
+    );
     assert!(body.contains("Dark theme"));
 }
 

@@ -29,7 +29,10 @@ fn a_bad_setting_stops_start_up_with_one_line() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("WAYMARK_ADDR=\"localhost:http\""), "{stderr}");
+    assert!(
+        stderr.contains("WAYMARK_ADDR=\"localhost:http\""),
+        "{stderr}"
+    );
     assert!(stderr.contains("127.0.0.1:3000"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
@@ -45,13 +48,32 @@ fn an_unknown_command_is_refused() {
 fn migrate_runs_without_serving() {
     let folder = TempDir::new("migrate");
     let url = format!("sqlite://{}/w.db", folder.path().display());
-    let output = waymark().arg("migrate").env("DATABASE_URL", &url).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = waymark()
+        .arg("migrate")
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(stdout.contains("SQLite database is at schema version"), "{stdout}");
+    assert!(
+        stdout.contains("SQLite database is at schema version"),
+        "{stdout}"
+    );
 
-    let check = waymark().arg("check").env("DATABASE_URL", &url).output().unwrap();
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    let check = waymark()
+        .arg("check")
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }
 
 struct RunningServer {
@@ -63,12 +85,19 @@ struct RunningServer {
 impl RunningServer {
     fn start() -> Self {
         let folder = TempDir::new("serve");
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let addr = format!("127.0.0.1:{port}");
         let child = waymark()
             .arg("serve")
             .env("WAYMARK_ADDR", &addr)
-            .env("DATABASE_URL", format!("sqlite://{}/w.db", folder.path().display()))
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/w.db", folder.path().display()),
+            )
             .env("WAYMARK_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -87,7 +116,8 @@ impl RunningServer {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if let Ok(mut stream) = TcpStream::connect(&self.addr) {
-                let _ = stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                let _ = stream
+                    .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                 let mut reply = String::new();
                 let _ = stream.read_to_string(&mut reply);
                 if reply.starts_with("HTTP/1.1 200") {
@@ -133,7 +163,9 @@ fn sigterm_lets_a_slow_request_finish_then_exits_zero() {
     // A slow client: the request's headers arrive, its body trickles in.
     let body = "theme=dark";
     let mut stream = TcpStream::connect(&server.addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     write!(
         stream,
         "POST /fn/set_theme HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\n\
@@ -164,7 +196,9 @@ fn sigterm_lets_a_slow_request_finish_then_exits_zero() {
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(reply.contains("\"Dark\""), "{reply}");
 
-    let status = server.wait_for_exit(Duration::from_secs(10)).expect("exits after the request");
+    let status = server
+        .wait_for_exit(Duration::from_secs(10))
+        .expect("exits after the request");
     assert_eq!(status.code(), Some(0));
 }
 
@@ -172,6 +206,8 @@ fn sigterm_lets_a_slow_request_finish_then_exits_zero() {
 fn sigterm_on_an_idle_server_exits_zero_promptly() {
     let mut server = RunningServer::start();
     server.terminate();
-    let status = server.wait_for_exit(Duration::from_secs(5)).expect("exits promptly");
+    let status = server
+        .wait_for_exit(Duration::from_secs(5))
+        .expect("exits promptly");
     assert_eq!(status.code(), Some(0));
 }

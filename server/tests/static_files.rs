@@ -20,7 +20,10 @@ async fn hashed_build_output_is_immutable_and_served_precompressed() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(response.headers()["content-encoding"], "br");
     assert_eq!(response.headers()["content-type"], "text/css");
     assert_eq!(response.bytes().await.unwrap().as_ref(), b"brotli-bytes");
@@ -49,7 +52,11 @@ async fn other_assets_get_a_short_cache_and_security_headers() {
 #[tokio::test]
 async fn files_outside_the_site_folder_are_not_served() {
     let app = TestApp::sqlite().await;
-    for path in ["/../Cargo.toml", "/pkg/../../Cargo.toml", "/%2e%2e/Cargo.toml"] {
+    for path in [
+        "/../Cargo.toml",
+        "/pkg/../../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+    ] {
         let response = app.get(path).await;
         assert_ne!(response.status(), 200, "{path}");
     }

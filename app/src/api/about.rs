@@ -39,6 +39,9 @@ mod tests {
     #[test]
     fn formats_milliseconds_as_utc() {
         assert_eq!(super::format_ms_as_rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(super::format_ms_as_rfc3339(1_795_000_000_123), "2026-11-18T11:06:40Z");
+        assert_eq!(
+            super::format_ms_as_rfc3339(1_795_000_000_123),
+            "2026-11-18T11:06:40Z"
+        );
     }
 }

@@ -73,8 +73,14 @@ mod tests {
 
     #[test]
     fn reads_theme_from_cookie_header() {
-        assert_eq!(Theme::from_cookie_header("a=b; waymark_theme=dark"), Theme::Dark);
-        assert_eq!(Theme::from_cookie_header("waymark_theme=purple"), Theme::System);
+        assert_eq!(
+            Theme::from_cookie_header("a=b; waymark_theme=dark"),
+            Theme::Dark
+        );
+        assert_eq!(
+            Theme::from_cookie_header("waymark_theme=purple"),
+            Theme::System
+        );
         assert_eq!(Theme::from_cookie_header(""), Theme::System);
     }
 }

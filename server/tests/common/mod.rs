@@ -54,11 +54,15 @@ impl TestApp {
     }
 
     async fn start(database: TestDatabase) -> TestApp {
-        let db = Db::connect(&database.url).await.expect("test database opens");
+        let db = Db::connect(&database.url)
+            .await
+            .expect("test database opens");
         db.migrate().await.expect("migrations apply");
         let site = TempDir::new("site");
         std::fs::create_dir_all(site.path().join("pkg")).expect("site folder");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("local address");
         let leptos_options = LeptosOptions::builder()
             .output_name("waymark")
@@ -104,7 +108,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("GET succeeds")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET succeeds")
     }
 
     pub async fn get_text(&self, path: &str) -> (reqwest::StatusCode, String) {
@@ -120,6 +128,7 @@ impl TestApp {
             .post(self.url(path))
             .header("origin", &self.address)
             .header("referer", self.url("/"))
+            .header("accept", "text/html,application/xhtml+xml")
             .form(form)
             .send()
             .await
@@ -181,7 +190,10 @@ impl TestDatabase {
             .await
             .expect("CREATE DATABASE");
         admin.close().await.ok();
-        let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin_url);
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(base, _)| base)
+            .unwrap_or(&admin_url);
         Some(Self {
             url: format!("{base}/{name}"),
             cleanup: Cleanup::Postgres { admin_url, name },
@@ -204,7 +216,9 @@ impl Drop for TestDatabase {
                     use sqlx::{AnyConnection, Connection, Executor};
                     if let Ok(mut admin) = AnyConnection::connect(&admin_url).await {
                         let _ = admin
-                            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                            .execute(
+                                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+                            )
                             .await;
                         let _ = admin.close().await;
                     }

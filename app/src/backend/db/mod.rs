@@ -157,6 +157,17 @@ impl Db {
         }
     }
 
+    /// The clause that locks the rows a write transaction reads, so that a
+    /// read-modify-write cannot lose a concurrent update. PostgreSQL needs it
+    /// (its transactions are READ COMMITTED); SQLite's writes are already
+    /// serialised by `BEGIN IMMEDIATE` and it has no such syntax.
+    pub fn for_update(&self) -> &'static str {
+        match self.kind {
+            DatabaseKind::Sqlite => "",
+            DatabaseKind::Postgres => " FOR UPDATE",
+        }
+    }
+
     /// Applies the migrations that are not yet in the database.
     pub async fn migrate(&self) -> Result<(), DbError> {
         let migrator = match self.kind {
@@ -187,7 +198,10 @@ impl Db {
 
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.reader).await.map(drop)
+        sqlx::query("SELECT 1")
+            .execute(&self.reader)
+            .await
+            .map(drop)
     }
 
     /// Waits for connections in use to be returned, then closes them all.
@@ -224,7 +238,9 @@ fn sqlite_url_with_create_mode(url: &str) -> String {
 }
 
 fn sqlite_file_path(url: &str) -> Option<&Path> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && !path.contains(":memory:")).then(|| Path::new(path))
 }
@@ -243,28 +259,55 @@ mod tests {
 
     #[test]
     fn recognises_database_kinds() {
-        assert!(matches!(database_kind("sqlite://data/w.db"), Ok(DatabaseKind::Sqlite)));
-        assert!(matches!(database_kind("sqlite:w.db"), Ok(DatabaseKind::Sqlite)));
-        assert!(matches!(database_kind("postgres://u@h/db"), Ok(DatabaseKind::Postgres)));
-        assert!(matches!(database_kind("postgresql://u@h/db"), Ok(DatabaseKind::Postgres)));
+        assert!(matches!(
+            database_kind("sqlite://data/w.db"),
+            Ok(DatabaseKind::Sqlite)
+        ));
+        assert!(matches!(
+            database_kind("sqlite:w.db"),
+            Ok(DatabaseKind::Sqlite)
+        ));
+        assert!(matches!(
+            database_kind("postgres://u@h/db"),
+            Ok(DatabaseKind::Postgres)
+        ));
+        assert!(matches!(
+            database_kind("postgresql://u@h/db"),
+            Ok(DatabaseKind::Postgres)
+        ));
         let err = database_kind("mysql://u@h/db").unwrap_err().to_string();
-        assert!(err.contains("mysql://u@h/db") && err.contains("sqlite://"), "{err}");
+        assert!(
+            err.contains("mysql://u@h/db") && err.contains("sqlite://"),
+            "{err}"
+        );
     }
 
     #[test]
     fn sqlite_urls_create_missing_files() {
-        assert_eq!(sqlite_url_with_create_mode("sqlite://a.db"), "sqlite://a.db?mode=rwc");
+        assert_eq!(
+            sqlite_url_with_create_mode("sqlite://a.db"),
+            "sqlite://a.db?mode=rwc"
+        );
         assert_eq!(
             sqlite_url_with_create_mode("sqlite://a.db?cache=shared"),
             "sqlite://a.db?cache=shared&mode=rwc"
         );
-        assert_eq!(sqlite_url_with_create_mode("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=ro");
+        assert_eq!(
+            sqlite_url_with_create_mode("sqlite://a.db?mode=ro"),
+            "sqlite://a.db?mode=ro"
+        );
     }
 
     #[test]
     fn finds_the_sqlite_file_path() {
-        assert_eq!(sqlite_file_path("sqlite://data/w.db?mode=rwc"), Some(Path::new("data/w.db")));
-        assert_eq!(sqlite_file_path("sqlite:///var/w.db"), Some(Path::new("/var/w.db")));
+        assert_eq!(
+            sqlite_file_path("sqlite://data/w.db?mode=rwc"),
+            Some(Path::new("data/w.db"))
+        );
+        assert_eq!(
+            sqlite_file_path("sqlite:///var/w.db"),
+            Some(Path::new("/var/w.db"))
+        );
         assert_eq!(sqlite_file_path("sqlite::memory:"), None);
     }
 }
