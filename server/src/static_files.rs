@@ -1,57 +1,209 @@
-//! Files from the site folder. Hashed build output under `/pkg` is cached for
-//! a year; the other assets for an hour. Pre-compressed `.br`/`.gz` siblings
-//! (written by `make`'s release build) are served when the browser accepts
-//! them, so nothing is compressed per request.
+//! Files from the site folder, served from memory. Each file is read once,
+//! on its first request, together with its pre-compressed `.br`/`.gz`
+//! siblings (written by the release build), so a request costs no system
+//! call and nothing is compressed per request. Hashed build output under
+//! `/pkg` is cached by browsers for a year; other assets for an hour.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
-use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderValue, Request, Response};
-use tower::ServiceBuilder;
+use axum::http::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG,
+    IF_NONE_MATCH, VARY,
+};
+use axum::http::{HeaderValue, Method, Request, Response, StatusCode};
+use bytes::Bytes;
+use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
-use tower_http::services::ServeDir;
 
 pub type FileService = BoxCloneSyncService<Request<Body>, Response<Body>, Infallible>;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const SHORT: &str = "public, max-age=3600";
+/// Larger files are not kept in memory (the site has none).
+const MAX_CACHED_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The hashed build output (`/pkg/...`).
+struct Asset {
+    identity: Bytes,
+    brotli: Option<Bytes>,
+    gzip: Option<Bytes>,
+    content_type: HeaderValue,
+    etag: HeaderValue,
+}
+
+#[derive(Clone)]
+struct Folder {
+    root: PathBuf,
+    cache_control: &'static str,
+    files: Arc<RwLock<HashMap<PathBuf, Arc<Asset>>>>,
+}
+
+/// The hashed build output (`/pkg/...`, nested so paths arrive relative).
 pub fn build_output(folder: &Path) -> FileService {
-    let files = ServeDir::new(folder)
-        .precompressed_br()
-        .precompressed_gzip();
-    BoxCloneSyncService::new(
-        ServiceBuilder::new()
-            .map_response(|response: Response<_>| with_cache(response, IMMUTABLE))
-            .map_response(|response: Response<_>| response.map(Body::new))
-            .service(files),
-    )
+    serve(folder, IMMUTABLE, None)
 }
 
 /// The other public assets; anything not found goes to `not_found`, which
 /// renders the site's 404 page.
 pub fn assets(folder: &Path, not_found: FileService) -> FileService {
-    let files = ServeDir::new(folder)
-        .precompressed_br()
-        .precompressed_gzip()
-        .call_fallback_on_method_not_allowed(true)
-        .fallback(not_found);
-    BoxCloneSyncService::new(
-        ServiceBuilder::new()
-            .map_response(|response: Response<_>| with_cache(response, SHORT))
-            .map_response(|response: Response<_>| response.map(Body::new))
-            .service(files),
-    )
+    serve(folder, SHORT, Some(not_found))
 }
 
-fn with_cache<B>(mut response: Response<B>, policy: &'static str) -> Response<B> {
-    if response.status().is_success() && !response.headers().contains_key(CACHE_CONTROL) {
-        response
-            .headers_mut()
-            .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+fn serve(folder: &Path, cache_control: &'static str, fallback: Option<FileService>) -> FileService {
+    let folder = Folder {
+        root: folder.to_owned(),
+        cache_control,
+        files: Arc::default(),
+    };
+    BoxCloneSyncService::new(tower::service_fn(move |request: Request<Body>| {
+        let folder = folder.clone();
+        let fallback = fallback.clone();
+        async move {
+            let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
+            let asset = match relative_path(request.uri().path()) {
+                Some(path) if is_read => folder.load(path).await,
+                _ => None,
+            };
+            match (asset, fallback) {
+                (Some(asset), _) => Ok(respond(&request, &asset, folder.cache_control)),
+                (None, Some(fallback)) => fallback.oneshot(request).await,
+                (None, None) => Ok(not_found()),
+            }
+        }
+    }))
+}
+
+impl Folder {
+    async fn load(&self, path: PathBuf) -> Option<Arc<Asset>> {
+        if let Some(asset) = self.files.read().ok()?.get(&path) {
+            return Some(asset.clone());
+        }
+        let asset = Arc::new(read_asset(&self.root, &path).await?);
+        if let Ok(mut files) = self.files.write() {
+            files.insert(path, asset.clone());
+        }
+        Some(asset)
     }
+}
+
+async fn read_asset(root: &Path, relative: &Path) -> Option<Asset> {
+    let full = root.join(relative);
+    let metadata = tokio::fs::metadata(&full).await.ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_CACHED_BYTES {
+        return None;
+    }
+    // A symbolic link must not lead out of the site folder.
+    let real = tokio::fs::canonicalize(&full).await.ok()?;
+    let real_root = tokio::fs::canonicalize(root).await.ok()?;
+    if !real.starts_with(&real_root) {
+        return None;
+    }
+    let identity = Bytes::from(tokio::fs::read(&full).await.ok()?);
+    let sibling = |ext: &str| {
+        let mut name = full.clone().into_os_string();
+        name.push(ext);
+        PathBuf::from(name)
+    };
+    let brotli = tokio::fs::read(sibling(".br")).await.ok().map(Bytes::from);
+    let gzip = tokio::fs::read(sibling(".gz")).await.ok().map(Bytes::from);
+    let mime = mime_guess::from_path(relative).first_or_octet_stream();
+    let content_type = HeaderValue::from_str(mime.essence_str()).ok()?;
+    let etag = HeaderValue::from_str(&format!("\"{:x}-{:x}\"", identity.len(), fnv1a(&identity))).ok()?;
+    Some(Asset {
+        identity,
+        brotli,
+        gzip,
+        content_type,
+        etag,
+    })
+}
+
+/// The request path as a relative file path, or `None` if it tries to leave
+/// the folder or names no file.
+fn relative_path(uri_path: &str) -> Option<PathBuf> {
+    let decoded = percent_encoding::percent_decode_str(uri_path).decode_utf8().ok()?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let path = Path::new(decoded.trim_start_matches('/'));
+    let clean = path
+        .components()
+        .all(|component| matches!(component, Component::Normal(_)));
+    (clean && path.components().next().is_some()).then(|| path.to_owned())
+}
+
+fn respond(request: &Request<Body>, asset: &Asset, cache_control: &'static str) -> Response<Body> {
+    let mut builder = Response::builder()
+        .header(CONTENT_TYPE, asset.content_type.clone())
+        .header(ETAG, asset.etag.clone())
+        .header(CACHE_CONTROL, cache_control)
+        .header(VARY, "accept-encoding");
+    let not_modified = request
+        .headers()
+        .get(IF_NONE_MATCH)
+        .is_some_and(|tag| tag == asset.etag);
+    if not_modified {
+        return builder
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .unwrap_or_else(|_| not_found());
+    }
+    let accepts = |coding: &str| {
+        request
+            .headers()
+            .get_all(ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|item| {
+                let mut parts = item.split(';');
+                parts.next().is_some_and(|name| name.trim() == coding)
+                    && !parts.any(|p| p.trim().replace(' ', "") == "q=0")
+            })
+    };
+    let (body, encoding) = match (&asset.brotli, &asset.gzip) {
+        (Some(br), _) if accepts("br") => (br.clone(), Some("br")),
+        (_, Some(gz)) if accepts("gzip") => (gz.clone(), Some("gzip")),
+        _ => (asset.identity.clone(), None),
+    };
+    if let Some(encoding) = encoding {
+        builder = builder.header(CONTENT_ENCODING, encoding);
+    }
+    builder = builder.header(CONTENT_LENGTH, body.len());
+    let body = if request.method() == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body)
+    };
+    builder.body(body).unwrap_or_else(|_| not_found())
+}
+
+fn not_found() -> Response<Body> {
+    let mut response = Response::new(Body::from("not found"));
+    *response.status_mut() = StatusCode::NOT_FOUND;
     response
+}
+
+/// A fast, stable content hash for ETags (not for security).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_leave_the_folder() {
+        assert_eq!(relative_path("/pkg/app.css"), Some(PathBuf::from("pkg/app.css")));
+        assert_eq!(relative_path("/favicon.svg"), Some(PathBuf::from("favicon.svg")));
+        for bad in ["/", "/../Cargo.toml", "/pkg/../../x", "/%2e%2e/x", "/a\\..\\b", "/a%00b"] {
+            assert_eq!(relative_path(bad), None, "{bad}");
+        }
+    }
 }
