@@ -111,7 +111,8 @@ async fn read_asset(root: &Path, relative: &Path) -> Option<Asset> {
     let gzip = tokio::fs::read(sibling(".gz")).await.ok().map(Bytes::from);
     let mime = mime_guess::from_path(relative).first_or_octet_stream();
     let content_type = HeaderValue::from_str(mime.essence_str()).ok()?;
-    let etag = HeaderValue::from_str(&format!("\"{:x}-{:x}\"", identity.len(), fnv1a(&identity))).ok()?;
+    let etag =
+        HeaderValue::from_str(&format!("\"{:x}-{:x}\"", identity.len(), fnv1a(&identity))).ok()?;
     Some(Asset {
         identity,
         brotli,
@@ -124,7 +125,9 @@ async fn read_asset(root: &Path, relative: &Path) -> Option<Asset> {
 /// The request path as a relative file path, or `None` if it tries to leave
 /// the folder or names no file.
 fn relative_path(uri_path: &str) -> Option<PathBuf> {
-    let decoded = percent_encoding::percent_decode_str(uri_path).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(uri_path)
+        .decode_utf8()
+        .ok()?;
     if decoded.contains('\\') || decoded.contains('\0') {
         return None;
     }
@@ -200,9 +203,22 @@ mod tests {
 
     #[test]
     fn paths_cannot_leave_the_folder() {
-        assert_eq!(relative_path("/pkg/app.css"), Some(PathBuf::from("pkg/app.css")));
-        assert_eq!(relative_path("/favicon.svg"), Some(PathBuf::from("favicon.svg")));
-        for bad in ["/", "/../Cargo.toml", "/pkg/../../x", "/%2e%2e/x", "/a\\..\\b", "/a%00b"] {
+        assert_eq!(
+            relative_path("/pkg/app.css"),
+            Some(PathBuf::from("pkg/app.css"))
+        );
+        assert_eq!(
+            relative_path("/favicon.svg"),
+            Some(PathBuf::from("favicon.svg"))
+        );
+        for bad in [
+            "/",
+            "/../Cargo.toml",
+            "/pkg/../../x",
+            "/%2e%2e/x",
+            "/a\\..\\b",
+            "/a%00b",
+        ] {
             assert_eq!(relative_path(bad), None, "{bad}");
         }
     }

@@ -190,7 +190,7 @@ fn sigterm_lets_a_slow_request_finish_then_exits_zero() {
         "no new connections are accepted after SIGTERM"
     );
 
-    stream.write_all(body[3..].as_bytes()).unwrap();
+    stream.write_all(&body.as_bytes()[3..]).unwrap();
     let mut reply = String::new();
     stream.read_to_string(&mut reply).unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
