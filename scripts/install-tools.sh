@@ -19,7 +19,7 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-wasm_target() {
+ensure_wasm_target() {
   if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say wasm32 "ok"
   else
@@ -28,7 +28,7 @@ wasm_target() {
   fi
 }
 
-cargo_leptos() {
+ensure_cargo_leptos() {
   if cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
     say cargo-leptos "ok ($CARGO_LEPTOS_VERSION)"
   else
@@ -41,7 +41,7 @@ cargo_leptos() {
   fi
 }
 
-wasm_bindgen() {
+ensure_wasm_bindgen() {
   if [ -z "$WASM_BINDGEN_VERSION" ]; then
     echo "cannot read wasm-bindgen's version from Cargo.lock" >&2
     exit 1
@@ -55,7 +55,7 @@ wasm_bindgen() {
   fi
 }
 
-wasm_opt() {
+ensure_wasm_opt() {
   if "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
     say wasm-opt "ok ($BINARYEN_VERSION)"
   else
@@ -65,7 +65,7 @@ wasm_opt() {
   fi
 }
 
-chromium() {
+ensure_chromium() {
   if command -v chromium >/dev/null 2>&1; then
     say chromium "ok ($(chromium --version 2>/dev/null | awk '{print $2}'))"
   else
@@ -75,7 +75,7 @@ chromium() {
   fi
 }
 
-end2end_packages() {
+ensure_end2end_packages() {
   local stamp="$ROOT/end2end/node_modules/.installed-lock"
   if [ -f "$stamp" ] && cmp -s "$stamp" "$ROOT/end2end/package-lock.json"; then
     say end2end "ok"
@@ -86,7 +86,7 @@ end2end_packages() {
   fi
 }
 
-bench_tools() {
+ensure_bench_tools() {
   if command -v wrk >/dev/null 2>&1 && command -v brotli >/dev/null 2>&1; then
     say wrk "ok"
   else
@@ -98,8 +98,8 @@ bench_tools() {
 
 echo "tools:"
 case "${1:-build}" in
-  build) wasm_target; cargo_leptos; wasm_bindgen; wasm_opt ;;
-  test) wasm_target; cargo_leptos; wasm_bindgen; wasm_opt; chromium; end2end_packages ;;
-  bench) wasm_target; cargo_leptos; wasm_bindgen; wasm_opt; bench_tools ;;
+  build) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt ;;
+  test) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_chromium; ensure_end2end_packages ;;
+  bench) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_bench_tools ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
