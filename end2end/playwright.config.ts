@@ -9,10 +9,31 @@ import * as path from "node:path";
 // builds it and passes its path in WAYMARK_BIN.
 
 const root = path.resolve(__dirname, "..");
-const port = Number(process.env.WAYMARK_E2E_PORT ?? 3100);
-const baseURL = `http://127.0.0.1:${port}`;
+const firstPort = Number(process.env.WAYMARK_E2E_PORT ?? 3100);
 const bin = process.env.WAYMARK_BIN ?? path.join(root, "target/debug/waymark");
 const dataDir = path.join(root, "target/e2e");
+
+// Each project gets a server of its own on a fresh database, so both start
+// from a new instance (the first-run story runs in each).
+function server(name: string, port: number) {
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    command: `"${bin}" serve`,
+    cwd: root,
+    url: `${url}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
+    env: {
+      WAYMARK_ADDR: `127.0.0.1:${port}`,
+      WAYMARK_PUBLIC_URL: url,
+      DATABASE_URL: `sqlite://${dataDir}/${name}.db`,
+      WAYMARK_LOG: "warn",
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(root, "target/site"),
+    },
+  };
+}
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -38,35 +59,29 @@ export default defineConfig({
   reporter: [["list"]],
   outputDir: path.join(root, "target/e2e/results"),
   use: {
-    baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
   projects: [
     {
       name: "hydrate",
-      use: { ...devices["Desktop Chrome"], launchOptions: chromium, javaScriptEnabled: true },
+      use: {
+        ...devices["Desktop Chrome"],
+        baseURL: `http://127.0.0.1:${firstPort}`,
+        launchOptions: chromium,
+        javaScriptEnabled: true,
+      },
     },
     {
       name: "ssr",
       testIgnore: /.*\.hydrate\.spec\.ts/,
-      use: { ...devices["Desktop Chrome"], launchOptions: chromium, javaScriptEnabled: false },
+      use: {
+        ...devices["Desktop Chrome"],
+        baseURL: `http://127.0.0.1:${firstPort + 1}`,
+        launchOptions: chromium,
+        javaScriptEnabled: false,
+      },
     },
   ],
-  webServer: {
-    command: `"${bin}" serve`,
-    cwd: root,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      WAYMARK_ADDR: `127.0.0.1:${port}`,
-      WAYMARK_PUBLIC_URL: baseURL,
-      DATABASE_URL: `sqlite://${dataDir}/waymark.db`,
-      WAYMARK_LOG: "warn",
-      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(root, "target/site"),
-    },
-  },
+  webServer: [server("hydrate", firstPort), server("ssr", firstPort + 1)],
 });

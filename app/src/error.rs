@@ -17,6 +17,11 @@ pub enum AppError {
     Conflict(String),
     #[error("{message}")]
     Invalid { field: String, message: String },
+    /// Wrong email or password; deliberately does not say which.
+    #[error("that email and password do not match an account")]
+    BadCredentials,
+    #[error("this account is disabled; ask an administrator of this instance")]
+    AccountDisabled,
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
     /// Details are logged on the server and never sent to the client.
@@ -43,6 +48,8 @@ impl AppError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::BadCredentials => StatusCode::UNAUTHORIZED,
+            Self::AccountDisabled => StatusCode::FORBIDDEN,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -57,6 +64,8 @@ impl AppError {
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
             Self::Conflict(_) => "conflict",
+            Self::BadCredentials => "bad_credentials",
+            Self::AccountDisabled => "account_disabled",
             Self::Invalid { .. } => "invalid",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Internal => "internal",
@@ -64,12 +73,29 @@ impl AppError {
         }
     }
 
+    /// The message for the form as a whole: every error that is not about
+    /// one of the form's own fields.
+    pub fn for_form(&self, fields: &[&str]) -> Option<String> {
+        match self {
+            Self::Invalid { field, .. } if fields.contains(&field.as_str()) => None,
+            other => Some(capitalise(&other.to_string())),
+        }
+    }
+
     /// The message for one form field, if this error is about that field.
     pub fn for_field(&self, name: &str) -> Option<String> {
         match self {
-            Self::Invalid { field, message } if field == name => Some(message.clone()),
+            Self::Invalid { field, message } if field == name => Some(capitalise(message)),
             _ => None,
         }
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
     }
 }
 
@@ -133,8 +159,13 @@ mod tests {
         let err = AppError::invalid("email", "enter an email address");
         assert_eq!(
             err.for_field("email").as_deref(),
-            Some("enter an email address")
+            Some("Enter an email address.")
         );
         assert_eq!(err.for_field("password"), None);
+        assert_eq!(err.for_form(&["email"]), None);
+        assert_eq!(
+            AppError::BadCredentials.for_form(&["email"]).as_deref(),
+            Some("That email and password do not match an account.")
+        );
     }
 }

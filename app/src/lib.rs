@@ -15,11 +15,16 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::{SsrMode, path};
 
-use crate::components::{SiteFooter, SiteHeader, ThemeState};
+use crate::api::auth::load_current_user;
+use crate::components::{CurrentUserResource, SiteFooter, SiteHeader, ThemeState};
 use crate::model::Theme;
-use crate::pages::{AboutPage, HomePage, NotFoundPage};
+use crate::pages::{
+    AboutPage, AccountSettingsPage, AdminUsersPage, HomePage, NotFoundPage, ResetPasswordPage,
+    SecurityLogPage, SetupPage, SignInCodePage, SignInPage, SignUpPage, TwoFactorSetupPage,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -65,18 +70,40 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Waymark".to_owned() } else { format!("{page} · Waymark") }
         } />
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <SiteHeader />
-            <main id="main" class="page" tabindex="-1">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("") view=HomePage />
-                    // Pages that load data render once it has arrived, so the
-                    // first HTML is complete even without JavaScript.
-                    <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async />
-                </Routes>
-            </main>
-            <SiteFooter />
+            <Site />
         </Router>
+    }
+}
+
+/// Everything inside the router: the header, the routes, the footer. Every
+/// page renders once its data has arrived (`SsrMode::Async`), so the first
+/// HTML is complete even without JavaScript.
+#[component]
+fn Site() -> impl IntoView {
+    let location = use_location();
+    let user = Resource::new(move || location.pathname.get(), |_| load_current_user());
+    provide_context(CurrentUserResource(user));
+    let ssr = SsrMode::Async;
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <SiteHeader />
+        <main id="main" class="page" tabindex="-1">
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("") view=HomePage ssr=ssr.clone() />
+                <Route path=path!("/about") view=AboutPage ssr=ssr.clone() />
+                <Route path=path!("/setup") view=SetupPage ssr=ssr.clone() />
+                <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone() />
+                <Route path=path!("/sign-in/code") view=SignInCodePage ssr=ssr.clone() />
+                <Route path=path!("/sign-up") view=SignUpPage ssr=ssr.clone() />
+                <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=ssr.clone() />
+                <Route path=path!("/settings/account") view=AccountSettingsPage ssr=ssr.clone() />
+                <Route path=path!("/settings/account/two-factor") view=TwoFactorSetupPage ssr=ssr.clone() />
+                <Route path=path!("/admin/users") view=AdminUsersPage ssr=ssr.clone() />
+                <Route path=path!("/admin/security") view=SecurityLogPage ssr=ssr />
+            </Routes>
+        </main>
+        <SiteFooter />
     }
 }
 

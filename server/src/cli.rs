@@ -8,11 +8,14 @@ Waymark: collect, score and plan what your product team builds next.
 Usage: waymark [COMMAND]
 
 Commands:
-  serve     Migrate the database and serve the site (the default)
-  migrate   Apply database migrations and exit
-  check     Check the configuration and the database, then exit
-  help      Show this help
-  version   Show the version
+  serve                 Migrate the database and serve the site (the default)
+  migrate               Apply database migrations and exit
+  check                 Check the configuration and the database, then exit
+  create-admin --email EMAIL [--name NAME]
+                        Create an instance admin; the password is read from
+                        a prompt, or from the first line of standard input
+  help                  Show this help
+  version               Show the version
 
 Configuration comes from environment variables and an optional .env file:
   DATABASE_URL        sqlite://data/waymark.db (default) or postgres://USER@HOST/DB
@@ -20,19 +23,25 @@ Configuration comes from environment variables and an optional .env file:
   WAYMARK_PUBLIC_URL  address users open, e.g. https://roadmap.example.com
   WAYMARK_ENV         development (default) or production
   WAYMARK_LOG         log filter (default info)
+  WAYMARK_SESSION_IDLE_DAYS, WAYMARK_SESSION_MAX_DAYS, WAYMARK_TRUSTED_PROXIES
+                      see the README
 ";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Serve,
     Migrate,
     Check,
+    CreateAdmin { email: String, name: Option<String> },
     Help,
     Version,
 }
 
 impl Command {
     pub fn parse(args: &[String]) -> Result<Self, String> {
+        if args.first().map(String::as_str) == Some("create-admin") {
+            return parse_create_admin(&args[1..]);
+        }
         match args {
             [] => Ok(Self::Serve),
             [one] => match one.as_str() {
@@ -49,6 +58,126 @@ impl Command {
             )),
         }
     }
+}
+
+fn parse_create_admin(args: &[String]) -> Result<Command, String> {
+    let mut email = None;
+    let mut name = None;
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let (key, inline) = match flag.split_once('=') {
+            Some((key, value)) => (key, Some(value.to_owned())),
+            None => (flag.as_str(), None),
+        };
+        let value = match inline {
+            Some(value) => value,
+            None => rest
+                .next()
+                .cloned()
+                .ok_or_else(|| format!("{key} needs a value"))?,
+        };
+        match key {
+            "--email" => email = Some(value),
+            "--name" => name = Some(value),
+            "--password" => {
+                return Err(
+                    "passwords are never taken as arguments (they end up in shell history); \
+                            type it at the prompt or pipe it to standard input"
+                        .into(),
+                );
+            }
+            other => return Err(format!("unknown option {other:?} for create-admin")),
+        }
+    }
+    let email = email.ok_or("create-admin needs --email EMAIL")?;
+    Ok(Command::CreateAdmin { email, name })
+}
+
+/// `waymark create-admin`: an admin account from the command line, for
+/// instances where nobody should race to the set-up page.
+pub async fn create_admin(config: &Config, email: &str, name: Option<&str>) -> Result<(), String> {
+    use app::backend::accounts::{self, Registration};
+    use app::backend::auth::client::ClientInfo;
+    use app::model::{Email, parse_display_name};
+
+    let email = Email::parse(email).map_err(|m| format!("--email: {m}"))?;
+    let default_name = email
+        .as_str()
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let name =
+        parse_display_name(name.unwrap_or(&default_name)).map_err(|m| format!("--name: {m}"))?;
+    let password = read_password()?;
+    let state = crate::serve::open_state(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let client = ClientInfo {
+        ip: "command line".into(),
+        user_agent: "waymark create-admin".into(),
+    };
+    let result = accounts::register(
+        &state,
+        &email,
+        &name,
+        &password,
+        Registration::CommandLine,
+        &client,
+    )
+    .await;
+    state.db.close().await;
+    match result {
+        Ok(_) => {
+            println!("created admin {} ({name})", email.as_str());
+            Ok(())
+        }
+        Err(app::error::AppError::Invalid { field, message }) => Err(format!("{field}: {message}")),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+/// Reads the password: at a terminal with a hidden prompt (typed twice),
+/// otherwise the first line of standard input.
+fn read_password() -> Result<String, String> {
+    use std::io::{BufRead, IsTerminal, Write};
+
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        let password = line.trim_end_matches(['\r', '\n']).to_owned();
+        return if password.is_empty() {
+            Err("no password on standard input".into())
+        } else {
+            Ok(password)
+        };
+    }
+    let prompt = |label: &str| -> Result<String, String> {
+        eprint!("{label}");
+        std::io::stderr().flush().ok();
+        let echo_off = std::process::Command::new("stty")
+            .arg("-echo")
+            .status()
+            .is_ok_and(|s| s.success());
+        let mut line = String::new();
+        let read = stdin.lock().read_line(&mut line);
+        if echo_off {
+            let _ = std::process::Command::new("stty").arg("echo").status();
+            eprintln!();
+        }
+        read.map_err(|e| e.to_string())?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    };
+    let first = prompt("Password: ")?;
+    let second = prompt("Password again: ")?;
+    if first != second {
+        return Err("the passwords differ".into());
+    }
+    Ok(first)
 }
 
 /// `waymark migrate`.
@@ -111,5 +240,21 @@ mod tests {
                 .contains("frobnicate")
         );
         assert!(Command::parse(&args(&["serve", "x"])).is_err());
+        assert_eq!(
+            Command::parse(&args(&["create-admin", "--email", "a@b.c", "--name=Ada"])),
+            Ok(Command::CreateAdmin {
+                email: "a@b.c".into(),
+                name: Some("Ada".into())
+            })
+        );
+        assert!(Command::parse(&args(&["create-admin"])).is_err());
+        let refused = Command::parse(&args(&[
+            "create-admin",
+            "--email",
+            "a@b.c",
+            "--password",
+            "x",
+        ]));
+        assert!(refused.unwrap_err().contains("never taken as arguments"));
     }
 }

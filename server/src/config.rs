@@ -4,6 +4,8 @@
 
 use std::net::SocketAddr;
 
+use app::backend::auth::client::TrustedProxy;
+
 /// Where the data lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/waymark.db";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
@@ -26,6 +28,12 @@ pub struct Config {
     pub env: Environment,
     /// A `tracing` filter such as `info` or `info,waymark=debug`.
     pub log: String,
+    /// A session ends after this many days without use...
+    pub session_idle_days: i64,
+    /// ...and after this many days in any case.
+    pub session_max_days: i64,
+    /// Reverse proxies whose `X-Forwarded-For` tells the client's address.
+    pub trusted_proxies: Vec<TrustedProxy>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -112,17 +120,72 @@ impl Config {
             });
         }
 
+        let days = |name: &'static str, default: i64| -> Result<i64, ConfigError> {
+            match value(name) {
+                None => Ok(default),
+                Some(text) => text
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|days| (1..=3650).contains(days))
+                    .ok_or(ConfigError {
+                        var: name,
+                        value: text,
+                        expected: "a whole number of days from 1 to 3650".into(),
+                    }),
+            }
+        };
+        let session_idle_days = days("WAYMARK_SESSION_IDLE_DAYS", 7)?;
+        let session_max_days = days("WAYMARK_SESSION_MAX_DAYS", 30)?;
+        if session_idle_days > session_max_days {
+            return Err(ConfigError {
+                var: "WAYMARK_SESSION_IDLE_DAYS",
+                value: session_idle_days.to_string(),
+                expected: format!("at most WAYMARK_SESSION_MAX_DAYS ({session_max_days})"),
+            });
+        }
+
+        let trusted_proxies = match value("WAYMARK_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .filter(|item| !item.trim().is_empty())
+                .map(|item| {
+                    TrustedProxy::parse(item).ok_or_else(|| ConfigError {
+                        var: "WAYMARK_TRUSTED_PROXIES",
+                        value: list.clone(),
+                        expected:
+                            "comma-separated IP addresses or networks, e.g. 127.0.0.1,10.0.0.0/8"
+                                .into(),
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+
         Ok(Self {
             database_url,
             addr,
             public_url,
             env,
             log,
+            session_idle_days,
+            session_max_days,
+            trusted_proxies,
         })
     }
 
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    pub fn auth_settings(&self) -> app::backend::auth::session::AuthSettings {
+        use app::backend::auth::session::{AuthSettings, DAY_MS};
+        AuthSettings {
+            public_url: self.public_url.clone(),
+            session_idle_ms: self.session_idle_days * DAY_MS,
+            session_max_ms: self.session_max_days * DAY_MS,
+            trusted_proxies: self.trusted_proxies.clone(),
+        }
     }
 }
 
@@ -205,6 +268,36 @@ mod tests {
                 "{url}"
             );
         }
+    }
+
+    #[test]
+    fn session_lifetimes_and_trusted_proxies_are_checked() {
+        let parsed = config(&[
+            ("WAYMARK_SESSION_IDLE_DAYS", "2"),
+            ("WAYMARK_SESSION_MAX_DAYS", "10"),
+            ("WAYMARK_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"),
+        ])
+        .unwrap();
+        assert_eq!((parsed.session_idle_days, parsed.session_max_days), (2, 10));
+        assert_eq!(parsed.trusted_proxies.len(), 2);
+        assert_eq!(
+            config(&[("WAYMARK_SESSION_IDLE_DAYS", "0")])
+                .unwrap_err()
+                .var,
+            "WAYMARK_SESSION_IDLE_DAYS"
+        );
+        assert_eq!(
+            config(&[("WAYMARK_SESSION_IDLE_DAYS", "40")])
+                .unwrap_err()
+                .var,
+            "WAYMARK_SESSION_IDLE_DAYS"
+        );
+        assert_eq!(
+            config(&[("WAYMARK_TRUSTED_PROXIES", "proxy")])
+                .unwrap_err()
+                .var,
+            "WAYMARK_TRUSTED_PROXIES"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod csrf;
 pub mod health;
 pub mod router;
 pub mod security;

@@ -12,7 +12,7 @@ fn main() -> ExitCode {
         Ok(command) => command,
         Err(message) => return fail(&message),
     };
-    match command {
+    match &command {
         Command::Help => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -41,6 +41,9 @@ fn main() -> ExitCode {
             Command::Serve => serve::run(config).await.map_err(|e| e.to_string()),
             Command::Migrate => cli::migrate(&config).await,
             Command::Check => cli::check(&config).await,
+            Command::CreateAdmin { email, name } => {
+                cli::create_admin(&config, &email, name.as_deref()).await
+            }
             Command::Help | Command::Version => Ok(()),
         }
     });

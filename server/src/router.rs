@@ -23,6 +23,7 @@ use tracing::Level;
 use app::backend::AppState;
 use app::{App, shell};
 
+use crate::csrf::{self, OriginPolicy};
 use crate::security::{self, SecurityPolicy};
 use crate::{health, static_files};
 
@@ -49,6 +50,7 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
         }))
     };
 
+    let origin_policy = Arc::new(OriginPolicy::new(&state.auth.public_url));
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(health::live))
@@ -62,13 +64,17 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
         .with_state(state)
         // Layers run outside-in from the last one added: the request id is set
         // first, then tracing, then the security headers around everything
-        // the app answers.
+        // the app answers (refusals included), then the cross-site check.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            origin_policy,
+            csrf::check_origin,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(policy),
             security::headers,

@@ -9,6 +9,10 @@ use axum::serve::ListenerExt;
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
+use std::sync::Arc;
+
+use app::backend::auth::password::Hasher;
+use app::backend::auth::session;
 use app::backend::{AppState, Db, db::DbError};
 
 use crate::config::Config;
@@ -32,12 +36,8 @@ pub enum ServeError {
 }
 
 pub async fn run(config: Config) -> Result<(), ServeError> {
-    let db = Db::connect(&config.database_url).await?;
-    db.migrate().await?;
-    let state = AppState {
-        db,
-        leptos_options: leptos_options(&config),
-    };
+    let state = open_state(&config).await?;
+    spawn_purge(state.clone());
     let policy = SecurityPolicy {
         hsts: config.is_https(),
         reload_port: std::env::var_os("LEPTOS_WATCH").map(|_| state.leptos_options.reload_port),
@@ -87,6 +87,38 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     state.db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Opens and migrates the database and builds what every request shares.
+pub async fn open_state(config: &Config) -> Result<AppState, ServeError> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(AppState {
+        db,
+        leptos_options: leptos_options(config),
+        auth: Arc::new(config.auth_settings()),
+        hasher: Hasher::new(password_hashing_permits()),
+    })
+}
+
+/// Password hashes are CPU-bound (~60 ms each): at most one per core at a
+/// time, so a burst of sign-ins queues instead of starving page requests.
+fn password_hashing_permits() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Removes expired sessions, challenges and throttle records now and then
+/// every hour.
+fn spawn_purge(state: AppState) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(60 * 60));
+        loop {
+            every_hour.tick().await;
+            if let Err(err) = session::purge_expired(&state).await {
+                tracing::warn!(%err, "could not purge expired sessions");
+            }
+        }
+    });
 }
 
 /// Completes on SIGTERM (what orchestrators send) or SIGINT (Ctrl-C).

@@ -6,13 +6,28 @@ mod common;
 use common::TestApp;
 
 #[tokio::test]
+async fn a_new_instance_leads_to_creating_the_admin_account() {
+    let app = TestApp::sqlite().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(response.headers()["location"], "/setup");
+    let (status, body) = app.get_text("/setup").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Create the admin account"), "{body}");
+    assert!(body.contains("self-hosted place where product teams collect ideas"));
+}
+
+#[tokio::test]
 async fn landing_page_says_what_waymark_is() {
     let app = TestApp::sqlite().await;
+    app.admin().await;
     let (status, body) = app.get_text("/").await;
     assert_eq!(status, 200);
     assert!(body.contains("<title>Waymark</title>"), "{body}");
     assert!(body.contains("self-hosted place where product teams collect ideas"));
-    assert!(body.contains(r#"href="/about""#));
+    assert!(body.contains(r#"href="/sign-in""#));
+    let (status, _) = app.get_text("/setup").await;
+    assert_eq!(status, 302, "set-up is over once there is an admin");
 }
 
 #[tokio::test]

@@ -2,4 +2,8 @@
 //! caller may do; nothing here trusts the browser.
 
 pub mod about;
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod password_reset;
 pub mod theme;

@@ -1,16 +1,26 @@
 //! Server-only code: the data layer and the state every request can reach.
 
+pub mod accounts;
+pub mod auth;
 pub mod db;
+pub mod request;
 
 use leptos::config::LeptosOptions;
 
 pub use db::Db;
+
+use std::sync::Arc;
+
+use auth::password::Hasher;
+use auth::session::AuthSettings;
 
 /// What server functions and handlers share. Cloning is cheap.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
+    pub auth: Arc<AuthSettings>,
+    pub hasher: Hasher,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -30,3 +40,12 @@ pub fn state() -> AppState {
 /// extensions; the shell hands it to Leptos.
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub std::sync::Arc<str>);
+
+/// A stored time (Unix milliseconds) as people read it: `2026-11-24 09:30 UTC`.
+pub fn format_time(ms: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}

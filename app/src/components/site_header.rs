@@ -1,11 +1,22 @@
-//! The bar at the top of every page.
+//! The bar at the top of every page: the product, the main sections, the
+//! theme switch and the signed-in user's menu.
 
 use leptos::prelude::*;
 
 use super::ThemeToggle;
+use crate::api::auth::SignOut;
+use crate::error::AppError;
+use crate::model::CurrentUser;
+
+/// The signed-in user, loaded once per page by the app and read by the
+/// header and pages. It reloads on every navigation, so signing in or out
+/// shows at once.
+#[derive(Clone, Copy)]
+pub struct CurrentUserResource(pub Resource<Result<Option<CurrentUser>, AppError>>);
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    let user = expect_context::<CurrentUserResource>().0;
     view! {
         <header class="site-header">
             <a class="brand" href="/">
@@ -16,6 +27,32 @@ pub fn SiteHeader() -> impl IntoView {
                 <a href="/about">"About"</a>
             </nav>
             <ThemeToggle />
+            <Transition>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(me)) => view! { <UserMenu me /> }.into_any(),
+                        _ => view! { <a class="button button--quiet" href="/sign-in">"Sign in"</a> }.into_any(),
+                    }
+                })}
+            </Transition>
         </header>
+    }
+}
+
+#[component]
+fn UserMenu(me: CurrentUser) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <details class="user-menu">
+            <summary data-testid="user-menu">{me.display_name.clone()}</summary>
+            <div class="user-menu__panel">
+                <p class="muted small">{me.email.clone()}</p>
+                <a href="/settings/account">"Your account"</a>
+                {me.is_admin.then(|| view! { <a href="/admin/users">"Administration"</a> })}
+                <ActionForm action=sign_out>
+                    <button type="submit" class="button button--quiet">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </details>
     }
 }

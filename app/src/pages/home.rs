@@ -1,12 +1,38 @@
-//! `/`: what Waymark is.
+//! `/`: what Waymark is, for visitors; the start page for signed-in users;
+//! and, on a new instance, the way to its set-up.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::api::auth::load_accounts_state;
+use crate::components::CurrentUserResource;
+use crate::model::{AccountsState, CurrentUser};
+use crate::pages::guard::error_view;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let accounts = Resource::new(|| (), |_| load_accounts_state());
+    let user = expect_context::<CurrentUserResource>().0;
+
     view! {
         <Title text="" />
+        <Suspense>
+            {move || Suspend::new(async move {
+                match (accounts.await, user.await) {
+                    (Ok(AccountsState::FirstRun), _) => view! { <Redirect path="/setup" /> }.into_any(),
+                    (Ok(_), Ok(Some(me))) => view! { <Welcome me /> }.into_any(),
+                    (Ok(state), Ok(None)) => view! { <Landing state /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => error_view(error, "/"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Landing(state: AccountsState) -> impl IntoView {
+    view! {
         <section class="hero">
             <h1>"Plan what your team builds next, on your own server."</h1>
             <p class="lead">
@@ -15,8 +41,35 @@ pub fn HomePage() -> impl IntoView {
                 "Your backlog stays in a database you own: one SQLite file, or your PostgreSQL."
             </p>
             <p class="hero-actions">
-                <a class="button" href="/about">"About this instance"</a>
+                <a class="button" href="/sign-in">"Sign in"</a>
+                {(state == AccountsState::Open)
+                    .then(|| view! { <a class="button button--quiet" href="/sign-up">"Create an account"</a> })}
             </p>
+        </section>
+    }
+}
+
+#[component]
+fn Welcome(me: CurrentUser) -> impl IntoView {
+    view! {
+        <section>
+            <h1>{format!("Welcome, {}", me.display_name)}</h1>
+            <div class="cards">
+                <a class="card" href="/settings/account">
+                    <h2>"Your account"</h2>
+                    <p class="muted">"Name, email, password, signed-in devices and two-factor sign-in."</p>
+                </a>
+                {me.is_admin.then(|| view! {
+                    <a class="card" href="/admin/users">
+                        <h2>"Administration"</h2>
+                        <p class="muted">"Users, who may sign up, and the security log of this instance."</p>
+                    </a>
+                })}
+                <a class="card" href="/about">
+                    <h2>"About this instance"</h2>
+                    <p class="muted">"Version and database."</p>
+                </a>
+            </div>
         </section>
     }
 }

@@ -1,9 +1,24 @@
 //! One module per route.
 
 mod about;
+mod account_settings;
+mod admin;
+pub mod guard;
 mod home;
 mod not_found;
+mod reset_password;
+mod setup;
+mod sign_in;
+mod sign_up;
+mod two_factor_setup;
 
 pub use about::AboutPage;
+pub use account_settings::AccountSettingsPage;
+pub use admin::{AdminUsersPage, SecurityLogPage};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
+pub use reset_password::ResetPasswordPage;
+pub use setup::SetupPage;
+pub use sign_in::{SignInCodePage, SignInPage};
+pub use sign_up::SignUpPage;
+pub use two_factor_setup::TwoFactorSetupPage;

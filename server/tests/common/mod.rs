@@ -12,6 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
+use app::backend::auth::password::Hasher;
+use app::backend::auth::session::AuthSettings;
 use app::backend::{AppState, Db};
 use app::model::DatabaseKind;
 use leptos::config::LeptosOptions;
@@ -45,15 +47,20 @@ impl TestApp {
 
     pub async fn sqlite() -> TestApp {
         let database = TestDatabase::sqlite();
-        Self::start(database).await
+        Self::start(database, None).await
     }
 
     pub async fn postgres() -> Option<TestApp> {
         let database = TestDatabase::postgres().await?;
-        Some(Self::start(database).await)
+        Some(Self::start(database, None).await)
     }
 
-    async fn start(database: TestDatabase) -> TestApp {
+    /// An app whose public URL is `public_url` (e.g. https behind a proxy).
+    pub async fn sqlite_with_public_url(public_url: &str) -> TestApp {
+        Self::start(TestDatabase::sqlite(), Some(public_url)).await
+    }
+
+    async fn start(database: TestDatabase, public_url: Option<&str>) -> TestApp {
         let db = Db::connect(&database.url)
             .await
             .expect("test database opens");
@@ -70,9 +77,12 @@ impl TestApp {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let public_url = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
         let state = AppState {
             db: db.clone(),
             leptos_options,
+            auth: std::sync::Arc::new(AuthSettings::new(public_url)),
+            hasher: Hasher::new(2),
         };
         let router = server::router::build(state, SecurityPolicy::default());
         let server = tokio::spawn(async move {
@@ -83,11 +93,7 @@ impl TestApp {
             .await
             .expect("test server runs");
         });
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("http client");
+        let client = new_client();
         TestApp {
             address: format!("http://{addr}"),
             db,
@@ -107,9 +113,11 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// Opens a page as a browser does (asking for HTML).
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
+            .headers(browser_accept())
             .send()
             .await
             .expect("GET succeeds")
@@ -128,12 +136,162 @@ impl TestApp {
             .post(self.url(path))
             .header("origin", &self.address)
             .header("referer", self.url("/"))
-            .header("accept", "text/html,application/xhtml+xml")
+            .headers(browser_accept())
             .form(form)
             .send()
             .await
             .expect("POST succeeds")
     }
+}
+
+/// The `Accept` header of a browser's page load or form post (replacing
+/// reqwest's default `*/*`, which would otherwise come first).
+pub fn browser_accept() -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::ACCEPT,
+        reqwest::header::HeaderValue::from_static("text/html,application/xhtml+xml,*/*;q=0.8"),
+    );
+    headers
+}
+
+/// A browser of its own: a cookie jar, no redirects followed.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+/// A person using the app through their own browser.
+pub struct Visitor {
+    pub client: reqwest::Client,
+    pub address: String,
+}
+
+impl TestApp {
+    /// Someone with a fresh browser and no account yet.
+    pub fn visitor(&self) -> Visitor {
+        Visitor {
+            client: new_client(),
+            address: self.address.clone(),
+        }
+    }
+
+    /// The instance's first user, signed in, who became its admin.
+    pub async fn admin(&self) -> Visitor {
+        let admin = self.visitor();
+        let response = admin
+            .call(
+                "create_admin",
+                &[
+                    ("email", ADMIN_EMAIL),
+                    ("display_name", "Ada Admin"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            200,
+            "{}",
+            response.text().await.unwrap_or_default()
+        );
+        admin
+    }
+
+    /// A second user, signed in: sign-up is opened by `admin` for them.
+    pub async fn member(&self, admin: &Visitor, email: &str) -> Visitor {
+        let response = admin
+            .call("admin/sign_up_mode/set", &[("mode", "open")])
+            .await;
+        assert_eq!(response.status(), 200);
+        let member = self.visitor();
+        let response = member
+            .call(
+                "sign_up",
+                &[
+                    ("email", email),
+                    ("display_name", "Max Member"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            200,
+            "{}",
+            response.text().await.unwrap_or_default()
+        );
+        member
+    }
+}
+
+pub const ADMIN_EMAIL: &str = "ada@example.com";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+impl Visitor {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Calls a server function the way the hydrated app does (JSON answer,
+    /// from this site's pages).
+    pub async fn call(&self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/fn/{function}")))
+            .header("origin", &self.address)
+            .form(form)
+            .send()
+            .await
+            .expect("server function answers")
+    }
+
+    /// The same call as a plain form post without JavaScript, from the page
+    /// at `from`.
+    pub async fn post_form(
+        &self,
+        from: &str,
+        function: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/fn/{function}")))
+            .header("origin", &self.address)
+            .header("referer", self.url(from))
+            .headers(browser_accept())
+            .form(form)
+            .send()
+            .await
+            .expect("form post answers")
+    }
+
+    /// Who the server thinks this browser belongs to.
+    pub async fn whoami(&self) -> Option<String> {
+        let response = self.call("current_user", &[]).await;
+        assert_eq!(response.status(), 200);
+        let user: serde_json::Value = response.json().await.expect("json");
+        user.get("email")
+            .and_then(|e| e.as_str())
+            .map(str::to_owned)
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.call("sign_in", &[("email", email), ("password", password)])
+            .await
+    }
+}
+
+/// The value of a cookie set by a response, if it set one.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
 }
 
 impl Drop for TestApp {

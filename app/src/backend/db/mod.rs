@@ -12,7 +12,13 @@
 //! connection and opens the transaction with `BEGIN IMMEDIATE`. Reads use a
 //! separate pool and, in WAL mode, never wait for the writer.
 
+pub mod password_resets;
+pub mod security_events;
+pub mod sessions;
 pub mod settings;
+pub mod sign_in_failures;
+pub mod two_factor;
+pub mod users;
 
 use std::path::Path;
 use std::time::Duration;
@@ -168,6 +174,22 @@ impl Db {
         }
     }
 
+    /// Inside a write transaction, keeps other writers off a table until it
+    /// commits: for check-then-insert rules such as "the first user becomes
+    /// admin". SQLite's writes are already one at a time.
+    pub async fn lock_table(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        table: &'static str,
+    ) -> Result<(), sqlx::Error> {
+        if self.kind == DatabaseKind::Postgres {
+            sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Applies the migrations that are not yet in the database.
     pub async fn migrate(&self) -> Result<(), DbError> {
         let migrator = match self.kind {
@@ -243,6 +265,19 @@ fn sqlite_file_path(url: &str) -> Option<&Path> {
         .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && !path.contains(":memory:")).then(|| Path::new(path))
+}
+
+/// Whether an error is a unique-constraint violation: the one place that
+/// turns "already exists" into a user error.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|db_err| db_err.is_unique_violation())
+}
+
+/// Reads a 0/1 flag column (`Any` cannot carry booleans).
+pub(crate) fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    use sqlx::Row;
+    Ok(row.try_get::<i64, _>(column)? != 0)
 }
 
 /// Milliseconds since the Unix epoch: how times are stored.

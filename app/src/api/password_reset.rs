@@ -1,0 +1,87 @@
+//! Setting a new password through a one-time link an admin made.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Whether a reset link still works (for the page to say so up front).
+#[server(prefix = "/fn", endpoint = "password_reset/check")]
+pub async fn check_reset_link(token: String) -> Result<bool, AppError> {
+    use crate::backend::auth::token::SecretToken;
+    use crate::backend::db::{now_ms, password_resets};
+    use crate::backend::state;
+
+    let Some(token) = SecretToken::from_client(token) else {
+        return Ok(false);
+    };
+    Ok(
+        password_resets::find_live(&state().db, &token.hash().0, now_ms())
+            .await?
+            .is_some(),
+    )
+}
+
+/// Uses the link: sets the password, ends every session of the account and
+/// signs this browser in.
+#[server(prefix = "/fn", endpoint = "password_reset")]
+pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
+    use crate::backend::auth::password::check_strength;
+    use crate::backend::auth::session;
+    use crate::backend::auth::token::SecretToken;
+    use crate::backend::db::security_events::EventKind;
+    use crate::backend::db::{now_ms, password_resets, sessions, users};
+    use crate::backend::request::{self, respond};
+    use crate::backend::{accounts, state};
+
+    respond(
+        async {
+            let state = state();
+            let client = request::client();
+            let dead = || {
+                AppError::invalid(
+                    "new_password",
+                    "this link has expired or was used already; ask an admin for a new one",
+                )
+            };
+            let token = SecretToken::from_client(token).ok_or_else(dead)?;
+            let hash = token.hash().0;
+            let user_id = password_resets::find_live(&state.db, &hash, now_ms())
+                .await?
+                .ok_or_else(dead)?;
+            let user = users::find_by_id(&state.db, user_id)
+                .await?
+                .ok_or_else(dead)?;
+            if user.disabled {
+                return Err(AppError::AccountDisabled);
+            }
+            check_strength(&new_password, &[&user.email, &user.display_name])
+                .map_err(|m| AppError::invalid("new_password", m))?;
+            let password_hash = state.hasher.hash(&new_password).await;
+            let mut tx = state.db.begin().await?;
+            if password_resets::consume(&mut tx, &hash, now_ms())
+                .await?
+                .is_none()
+            {
+                return Err(dead());
+            }
+            users::set_password_hash(&mut tx, user.id, password_hash.as_str()).await?;
+            sessions::delete_all_for_user(&mut tx, user.id, None).await?;
+            tx.commit().await?;
+            accounts::log(
+                &state,
+                EventKind::PasswordReset,
+                Some(user.id),
+                None,
+                &user.email,
+                &client,
+                "with a reset link",
+            )
+            .await;
+            let cookie = session::start(&state, user.id, &client).await?;
+            request::set_cookie(&cookie);
+            request::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}

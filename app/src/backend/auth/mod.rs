@@ -1,0 +1,11 @@
+//! Authentication: passwords, sessions, two-factor codes, throttling and the
+//! secrets handed to browsers.
+
+pub mod client;
+pub mod password;
+pub mod qr;
+pub mod recovery;
+pub mod session;
+pub mod throttle;
+pub mod token;
+pub mod totp;

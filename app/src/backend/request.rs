@@ -1,0 +1,84 @@
+//! What a server function knows about the request it serves: the caller's
+//! session, address and browser, and how to answer with a cookie, a status
+//! or a redirect.
+
+use http::header::{ACCEPT, HeaderValue, RETRY_AFTER, SET_COOKIE};
+use http::request::Parts;
+use leptos::prelude::{expect_context, use_context};
+use leptos_axum::ResponseOptions;
+
+use crate::backend::auth::client::{self, ClientInfo};
+use crate::backend::auth::session::{self, Authenticated};
+use crate::backend::{AppState, state};
+use crate::error::AppError;
+
+pub fn parts() -> Parts {
+    use_context::<Parts>().expect("server functions and pages run inside a request")
+}
+
+pub fn client() -> ClientInfo {
+    let state = state();
+    client::from_parts(&parts(), &state.auth.trusted_proxies)
+}
+
+/// The signed-in user, if any.
+pub async fn current() -> Result<Option<Authenticated>, AppError> {
+    let state: AppState = state();
+    Ok(session::authenticate(&state, &parts()).await?)
+}
+
+/// The signed-in user, or `Unauthorized`.
+pub async fn require_user() -> Result<Authenticated, AppError> {
+    current().await?.ok_or(AppError::Unauthorized)
+}
+
+/// A signed-in instance admin. Others get `Forbidden`, anonymous callers
+/// `Unauthorized`.
+pub async fn require_admin() -> Result<Authenticated, AppError> {
+    let auth = require_user().await?;
+    if auth.user.is_admin {
+        Ok(auth)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub fn set_cookie(value: &str) {
+    match HeaderValue::from_str(value) {
+        Ok(value) => expect_context::<ResponseOptions>().append_header(SET_COOKIE, value),
+        Err(err) => tracing::error!(%err, "cookie is not a valid header value"),
+    }
+}
+
+/// Whether the caller is a browser posting a plain form (no JavaScript):
+/// it gets redirected back to the page rather than a status code.
+fn is_form_post() -> bool {
+    parts()
+        .headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// Passes a server function's result through, giving errors their HTTP
+/// status (and `Retry-After`) for callers that read statuses. A plain form
+/// post keeps the redirect back to its page, which shows the error.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result
+        && use_context::<Parts>().is_some()
+        && !is_form_post()
+        && let Some(response) = use_context::<ResponseOptions>()
+    {
+        response.set_status(err.status_code());
+        if let AppError::TooManyRequests { retry_after_secs } = err {
+            response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
+    }
+    result
+}
+
+/// Sends the browser to `path` after the server function: a 302 for a form
+/// post, a client-side navigation with JavaScript.
+pub fn redirect(path: &str) {
+    leptos_axum::redirect(path);
+}

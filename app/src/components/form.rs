@@ -1,0 +1,145 @@
+//! Pieces of forms: a labelled field with its error, the form-level error
+//! box, and the submit button that shows the form is being sent. Errors come
+//! from a server action's result, so they appear the same with JavaScript
+//! (in place) and without it (after the redirect back to the page).
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// The error for one field, if the last submission failed on it.
+pub fn field_error<S, T>(value: S, field: &'static str) -> Signal<Option<String>>
+where
+    S: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        value.with(|v| match v {
+            Some(Err(err)) => err.for_field(field),
+            _ => None,
+        })
+    })
+}
+
+/// The error for the form as a whole: anything not about one of `fields`.
+pub fn form_error<S, T>(value: S, fields: &'static [&'static str]) -> Signal<Option<String>>
+where
+    S: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        value.with(|v| match v {
+            Some(Err(err)) => err.for_form(fields),
+            _ => None,
+        })
+    })
+}
+
+/// Whether the last submission succeeded (for "Saved." messages).
+pub fn succeeded<S, T>(value: S) -> Signal<bool>
+where
+    S: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.with(|v| matches!(v, Some(Ok(_)))))
+}
+
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    /// The `id`, when one page has two fields of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let id = id.unwrap_or(name);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let hint_id = hint_id.clone();
+        let error_id = error_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.with(Option::is_some) {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field--invalid=move || error.with(Option::is_some)>
+            <label for=id>{label}</label>
+            {hint.map(|text| view! { <p class="field-hint" id=hint_id.clone()>{text}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described_by
+            />
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <p class="field-error" id=error_id.clone()>
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        error.get().map(|message| {
+            view! {
+                <div class="form-error" role="alert">
+                    {message}
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+pub fn Notice(#[prop(into)] show: Signal<bool>, message: &'static str) -> impl IntoView {
+    move || {
+        show.get().then(|| {
+            view! {
+                <p class="notice" role="status">
+                    {message}
+                </p>
+            }
+        })
+    }
+}
+
+/// A submit button that says what is happening while the form is sent.
+#[component]
+pub fn Submit(
+    label: &'static str,
+    busy_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(default = "button")] class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class=class disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+            {move || if pending.get() { busy_label } else { label }}
+        </button>
+    }
+}

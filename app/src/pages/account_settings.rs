@@ -1,0 +1,228 @@
+//! `/settings/account`: the signed-in user's name, email, password,
+//! two-factor sign-in and signed-in devices.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::account::{
+    ChangeEmail, ChangePassword, DisableTwoFactor, RevokeOtherSessions, RevokeSession,
+    UpdateDisplayName, list_sessions,
+};
+use crate::components::CurrentUserResource;
+use crate::components::form::{
+    Field, FormError, Notice, Submit, field_error, form_error, succeeded,
+};
+use crate::model::CurrentUser;
+use crate::pages::guard::error_view;
+
+const HERE: &str = "/settings/account";
+
+#[component]
+pub fn AccountSettingsPage() -> impl IntoView {
+    let user = expect_context::<CurrentUserResource>().0;
+    view! {
+        <Title text="Your account" />
+        <Suspense>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(me)) => view! { <AccountSettings me /> }.into_any(),
+                    Ok(None) => error_view(crate::error::AppError::Unauthorized, HERE),
+                    Err(error) => error_view(error, HERE),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountSettings(me: CurrentUser) -> impl IntoView {
+    view! {
+        <h1>"Your account"</h1>
+        <div class="settings">
+            <ProfileSection me=me.clone() />
+            <EmailSection me=me.clone() />
+            <PasswordSection />
+            <TwoFactorSection me=me.clone() />
+            <SessionsSection />
+        </div>
+    }
+}
+
+#[component]
+fn ProfileSection(me: CurrentUser) -> impl IntoView {
+    let save = ServerAction::<UpdateDisplayName>::new();
+    let value = save.value();
+    view! {
+        <section class="panel" aria-labelledby="profile-heading">
+            <h2 id="profile-heading">"Profile"</h2>
+            <ActionForm action=save>
+                <FormError error=form_error(value, &["display_name"]) />
+                <Notice show=succeeded(value) message="Your name is saved." />
+                <Field label="Name" name="display_name" autocomplete="name" value=me.display_name error=field_error(value, "display_name") />
+                <Submit label="Save name" busy_label="Saving…" pending=save.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn EmailSection(me: CurrentUser) -> impl IntoView {
+    let change = ServerAction::<ChangeEmail>::new();
+    let value = change.value();
+    view! {
+        <section class="panel" aria-labelledby="email-heading">
+            <h2 id="email-heading">"Email"</h2>
+            <ActionForm action=change>
+                <FormError error=form_error(value, &["email", "current_password"]) />
+                <Notice show=succeeded(value) message="Your email is changed. Use it to sign in from now on." />
+                <Field label="Email" name="email" kind="email" autocomplete="email" value=me.email error=field_error(value, "email") />
+                <Field
+                    label="Current password"
+                    name="current_password"
+                    id="email-current-password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error=field_error(value, "current_password")
+                />
+                <Submit label="Change email" busy_label="Saving…" pending=change.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordSection() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let value = change.value();
+    view! {
+        <section class="panel" aria-labelledby="password-heading">
+            <h2 id="password-heading">"Password"</h2>
+            <p class="muted">"Changing it signs you out on every other device."</p>
+            <ActionForm action=change>
+                <FormError error=form_error(value, &["current_password", "new_password"]) />
+                <Notice show=succeeded(value) message="Your password is changed; other devices are signed out." />
+                <Field
+                    label="Current password"
+                    name="current_password"
+                    id="password-current-password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error=field_error(value, "current_password")
+                />
+                <Field
+                    label="New password"
+                    name="new_password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 8 characters. A few unrelated words are strong and easy to remember."
+                    error=field_error(value, "new_password")
+                />
+                <Submit label="Change password" busy_label="Saving…" pending=change.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn TwoFactorSection(me: CurrentUser) -> impl IntoView {
+    let disable = ServerAction::<DisableTwoFactor>::new();
+    let value = disable.value();
+    view! {
+        <section class="panel" aria-labelledby="two-factor-heading">
+            <h2 id="two-factor-heading">"Two-factor sign-in"</h2>
+            {if me.two_factor {
+                view! {
+                    <p>
+                        <span class="badge badge--ok">"On"</span>
+                        " Signing in asks for a code from your authenticator app."
+                    </p>
+                    <details>
+                        <summary>"Turn two-factor sign-in off"</summary>
+                        <ActionForm action=disable>
+                            <FormError error=form_error(value, &["current_password", "code"]) />
+                            <Field
+                                label="Current password"
+                                name="current_password"
+                                id="two-factor-current-password"
+                                kind="password"
+                                autocomplete="current-password"
+                                error=field_error(value, "current_password")
+                            />
+                            <Field label="Code from your app, or a recovery code" name="code" id="two-factor-disable-code" autocomplete="one-time-code" error=field_error(value, "code") />
+                            <Submit label="Turn off" busy_label="Turning off…" pending=disable.pending() class="button button--danger" />
+                        </ActionForm>
+                    </details>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <p>
+                        <span class="badge">"Off"</span>
+                        " Add a code from an authenticator app to your password, so a stolen password is not enough."
+                    </p>
+                    <p><a class="button button--quiet" href="/settings/account/two-factor">"Set up two-factor sign-in"</a></p>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn SessionsSection() -> impl IntoView {
+    let revoke = ServerAction::<RevokeSession>::new();
+    let revoke_others = ServerAction::<RevokeOtherSessions>::new();
+    let sessions = Resource::new(
+        move || (revoke.version().get(), revoke_others.version().get()),
+        |_| list_sessions(),
+    );
+    view! {
+        <section class="panel" aria-labelledby="sessions-heading">
+            <h2 id="sessions-heading">"Signed-in devices"</h2>
+            <Notice
+                show=Signal::derive(move || matches!(revoke_others.value().get(), Some(Ok(_))))
+                message="Every other device is signed out."
+            />
+            <Transition>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(list) => {
+                            let others = list.iter().filter(|s| !s.is_current).count();
+                            view! {
+                                <ul class="session-list">
+                                    {list
+                                        .into_iter()
+                                        .map(|session| {
+                                            view! {
+                                                <li class="session" data-current=session.is_current.then_some("true")>
+                                                    <div>
+                                                        <strong>{session.browser}</strong>
+                                                        {session.is_current.then(|| view! { <span class="badge badge--ok">"This device"</span> })}
+                                                        <p class="muted small">
+                                                            {format!("{} · last active {} · signed in {}", session.ip, session.last_seen_at, session.created_at)}
+                                                        </p>
+                                                    </div>
+                                                    <ActionForm action=revoke>
+                                                        <input type="hidden" name="session_id" value=session.id />
+                                                        <button type="submit" class="button button--quiet">"Sign out"</button>
+                                                    </ActionForm>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                                {(others > 0).then(|| view! {
+                                    <ActionForm action=revoke_others>
+                                        <button type="submit" class="button button--quiet">"Sign out everywhere else"</button>
+                                    </ActionForm>
+                                })}
+                            }
+                                .into_any()
+                        }
+                        Err(error) => error_view(error, HERE),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,55 @@
+//! `/setup`: a new instance's first page — create the admin account.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::api::auth::{CreateFirstAdmin, load_accounts_state};
+use crate::components::form::{Field, FormError, Submit, field_error, form_error};
+use crate::model::AccountsState;
+use crate::pages::guard::error_view;
+
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let accounts = Resource::new(|| (), |_| load_accounts_state());
+    let create = ServerAction::<CreateFirstAdmin>::new();
+    let value = create.value();
+
+    view! {
+        <Title text="Create the admin account" />
+        <Suspense>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Ok(AccountsState::FirstRun) => {
+                        view! {
+                            <section class="auth-card">
+                                <h1>"Create the admin account"</h1>
+                                <p class="muted">
+                                    "Waymark is an open-source, self-hosted place where product teams collect ideas, score them and plan their roadmap. "
+                                    "This instance is new: the account you create now administers it."
+                                </p>
+                                <ActionForm action=create>
+                                    <FormError error=form_error(value, &["display_name", "email", "password"]) />
+                                    <Field label="Your name" name="display_name" autocomplete="name" error=field_error(value, "display_name") />
+                                    <Field label="Email" name="email" kind="email" autocomplete="email" error=field_error(value, "email") />
+                                    <Field
+                                        label="Password"
+                                        name="password"
+                                        kind="password"
+                                        autocomplete="new-password"
+                                        hint="At least 8 characters. A few unrelated words are strong and easy to remember."
+                                        error=field_error(value, "password")
+                                    />
+                                    <Submit label="Create the admin account" busy_label="Creating the account…" pending=create.pending() />
+                                </ActionForm>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Ok(_) => view! { <Redirect path="/sign-in" /> }.into_any(),
+                    Err(error) => error_view(error, "/setup"),
+                }
+            })}
+        </Suspense>
+    }
+}
