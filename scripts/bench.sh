@@ -26,7 +26,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A fresh server on its own database.
+# A fresh server on its own database, with one account to sign in to.
+BENCH_EMAIL="bench@example.com"
+BENCH_PASSWORD="bench password for sign-in load"
+printf '%s\n' "$BENCH_PASSWORD" | DATABASE_URL="sqlite://$DATA/bench.db" WAYMARK_LOG=warn \
+  "$BIN" create-admin --email "$BENCH_EMAIL" --name "Bench" >/dev/null
 WAYMARK_ADDR="127.0.0.1:$PORT" WAYMARK_PUBLIC_URL="$BASE" WAYMARK_LOG=warn \
   DATABASE_URL="sqlite://$DATA/bench.db" LEPTOS_SITE_ROOT="$SITE" \
   "$BIN" serve >"$OUT/server.log" 2>&1 &
@@ -71,6 +75,27 @@ measure "about (SSR + query)" "/about"
 measure "static asset" "/$CSS"
 measure "liveness" "/healthz"
 
+# Page latency while 20 clients keep signing in (each sign-in is a full
+# argon2id hash), against the same page load without them.
+cat >"$DATA/sign_in.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "email=bench%40example.com&password=bench+password+for+sign-in+load"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Origin"] = "$BASE"
+wrk.headers["Accept"] = "application/json"
+LUA
+page_p99() {
+  wrk -t1 -c8 -d"$DURATION" --latency "$BASE/about" | awk '$1 == "99%" { print $2 }'
+}
+quiet_p99="$(to_ms "$(page_p99)")"
+wrk -t1 -c20 -d"$DURATION" -s "$DATA/sign_in.lua" "$BASE/fn/sign_in" >"$OUT/sign_in.txt" 2>&1 &
+SIGN_IN_PID=$!
+sleep 1
+busy_p99="$(to_ms "$(page_p99)")"
+wait "$SIGN_IN_PID"
+sign_ins="$(awk '/^Requests\/sec:/ { printf "%.1f", $2 }' "$OUT/sign_in.txt")"
+sign_in_errors="$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$OUT/sign_in.txt")"
+
 wasm_raw=$(wc -c <"$WASM")
 wasm_gzip=$(gzip -9 -c "$WASM" | wc -c)
 wasm_brotli=$(brotli -q 11 -c "$WASM" | wc -c)
@@ -80,13 +105,17 @@ echo "Waymark $("$BIN" version | awk '{print $2}') on $(nproc) cores, $CONNECTIO
 printf '%-22s %-34s %10s %10s %10s\n' "what" "path" "req/s" "p50 ms" "p99 ms"
 printf '%s\n' "${ROWS[@]}"
 echo
+printf '/about p99 at 8 connections: %s ms alone, %s ms while 20 clients sign in (%s sign-ins/s%s)\n' \
+  "$quiet_p99" "$busy_p99" "$sign_ins" "${sign_in_errors:+, $sign_in_errors non-2xx}"
 printf 'wasm %s: %s bytes raw, %s gzip, %s brotli\n' "$(basename "$WASM")" "$wasm_raw" "$wasm_gzip" "$wasm_brotli"
 
 {
   printf '{"version":"%s","cores":%s,"connections":%s,"duration":"%s","http":[' \
     "$("$BIN" version | awk '{print $2}')" "$(nproc)" "$CONNECTIONS" "$DURATION"
   (IFS=,; printf '%s' "${JSON[*]}")
-  printf '],"wasm":{"file":"%s","raw_bytes":%s,"gzip_bytes":%s,"brotli_bytes":%s}}\n' \
+  printf '],"sign_in_load":{"page":"/about","connections":8,"p99_ms_alone":%s,"p99_ms_with_20_signing_in":%s,"sign_ins_per_second":%s,"sign_in_errors":"%s"}' \
+    "$quiet_p99" "$busy_p99" "${sign_ins:-0}" "${sign_in_errors:-}"
+  printf ',"wasm":{"file":"%s","raw_bytes":%s,"gzip_bytes":%s,"brotli_bytes":%s}}\n' \
     "$(basename "$WASM")" "$wasm_raw" "$wasm_gzip" "$wasm_brotli"
 } >"$OUT/results.json"
 echo "written: target/bench/results.json"

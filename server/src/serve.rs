@@ -101,10 +101,12 @@ pub async fn open_state(config: &Config) -> Result<AppState, ServeError> {
     })
 }
 
-/// Password hashes are CPU-bound (~60 ms each): at most one per core at a
-/// time, so a burst of sign-ins queues instead of starving page requests.
+/// Password hashes are CPU-bound (~60 ms each): at most half the cores hash
+/// at a time, so a burst of sign-ins queues instead of starving page
+/// requests.
 fn password_hashing_permits() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    (cores / 2).max(1)
 }
 
 /// Removes expired sessions, challenges and throttle records now and then

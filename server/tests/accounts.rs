@@ -807,3 +807,43 @@ async fn without_javascript_a_wrong_password_comes_back_to_the_form_with_the_mes
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn without_javascript_the_new_reset_link_is_shown_after_the_post() {
+    let app = TestApp::sqlite().await;
+    let admin = app.admin().await;
+    let member = app.member(&admin, "max@example.com").await;
+    drop(member);
+    let users: serde_json::Value = admin.call("admin/users", &[]).await.json().await.unwrap();
+    let max = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "max@example.com")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let response = admin
+        .post_form(
+            "/admin/users",
+            "admin/users/reset_link",
+            &[("user_id", &max)],
+        )
+        .await;
+    assert_eq!(response.status(), 302);
+    let page = admin
+        .client
+        .get(admin.url("/admin/users"))
+        .headers(common::browser_accept())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("{}/reset-password/", app.address)),
+        "{page}"
+    );
+}

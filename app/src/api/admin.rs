@@ -125,11 +125,51 @@ pub async fn create_password_reset_link(user_id: i64) -> Result<String, AppError
                 &format!("valid for {RESET_LINK_HOURS} hours"),
             )
             .await;
-            Ok(format!(
-                "{}/reset-password/{}",
-                state.auth.public_url,
+            let link = format!("{}/reset-password/{}", state.auth.public_url, token.as_str());
+            // Without JavaScript the page reloads after this post and the
+            // returned link would be lost: hand it to the next page load in a
+            // short-lived cookie only the admin pages receive.
+            let secure = if state.auth.secure_cookies() { "; Secure" } else { "" };
+            request::set_cookie(&format!(
+                "{NEW_RESET_LINK_COOKIE}={}; Path=/admin/users; Max-Age=300; HttpOnly; SameSite=Strict{secure}",
                 token.as_str()
-            ))
+            ));
+            Ok(link)
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+const NEW_RESET_LINK_COOKIE: &str = "waymark_new_reset_link";
+
+/// The reset link this admin made in the last five minutes, for the page
+/// that shows it after a form post without JavaScript.
+#[server(prefix = "/fn", endpoint = "admin/users/new_reset_link")]
+pub async fn load_new_reset_link() -> Result<Option<String>, AppError> {
+    use crate::backend::auth::session::read_cookie;
+    use crate::backend::auth::token::SecretToken;
+    use crate::backend::db::{now_ms, password_resets};
+    use crate::backend::{request, state};
+
+    respond(
+        async {
+            request::require_admin().await?;
+            let state = state();
+            let Some(token) = read_cookie(&request::parts(), NEW_RESET_LINK_COOKIE)
+                .and_then(SecretToken::from_client)
+            else {
+                return Ok(None);
+            };
+            // Only while the link still works.
+            let live = password_resets::find_live(&state.db, &token.hash().0, now_ms()).await?;
+            Ok(live.map(|_| {
+                format!(
+                    "{}/reset-password/{}",
+                    state.auth.public_url,
+                    token.as_str()
+                )
+            }))
         }
         .await,
     )

@@ -5,8 +5,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::{
-    CreatePasswordResetLink, SetSignUpMode, SetUserDisabled, list_users, load_security_log,
-    load_sign_up_mode,
+    CreatePasswordResetLink, SetSignUpMode, SetUserDisabled, list_users, load_new_reset_link,
+    load_security_log, load_sign_up_mode,
 };
 use crate::components::form::{FormError, Notice, form_error, succeeded};
 use crate::model::{SignUpMode, UserSummary};
@@ -32,6 +32,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     let set_mode = ServerAction::<SetSignUpMode>::new();
     let users = Resource::new(move || toggle.version().get(), |_| list_users());
     let mode = Resource::new(move || set_mode.version().get(), |_| load_sign_up_mode());
+    let new_link = Resource::new(|| (), |_| load_new_reset_link());
 
     view! {
         <Title text="Users" />
@@ -41,13 +42,14 @@ pub fn AdminUsersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match (mode.await, users.await) {
                     (Ok(mode), Ok(users)) => {
+                        let link_after_reload = new_link.await.ok().flatten();
                         view! {
                             <SignUpPolicy mode set_mode />
                             <section class="panel" aria-labelledby="users-heading">
                                 <h2 id="users-heading">"Users"</h2>
                                 <FormError error=form_error(toggle.value(), &[]) />
                                 <FormError error=form_error(reset.value(), &[]) />
-                                {move || reset.value().get().and_then(Result::ok).map(|link| view! {
+                                {move || reset.value().get().and_then(Result::ok).or_else(|| link_after_reload.clone()).map(|link| view! {
                                     <div class="notice" role="status">
                                         <p>"Send this link to the user. It works once, for 24 hours:"</p>
                                         <p><input class="copy-field" type="text" readonly value=link aria-label="Password reset link" /></p>
