@@ -22,8 +22,9 @@ use crate::api::auth::load_current_user;
 use crate::components::{CurrentUserResource, SiteFooter, SiteHeader, ThemeState};
 use crate::model::Theme;
 use crate::pages::{
-    AboutPage, AccountSettingsPage, AdminUsersPage, HomePage, NotFoundPage, ResetPasswordPage,
-    SecurityLogPage, SetupPage, SignInCodePage, SignInPage, SignUpPage, TwoFactorSetupPage,
+    AboutPage, AccountSettingsPage, AdminUsersPage, HomePage, InvitationPage, NewWorkspacePage,
+    NotFoundPage, ResetPasswordPage, SecurityLogPage, SetupPage, SignInCodePage, SignInPage,
+    SignUpPage, TwoFactorSetupPage, WorkspaceMembersPage, WorkspacePage, WorkspaceSettingsPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -100,7 +101,12 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/settings/account") view=AccountSettingsPage ssr=ssr.clone() />
                 <Route path=path!("/settings/account/two-factor") view=TwoFactorSetupPage ssr=ssr.clone() />
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=ssr.clone() />
-                <Route path=path!("/admin/security") view=SecurityLogPage ssr=ssr />
+                <Route path=path!("/admin/security") view=SecurityLogPage ssr=ssr.clone() />
+                <Route path=path!("/invite/:token") view=InvitationPage ssr=ssr.clone() />
+                <Route path=path!("/w/new") view=NewWorkspacePage ssr=ssr.clone() />
+                <Route path=path!("/w/:slug") view=WorkspacePage ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/settings") view=WorkspaceSettingsPage ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/settings/members") view=WorkspaceMembersPage ssr=ssr />
             </Routes>
         </main>
         <SiteFooter />

@@ -7,6 +7,7 @@ import { totp } from "./totp";
 
 const admin = { name: "Ada Admin", email: "ada@example.com", password: "correct horse battery staple" };
 let twoFactorKey = "";
+let recoveryCodes: string[] = [];
 
 test.describe.configure({ mode: "serial" });
 
@@ -14,6 +15,7 @@ async function signOut(page: import("@playwright/test").Page) {
   await page.getByTestId("user-menu").click();
   await page.locator(".user-menu").getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
 }
 
@@ -76,6 +78,7 @@ test("turning on two-factor sign-in and signing in with a code", async ({ page }
   await expect(page.getByRole("img", { name: "QR code" })).toBeVisible();
   await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
   twoFactorKey = (await page.getByTestId("manual-key").textContent()) ?? "";
+  recoveryCodes = await page.getByTestId("recovery-codes").locator("li").allTextContents();
   expect(twoFactorKey.replace(/\s/g, "")).toMatch(/^[A-Z2-7]{32}$/);
 
   await page.getByLabel("6-digit code").fill("000000");
@@ -96,4 +99,21 @@ test("turning on two-factor sign-in and signing in with a code", async ({ page }
   await page.getByLabel("Code").fill(totp(twoFactorKey, Date.now() / 1000 + 30));
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByRole("heading", { name: `Welcome, ${admin.name}` })).toBeVisible();
+});
+
+test("turning two-factor sign-in off with the password and a recovery code", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Code").fill(recoveryCodes[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("heading", { name: `Welcome, ${admin.name}` })).toBeVisible();
+
+  await page.goto("/settings/account");
+  await page.getByText("Turn two-factor sign-in off").click();
+  await page.locator("#two-factor-current-password").fill(admin.password);
+  await page.locator("#two-factor-disable-code").fill(recoveryCodes[1]);
+  await page.getByRole("button", { name: "Turn off" }).click();
+  await expect(page.getByRole("link", { name: "Set up two-factor sign-in" })).toBeVisible();
 });

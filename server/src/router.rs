@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
 use tower::util::BoxCloneSyncService;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -51,7 +51,12 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
     };
 
     let origin_policy = Arc::new(OriginPolicy::new(&state.auth.public_url));
-    let routes = generate_route_list(App);
+    // Listing the routes renders the app once; its resources reach for the
+    // shared state, so it must be there too.
+    let (routes, _) = generate_route_list_with_exclusions_and_ssg_and_context(App, None, {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    });
     Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::model::{SessionInfo, TwoFactorStatus};
 
 #[cfg(feature = "ssr")]
-use crate::backend::request::respond;
+use crate::backend::request::{respond, scoped};
 
 #[server(prefix = "/fn", endpoint = "account/display_name")]
 pub async fn update_display_name(display_name: String) -> Result<(), AppError> {
@@ -16,13 +16,13 @@ pub async fn update_display_name(display_name: String) -> Result<(), AppError> {
     use crate::model::parse_display_name;
 
     respond(
-        async {
+        scoped(async {
             let auth = request::require_user().await?;
             let name = parse_display_name(&display_name)
                 .map_err(|m| AppError::invalid("display_name", m))?;
             users::set_display_name(&state().db, auth.user.id, &name).await?;
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -35,7 +35,7 @@ pub async fn change_email(email: String, current_password: String) -> Result<(),
     use crate::model::Email;
 
     respond(
-        async {
+        scoped(async {
             let state = state();
             let auth = request::require_user().await?;
             let email = Email::parse(&email).map_err(|m| AppError::invalid("email", m))?;
@@ -62,7 +62,7 @@ pub async fn change_email(email: String, current_password: String) -> Result<(),
             )
             .await;
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -81,7 +81,7 @@ pub async fn change_password(
     use crate::backend::{accounts, request, state};
 
     respond(
-        async {
+        scoped(async {
             let state = state();
             let client = request::client();
             let auth = request::require_user().await?;
@@ -107,7 +107,7 @@ pub async fn change_password(
             )
             .await;
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -119,7 +119,7 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     use crate::backend::{format_time, request, state};
 
     respond(
-        async {
+        scoped(async {
             let state = state();
             let auth = request::require_user().await?;
             let rows = sessions::list_live_for_user(
@@ -140,7 +140,7 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
                     is_current: row.id == auth.session_id,
                 })
                 .collect())
-        }
+        })
         .await,
     )
 }
@@ -152,7 +152,7 @@ pub async fn revoke_session(session_id: i64) -> Result<(), AppError> {
     use crate::backend::{accounts, request, state};
 
     respond(
-        async {
+        scoped(async {
             let state = state();
             let auth = request::require_user().await?;
             let mut tx = state.db.begin().await?;
@@ -176,7 +176,7 @@ pub async fn revoke_session(session_id: i64) -> Result<(), AppError> {
                 request::redirect("/sign-in");
             }
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -188,7 +188,7 @@ pub async fn revoke_other_sessions() -> Result<u64, AppError> {
     use crate::backend::{accounts, request, state};
 
     respond(
-        async {
+        scoped(async {
             let state = state();
             let auth = request::require_user().await?;
             let mut tx = state.db.begin().await?;
@@ -206,7 +206,7 @@ pub async fn revoke_other_sessions() -> Result<u64, AppError> {
             )
             .await;
             Ok(ended)
-        }
+        })
         .await,
     )
 }
@@ -220,7 +220,7 @@ pub async fn load_two_factor_status() -> Result<TwoFactorStatus, AppError> {
     use crate::backend::{request, state};
 
     respond(
-        async {
+        scoped(async {
             let auth = request::require_user().await?;
             let user = &auth.user;
             if user.totp_secret.is_some() {
@@ -256,7 +256,7 @@ pub async fn load_two_factor_status() -> Result<TwoFactorStatus, AppError> {
                 qr_svg: qr::svg(&uri),
                 recovery_codes,
             }))
-        }
+        })
         .await,
     )
 }
@@ -270,7 +270,7 @@ pub async fn begin_two_factor() -> Result<(), AppError> {
     use crate::backend::{request, state};
 
     respond(
-        async {
+        scoped(async {
             let auth = request::require_user().await?;
             if auth.user.totp_secret.is_some() {
                 return Err(AppError::Conflict(
@@ -286,7 +286,7 @@ pub async fn begin_two_factor() -> Result<(), AppError> {
             )
             .await?;
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -301,7 +301,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     use crate::backend::{accounts, request, state};
 
     respond(
-        async {
+        scoped(async {
             let state = state();
             let client = request::client();
             let auth = request::require_user().await?;
@@ -344,7 +344,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
             .await;
             request::redirect("/settings/account");
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -359,7 +359,7 @@ pub async fn disable_two_factor(current_password: String, code: String) -> Resul
     use crate::backend::{accounts, request, state};
 
     respond(
-        async {
+        scoped(async {
             let state = state();
             let client = request::client();
             let auth = request::require_user().await?;
@@ -387,7 +387,7 @@ pub async fn disable_two_factor(current_password: String, code: String) -> Resul
             )
             .await;
             Ok(())
-        }
+        })
         .await,
     )
 }

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::model::{SecurityEvent, SignUpMode, UserSummary};
 
 #[cfg(feature = "ssr")]
-use crate::backend::request::respond;
+use crate::backend::request::{respond, scoped};
 
 /// How long a password-reset link works.
 pub const RESET_LINK_HOURS: i64 = 24;
@@ -18,7 +18,7 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     use crate::backend::{format_time, request, state};
 
     respond(
-        async {
+        scoped(async {
             request::require_admin().await?;
             let rows = users::list_with_session_counts(&state().db, now_ms()).await?;
             Ok(rows
@@ -34,7 +34,7 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
                     active_sessions,
                 })
                 .collect())
-        }
+        })
         .await,
     )
 }
@@ -47,7 +47,7 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppEr
     use crate::backend::{accounts, request, state};
 
     respond(
-        async {
+        scoped(async {
             let state = state();
             let admin = request::require_admin().await?;
             if user_id == admin.user.id {
@@ -82,7 +82,7 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppEr
             )
             .await;
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -97,7 +97,7 @@ pub async fn create_password_reset_link(user_id: i64) -> Result<String, AppError
     use crate::backend::{accounts, request, state};
 
     respond(
-        async {
+        scoped(async {
             let state = state();
             let admin = request::require_admin().await?;
             let target = users::find_by_id(&state.db, user_id)
@@ -135,7 +135,7 @@ pub async fn create_password_reset_link(user_id: i64) -> Result<String, AppError
                 token.as_str()
             ));
             Ok(link)
-        }
+        })
         .await,
     )
 }
@@ -153,7 +153,7 @@ pub async fn load_new_reset_link() -> Result<Option<String>, AppError> {
     use crate::backend::{request, state};
 
     respond(
-        async {
+        scoped(async {
             request::require_admin().await?;
             let state = state();
             let Some(token) = read_cookie(&request::parts(), NEW_RESET_LINK_COOKIE)
@@ -170,7 +170,7 @@ pub async fn load_new_reset_link() -> Result<Option<String>, AppError> {
                     token.as_str()
                 )
             }))
-        }
+        })
         .await,
     )
 }
@@ -179,10 +179,10 @@ pub async fn load_new_reset_link() -> Result<Option<String>, AppError> {
 pub async fn load_sign_up_mode() -> Result<SignUpMode, AppError> {
     use crate::backend::{accounts, request, state};
     respond(
-        async {
+        scoped(async {
             request::require_admin().await?;
             accounts::sign_up_mode(&state()).await
-        }
+        })
         .await,
     )
 }
@@ -195,7 +195,7 @@ pub async fn set_sign_up_mode(mode: String) -> Result<(), AppError> {
     use crate::backend::{request, state};
 
     respond(
-        async {
+        scoped(async {
             let state = state();
             let admin = request::require_admin().await?;
             let mode = SignUpMode::parse(&mode)
@@ -212,7 +212,7 @@ pub async fn set_sign_up_mode(mode: String) -> Result<(), AppError> {
             )
             .await;
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -224,7 +224,7 @@ pub async fn load_security_log(before: Option<i64>) -> Result<Vec<SecurityEvent>
     use crate::backend::{format_time, request, state};
 
     respond(
-        async {
+        scoped(async {
             request::require_admin().await?;
             let rows = security_events::list_recent(&state().db, 100, before).await?;
             Ok(rows
@@ -240,7 +240,7 @@ pub async fn load_security_log(before: Option<i64>) -> Result<Vec<SecurityEvent>
                     detail: row.detail,
                 })
                 .collect())
-        }
+        })
         .await,
     )
 }

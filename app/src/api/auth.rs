@@ -38,7 +38,15 @@ pub async fn create_first_admin(
     password: String,
 ) -> Result<(), AppError> {
     use crate::backend::accounts::Registration;
-    request_respond(register(email, display_name, password, Registration::FirstAdmin).await)
+    request_respond(
+        scoped(register(
+            email,
+            display_name,
+            password,
+            Registration::FirstAdmin,
+        ))
+        .await,
+    )
 }
 
 #[server(prefix = "/fn", endpoint = "sign_up")]
@@ -48,8 +56,19 @@ pub async fn sign_up(
     password: String,
 ) -> Result<(), AppError> {
     use crate::backend::accounts::Registration;
-    request_respond(register(email, display_name, password, Registration::SignUp).await)
+    request_respond(
+        scoped(register(
+            email,
+            display_name,
+            password,
+            Registration::SignUp,
+        ))
+        .await,
+    )
 }
+
+#[cfg(feature = "ssr")]
+use crate::backend::request::scoped;
 
 #[cfg(feature = "ssr")]
 fn request_respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
@@ -100,7 +119,7 @@ pub async fn sign_in(
     use crate::backend::{request, state};
 
     request_respond(
-        async {
+        scoped(async {
             let state = state();
             let client = request::client();
             let next = safe_next(next.as_deref());
@@ -127,7 +146,7 @@ pub async fn sign_in(
                 }
             }
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -142,7 +161,7 @@ pub async fn sign_in_with_code(code: String, next: Option<String>) -> Result<(),
     use crate::backend::{accounts, request, state};
 
     request_respond(
-        async {
+        scoped(async {
             let state = state();
             let client = request::client();
             let expired = || {
@@ -174,7 +193,7 @@ pub async fn sign_in_with_code(code: String, next: Option<String>) -> Result<(),
             request::set_cookie(&cookie);
             request::redirect(&safe_next(next.as_deref()));
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -186,7 +205,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::backend::{accounts, request, state};
 
     request_respond(
-        async {
+        scoped(async {
             let state = state();
             let client = request::client();
             if let Some(auth) = request::current().await? {
@@ -205,7 +224,7 @@ pub async fn sign_out() -> Result<(), AppError> {
             request::set_cookie(&cookie);
             request::redirect("/sign-in");
             Ok(())
-        }
+        })
         .await,
     )
 }

@@ -5,5 +5,7 @@ pub mod about;
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod invitations;
 pub mod password_reset;
 pub mod theme;
+pub mod workspaces;

@@ -30,11 +30,11 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
     use crate::backend::auth::token::SecretToken;
     use crate::backend::db::security_events::EventKind;
     use crate::backend::db::{now_ms, password_resets, sessions, users};
-    use crate::backend::request::{self, respond};
+    use crate::backend::request::{self, respond, scoped};
     use crate::backend::{accounts, state};
 
     respond(
-        async {
+        scoped(async {
             let state = state();
             let client = request::client();
             let dead = || {
@@ -81,7 +81,7 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
             request::set_cookie(&cookie);
             request::redirect("/");
             Ok(())
-        }
+        })
         .await,
     )
 }

@@ -42,6 +42,8 @@ pub enum Registration {
     SignUp,
     /// The command line (`waymark create-admin`): always an admin.
     CommandLine,
+    /// A workspace invitation link: allowed whatever the sign-up policy.
+    Invitation,
 }
 
 /// Creates an account and returns its id. The first account of an instance
@@ -71,7 +73,7 @@ pub async fn register(
                 "this instance already has an admin; sign in instead".into(),
             ));
         }
-        Registration::SignUp if first => {
+        Registration::SignUp | Registration::Invitation if first => {
             return Err(AppError::Conflict(
                 "this instance has no admin yet; create the admin account first".into(),
             ));

@@ -1,5 +1,6 @@
 //! Server-only code: the data layer and the state every request can reach.
 
+pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod db;

@@ -5,12 +5,19 @@
 use http::header::{ACCEPT, HeaderValue, RETRY_AFTER, SET_COOKIE};
 use http::request::Parts;
 use leptos::prelude::{expect_context, use_context};
+use leptos::reactive::computed::ScopedFuture;
 use leptos_axum::ResponseOptions;
 
 use crate::backend::auth::client::{self, ClientInfo};
 use crate::backend::auth::session::{self, Authenticated};
 use crate::backend::{AppState, state};
 use crate::error::AppError;
+
+/// Wraps a server function's body so that every poll runs under the
+/// request's reactive owner, wherever the future resumes after an `.await`.
+pub fn scoped<F: std::future::Future>(future: F) -> ScopedFuture<F> {
+    ScopedFuture::new_untracked(future)
+}
 
 pub fn parts() -> Parts {
     use_context::<Parts>().expect("server functions and pages run inside a request")
@@ -21,10 +28,13 @@ pub fn client() -> ClientInfo {
     client::from_parts(&parts(), &state.auth.trusted_proxies)
 }
 
-/// The signed-in user, if any.
+/// The signed-in user, if any. Outside a request (when the route list is
+/// generated at start-up) there is none.
 pub async fn current() -> Result<Option<Authenticated>, AppError> {
-    let state: AppState = state();
-    Ok(session::authenticate(&state, &parts()).await?)
+    let (Some(parts), Some(state)) = (use_context::<Parts>(), use_context::<AppState>()) else {
+        return Ok(None);
+    };
+    Ok(session::authenticate(&state, &parts).await?)
 }
 
 /// The signed-in user, or `Unauthorized`.

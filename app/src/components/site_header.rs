@@ -17,6 +17,8 @@ pub struct CurrentUserResource(pub Resource<Result<Option<CurrentUser>, AppError
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let user = expect_context::<CurrentUserResource>().0;
+    // Created here, outside the Transition: a resource created inside it
+    // would be dropped and re-created whenever it re-renders.
     view! {
         <header class="site-header">
             <a class="brand" href="/">
@@ -24,6 +26,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <span>"Waymark"</span>
             </a>
             <nav class="site-nav" aria-label="Main">
+                <a href="/">"Workspaces"</a>
                 <a href="/about">"About"</a>
             </nav>
             <ThemeToggle />

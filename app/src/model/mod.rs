@@ -4,6 +4,7 @@ mod account;
 mod email;
 mod instance;
 mod theme;
+mod workspace;
 
 pub use account::{
     AccountsState, CurrentUser, SecurityEvent, SessionInfo, SignUpMode, TwoFactorSetup,
@@ -12,3 +13,7 @@ pub use account::{
 pub use email::{Email, parse_display_name};
 pub use instance::{DatabaseKind, InstanceInfo};
 pub use theme::Theme;
+pub use workspace::{
+    InvitationInfo, InvitationPreview, MemberInfo, Permission, Role, WorkspaceSummary,
+    WorkspaceView, key_prefix_from_name, parse_key_prefix, parse_slug, slug_from_name,
+};

@@ -12,7 +12,8 @@ use crate::components::CurrentUserResource;
 use crate::components::form::{
     Field, FormError, Notice, Submit, field_error, form_error, succeeded,
 };
-use crate::model::CurrentUser;
+use crate::error::AppError;
+use crate::model::{CurrentUser, SessionInfo};
 use crate::pages::guard::error_view;
 
 const HERE: &str = "/settings/account";
@@ -20,13 +21,21 @@ const HERE: &str = "/settings/account";
 #[component]
 pub fn AccountSettingsPage() -> impl IntoView {
     let user = expect_context::<CurrentUserResource>().0;
+    // Resources and the actions they follow live at page level, outside the
+    // Suspense, so its re-renders do not drop them mid-request.
+    let revoke = ServerAction::<RevokeSession>::new();
+    let revoke_others = ServerAction::<RevokeOtherSessions>::new();
+    let sessions = Resource::new(
+        move || (revoke.version().get(), revoke_others.version().get()),
+        |_| list_sessions(),
+    );
     view! {
         <Title text="Your account" />
         <Suspense>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(me)) => view! { <AccountSettings me /> }.into_any(),
-                    Ok(None) => error_view(crate::error::AppError::Unauthorized, HERE),
+                    Ok(Some(me)) => view! { <AccountSettings me sessions revoke revoke_others /> }.into_any(),
+                    Ok(None) => error_view(AppError::Unauthorized, HERE),
                     Err(error) => error_view(error, HERE),
                 }
             })}
@@ -35,7 +44,12 @@ pub fn AccountSettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn AccountSettings(me: CurrentUser) -> impl IntoView {
+fn AccountSettings(
+    me: CurrentUser,
+    sessions: Resource<Result<Vec<SessionInfo>, AppError>>,
+    revoke: ServerAction<RevokeSession>,
+    revoke_others: ServerAction<RevokeOtherSessions>,
+) -> impl IntoView {
     view! {
         <h1>"Your account"</h1>
         <div class="settings">
@@ -43,15 +57,30 @@ fn AccountSettings(me: CurrentUser) -> impl IntoView {
             <EmailSection me=me.clone() />
             <PasswordSection />
             <TwoFactorSection me=me.clone() />
-            <SessionsSection />
+            <SessionsSection sessions revoke revoke_others />
         </div>
     }
+}
+
+/// With JavaScript, a change to the account updates the page in place: the
+/// signed-in user (header, two-factor state) is loaded again after each
+/// submission of the form whose action this follows.
+fn refetch_user_after(version: RwSignal<usize>) {
+    let user = expect_context::<CurrentUserResource>().0;
+    Effect::new(move |previous: Option<usize>| {
+        let current = version.get();
+        if previous.is_some_and(|previous| previous != current) {
+            user.refetch();
+        }
+        current
+    });
 }
 
 #[component]
 fn ProfileSection(me: CurrentUser) -> impl IntoView {
     let save = ServerAction::<UpdateDisplayName>::new();
     let value = save.value();
+    refetch_user_after(save.version());
     view! {
         <section class="panel" aria-labelledby="profile-heading">
             <h2 id="profile-heading">"Profile"</h2>
@@ -69,6 +98,7 @@ fn ProfileSection(me: CurrentUser) -> impl IntoView {
 fn EmailSection(me: CurrentUser) -> impl IntoView {
     let change = ServerAction::<ChangeEmail>::new();
     let value = change.value();
+    refetch_user_after(change.version());
     view! {
         <section class="panel" aria-labelledby="email-heading">
             <h2 id="email-heading">"Email"</h2>
@@ -127,6 +157,7 @@ fn PasswordSection() -> impl IntoView {
 fn TwoFactorSection(me: CurrentUser) -> impl IntoView {
     let disable = ServerAction::<DisableTwoFactor>::new();
     let value = disable.value();
+    refetch_user_after(disable.version());
     view! {
         <section class="panel" aria-labelledby="two-factor-heading">
             <h2 id="two-factor-heading">"Two-factor sign-in"</h2>
@@ -169,13 +200,11 @@ fn TwoFactorSection(me: CurrentUser) -> impl IntoView {
 }
 
 #[component]
-fn SessionsSection() -> impl IntoView {
-    let revoke = ServerAction::<RevokeSession>::new();
-    let revoke_others = ServerAction::<RevokeOtherSessions>::new();
-    let sessions = Resource::new(
-        move || (revoke.version().get(), revoke_others.version().get()),
-        |_| list_sessions(),
-    );
+fn SessionsSection(
+    sessions: Resource<Result<Vec<SessionInfo>, AppError>>,
+    revoke: ServerAction<RevokeSession>,
+    revoke_others: ServerAction<RevokeOtherSessions>,
+) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">"Signed-in devices"</h2>

@@ -14,13 +14,10 @@ use crate::pages::guard::error_view;
 
 #[component]
 fn AdminNav(current: &'static str) -> impl IntoView {
-    let link = move |href: &'static str, label: &'static str| {
-        view! { <a href=href aria-current=(current == href).then_some("page")>{label}</a> }
-    };
     view! {
         <nav class="tabs" aria-label="Administration">
-            {link("/admin/users", "Users")}
-            {link("/admin/security", "Security log")}
+            <a href="/admin/users" aria-current=(current == "/admin/users").then_some("page")>"Users"</a>
+            <a href="/admin/security" aria-current=(current == "/admin/security").then_some("page")>"Security log"</a>
         </nav>
     }
 }

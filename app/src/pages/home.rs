@@ -6,14 +6,18 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::auth::load_accounts_state;
+use crate::api::workspaces::list_my_workspaces;
 use crate::components::CurrentUserResource;
-use crate::model::{AccountsState, CurrentUser};
+use crate::error::AppError;
+use crate::model::{AccountsState, CurrentUser, WorkspaceSummary};
 use crate::pages::guard::error_view;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let accounts = Resource::new(|| (), |_| load_accounts_state());
     let user = expect_context::<CurrentUserResource>().0;
+    // Anonymous visitors get `Unauthorized`, which the page never shows.
+    let workspaces = Resource::new(|| (), |_| list_my_workspaces());
 
     view! {
         <Title text="" />
@@ -21,7 +25,7 @@ pub fn HomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match (accounts.await, user.await) {
                     (Ok(AccountsState::FirstRun), _) => view! { <Redirect path="/setup" /> }.into_any(),
-                    (Ok(_), Ok(Some(me))) => view! { <Welcome me /> }.into_any(),
+                    (Ok(_), Ok(Some(me))) => view! { <Welcome me workspaces /> }.into_any(),
                     (Ok(state), Ok(None)) => view! { <Landing state /> }.into_any(),
                     (Err(error), _) | (_, Err(error)) => error_view(error, "/"),
                 }
@@ -50,10 +54,42 @@ fn Landing(state: AccountsState) -> impl IntoView {
 }
 
 #[component]
-fn Welcome(me: CurrentUser) -> impl IntoView {
+fn Welcome(
+    me: CurrentUser,
+    workspaces: Resource<Result<Vec<WorkspaceSummary>, AppError>>,
+) -> impl IntoView {
     view! {
         <section>
             <h1>{format!("Welcome, {}", me.display_name)}</h1>
+            <div class="section-head">
+                <h2>"Your workspaces"</h2>
+                <a class="button" href="/w/new">"New workspace"</a>
+            </div>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match workspaces.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="muted">"You are not in a workspace yet. Create one, or ask a colleague for an invitation link."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <div class="cards" data-testid="workspaces">
+                                {list.into_iter().map(|w| view! {
+                                    <a class="card" href=format!("/w/{}", w.slug)>
+                                        <h3>{w.name}</h3>
+                                        <p class="muted">{w.description}</p>
+                                        <p class="small">
+                                            <span class="badge">{w.role.label()}</span>
+                                            {match w.members { 1 => "1 member".to_owned(), n => format!("{n} members") }}
+                                        </p>
+                                    </a>
+                                }).collect_view()}
+                            </div>
+                        }.into_any(),
+                        Err(error) => error_view(error, "/"),
+                    }
+                })}
+            </Suspense>
+            <h2>"More"</h2>
             <div class="cards">
                 <a class="card" href="/settings/account">
                     <h2>"Your account"</h2>

@@ -410,3 +410,49 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+impl Visitor {
+    /// Creates a workspace and returns its slug.
+    pub async fn create_workspace(&self, name: &str, slug: &str) -> String {
+        let response = self
+            .call(
+                "workspaces/create",
+                &[
+                    ("name", name),
+                    ("slug", slug),
+                    ("description", ""),
+                    ("key_prefix", ""),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            200,
+            "{}",
+            response.text().await.unwrap_or_default()
+        );
+        slug.to_owned()
+    }
+
+    /// Makes an invitation link for `role`; returns its token.
+    pub async fn invite(&self, slug: &str, role: &str, email: &str) -> String {
+        let response = self
+            .call(
+                "w/invitations/create",
+                &[("slug", slug), ("role", role), ("email", email)],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            200,
+            "{}",
+            response.text().await.unwrap_or_default()
+        );
+        let link: String = response.json().await.expect("a link");
+        link.rsplit('/').next().expect("a token").to_owned()
+    }
+
+    pub async fn accept(&self, token: &str) -> reqwest::Response {
+        self.call("invitation/accept", &[("token", token)]).await
+    }
+}

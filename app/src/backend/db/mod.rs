@@ -12,6 +12,8 @@
 //! connection and opens the transaction with `BEGIN IMMEDIATE`. Reads use a
 //! separate pool and, in WAL mode, never wait for the writer.
 
+pub mod invitations;
+pub mod memberships;
 pub mod password_resets;
 pub mod security_events;
 pub mod sessions;
@@ -19,6 +21,7 @@ pub mod settings;
 pub mod sign_in_failures;
 pub mod two_factor;
 pub mod users;
+pub mod workspaces;
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,0 +1,475 @@
+//! Workspaces, their members and invitations. Every function that touches
+//! one workspace takes its slug and passes `access::require` first; their
+//! endpoints all start with `w/`, which the access-matrix test relies on.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{InvitationInfo, MemberInfo, WorkspaceSummary, WorkspaceView};
+
+#[cfg(feature = "ssr")]
+use crate::backend::request::{respond, scoped};
+
+/// Days an invitation works unless the owner says otherwise.
+pub const DEFAULT_INVITATION_DAYS: i64 = 7;
+
+#[server(prefix = "/fn", endpoint = "workspaces")]
+pub async fn list_my_workspaces() -> Result<Vec<WorkspaceSummary>, AppError> {
+    use crate::backend::db::memberships;
+    use crate::backend::{request, state};
+
+    respond(
+        scoped(async {
+            let auth = request::require_user().await?;
+            let rows = memberships::list_for_user(&state().db, auth.user.id).await?;
+            Ok(rows
+                .into_iter()
+                .map(|w| WorkspaceSummary {
+                    slug: w.slug,
+                    name: w.name,
+                    description: w.description,
+                    role: w.role,
+                    members: w.members,
+                })
+                .collect())
+        })
+        .await,
+    )
+}
+
+/// Creates a workspace; its creator is its first owner.
+#[server(prefix = "/fn", endpoint = "workspaces/create")]
+pub async fn create_workspace(
+    name: String,
+    slug: String,
+    description: String,
+    key_prefix: String,
+) -> Result<(), AppError> {
+    use crate::backend::db::memberships;
+    use crate::backend::db::workspaces::{self, NewWorkspace, SlugError};
+    use crate::backend::{request, state};
+    use crate::model::{Role, key_prefix_from_name, parse_key_prefix, parse_slug, slug_from_name};
+
+    respond(
+        scoped(async {
+            let state = state();
+            let auth = request::require_user().await?;
+            let name = parse_name(&name)?;
+            let slug = if slug.trim().is_empty() {
+                slug_from_name(&name)
+            } else {
+                slug
+            };
+            let slug = parse_slug(&slug).map_err(|m| AppError::invalid("slug", m))?;
+            let key_prefix = if key_prefix.trim().is_empty() {
+                key_prefix_from_name(&name)
+            } else {
+                key_prefix
+            };
+            let key_prefix =
+                parse_key_prefix(&key_prefix).map_err(|m| AppError::invalid("key_prefix", m))?;
+            let description = parse_description(&description)?;
+            let mut tx = state.db.begin().await?;
+            let id = workspaces::insert(
+                &mut tx,
+                NewWorkspace {
+                    name: &name,
+                    slug: &slug,
+                    description: &description,
+                    key_prefix: &key_prefix,
+                    created_by: auth.user.id,
+                },
+            )
+            .await
+            .map_err(|err| match err {
+                SlugError::Taken => {
+                    AppError::invalid("slug", "another workspace has this address; choose another")
+                }
+                SlugError::Db(err) => err.into(),
+            })?;
+            memberships::insert(&mut tx, id, auth.user.id, Role::Owner).await?;
+            tx.commit().await?;
+            request::redirect(&format!("/w/{slug}"));
+            Ok(())
+        })
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn parse_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    match name.chars().count() {
+        0 => Err(AppError::invalid("name", "give the workspace a name")),
+        1..=80 => Ok(name.to_owned()),
+        _ => Err(AppError::invalid("name", "use at most 80 characters")),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn parse_description(description: &str) -> Result<String, AppError> {
+    let description = description.trim();
+    if description.chars().count() > 1000 {
+        Err(AppError::invalid(
+            "description",
+            "use at most 1000 characters",
+        ))
+    } else {
+        Ok(description.to_owned())
+    }
+}
+
+/// The workspace as its pages show it. Opening it counts as using it.
+#[server(prefix = "/fn", endpoint = "w/load")]
+pub async fn load_workspace(slug: String) -> Result<WorkspaceView, AppError> {
+    use crate::backend::access;
+    use crate::backend::db::memberships;
+    use crate::backend::state;
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::View).await?;
+            memberships::touch(&state().db, access.workspace.id, access.actor.user.id).await?;
+            let w = access.workspace;
+            Ok(WorkspaceView {
+                slug: w.slug,
+                name: w.name,
+                description: w.description,
+                key_prefix: w.key_prefix,
+                role: access.role,
+            })
+        })
+        .await,
+    )
+}
+
+/// Saves the general settings. A new slug keeps the old one working as a
+/// redirect for members.
+#[server(prefix = "/fn", endpoint = "w/update")]
+pub async fn update_workspace(
+    slug: String,
+    name: String,
+    new_slug: String,
+    description: String,
+    key_prefix: String,
+) -> Result<(), AppError> {
+    use crate::backend::access;
+    use crate::backend::db::workspaces::{self, Changes, SlugError};
+    use crate::backend::{request, state};
+    use crate::model::{Permission, parse_key_prefix, parse_slug};
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Manage).await?;
+            let name = parse_name(&name)?;
+            let new_slug = parse_slug(&new_slug).map_err(|m| AppError::invalid("new_slug", m))?;
+            let key_prefix =
+                parse_key_prefix(&key_prefix).map_err(|m| AppError::invalid("key_prefix", m))?;
+            let description = parse_description(&description)?;
+            workspaces::update(
+                &state().db,
+                &access.workspace,
+                Changes {
+                    name: &name,
+                    slug: &new_slug,
+                    description: &description,
+                    key_prefix: &key_prefix,
+                },
+            )
+            .await
+            .map_err(|err| match err {
+                SlugError::Taken => AppError::invalid(
+                    "new_slug",
+                    "another workspace has this address; choose another",
+                ),
+                SlugError::Db(err) => err.into(),
+            })?;
+            if new_slug != access.workspace.slug {
+                request::redirect(&format!("/w/{new_slug}/settings"));
+            }
+            Ok(())
+        })
+        .await,
+    )
+}
+
+/// Deletes the workspace and everything in it. The owner types its name to
+/// confirm.
+#[server(prefix = "/fn", endpoint = "w/delete")]
+pub async fn delete_workspace(slug: String, confirm_name: String) -> Result<(), AppError> {
+    use crate::backend::access;
+    use crate::backend::db::workspaces;
+    use crate::backend::{request, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Delete).await?;
+            if confirm_name.trim() != access.workspace.name {
+                return Err(AppError::invalid(
+                    "confirm_name",
+                    "type the workspace's name exactly to confirm",
+                ));
+            }
+            workspaces::delete(&state().db, access.workspace.id).await?;
+            request::redirect("/");
+            Ok(())
+        })
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "w/members")]
+pub async fn list_members(slug: String) -> Result<Vec<MemberInfo>, AppError> {
+    use crate::backend::access;
+    use crate::backend::db::memberships;
+    use crate::backend::{format_time, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::View).await?;
+            let me = access.actor.user.id;
+            let rows = memberships::list_members(&state().db, access.workspace.id).await?;
+            Ok(rows
+                .into_iter()
+                .map(|m| MemberInfo {
+                    user_id: m.user_id,
+                    display_name: m.display_name,
+                    email: m.email,
+                    role: m.role,
+                    is_me: m.user_id == me,
+                    since: format_time(m.created_at),
+                })
+                .collect())
+        })
+        .await,
+    )
+}
+
+/// Changes a member's role. The last owner cannot be demoted.
+#[server(prefix = "/fn", endpoint = "w/members/role")]
+pub async fn change_member_role(slug: String, user_id: i64, role: String) -> Result<(), AppError> {
+    use crate::backend::access;
+    use crate::backend::db::memberships;
+    use crate::backend::state;
+    use crate::model::{Permission, Role};
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Manage).await?;
+            let role =
+                Role::parse(&role).ok_or_else(|| AppError::invalid("role", "choose a role"))?;
+            let state = state();
+            let workspace_id = access.workspace.id;
+            let mut tx = state.db.begin().await?;
+            state.db.lock_table(&mut tx, "memberships").await?;
+            let current = memberships::role_in(&mut tx, workspace_id, user_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if current == Role::Owner
+                && role != Role::Owner
+                && memberships::count_owners(&mut tx, workspace_id).await? <= 1
+            {
+                return Err(AppError::Conflict(
+                    "a workspace needs an owner; make someone else owner before changing this role"
+                        .into(),
+                ));
+            }
+            memberships::set_role(&mut tx, workspace_id, user_id, role).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await,
+    )
+}
+
+/// Removes a member. The last owner cannot be removed.
+#[server(prefix = "/fn", endpoint = "w/members/remove")]
+pub async fn remove_member(slug: String, user_id: i64) -> Result<(), AppError> {
+    use crate::backend::access;
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Manage).await?;
+            remove(access.workspace.id, user_id).await
+        })
+        .await,
+    )
+}
+
+/// Leaves a workspace. The last owner cannot leave.
+#[server(prefix = "/fn", endpoint = "w/leave")]
+pub async fn leave_workspace(slug: String) -> Result<(), AppError> {
+    use crate::backend::access;
+    use crate::backend::request;
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::View).await?;
+            remove(access.workspace.id, access.actor.user.id).await?;
+            request::redirect("/");
+            Ok(())
+        })
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+async fn remove(workspace_id: i64, user_id: i64) -> Result<(), AppError> {
+    use crate::backend::db::memberships;
+    use crate::backend::state;
+    use crate::model::Role;
+
+    let state = state();
+    let mut tx = state.db.begin().await?;
+    state.db.lock_table(&mut tx, "memberships").await?;
+    let role = memberships::role_in(&mut tx, workspace_id, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if role == Role::Owner && memberships::count_owners(&mut tx, workspace_id).await? <= 1 {
+        return Err(AppError::Conflict(
+            "a workspace needs an owner; make someone else owner first (or delete the workspace)"
+                .into(),
+        ));
+    }
+    memberships::delete(&mut tx, workspace_id, user_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "w/invitations")]
+pub async fn list_invitations(slug: String) -> Result<Vec<InvitationInfo>, AppError> {
+    use crate::backend::access;
+    use crate::backend::db::{invitations, now_ms};
+    use crate::backend::{format_time, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Manage).await?;
+            let rows =
+                invitations::list_pending(&state().db, access.workspace.id, now_ms()).await?;
+            Ok(rows
+                .into_iter()
+                .map(|i| InvitationInfo {
+                    id: i.id,
+                    role: i.role,
+                    email: i.email,
+                    created_by: i.invited_by,
+                    expires_at: format_time(i.expires_at),
+                })
+                .collect())
+        })
+        .await,
+    )
+}
+
+/// Makes an invitation link for a role; returns the full URL, shown once.
+#[server(prefix = "/fn", endpoint = "w/invitations/create")]
+pub async fn create_invitation(
+    slug: String,
+    role: String,
+    email: String,
+    days: Option<i64>,
+) -> Result<String, AppError> {
+    use crate::backend::access;
+    use crate::backend::auth::token::SecretToken;
+    use crate::backend::db::invitations::{self, NewInvitation};
+    use crate::backend::db::now_ms;
+    use crate::backend::{request, state};
+    use crate::model::{Email, Permission, Role};
+
+    respond(
+        scoped(async {
+            let state = state();
+            let access = access::require_current(&slug, Permission::Manage).await?;
+            let role = Role::parse(&role).ok_or_else(|| AppError::invalid("role", "choose a role"))?;
+            let email = if email.trim().is_empty() {
+                String::new()
+            } else {
+                Email::parse(&email).map_err(|m| AppError::invalid("email", m))?.as_str().to_owned()
+            };
+            let days = days.unwrap_or(DEFAULT_INVITATION_DAYS);
+            if !(1..=90).contains(&days) {
+                return Err(AppError::invalid("days", "choose 1 to 90 days"));
+            }
+            let token = SecretToken::generate();
+            invitations::insert(
+                &state.db,
+                NewInvitation {
+                    workspace_id: access.workspace.id,
+                    token_hash: &token.hash().0,
+                    role,
+                    email: &email,
+                    created_by: access.actor.user.id,
+                    expires_at: now_ms() + days * 24 * 60 * 60 * 1000,
+                },
+            )
+            .await?;
+            let link = format!("{}/invite/{}", state.auth.public_url, token.as_str());
+            // Shown again after a form post without JavaScript (see
+            // `load_new_invitation_link`).
+            let secure = if state.auth.secure_cookies() { "; Secure" } else { "" };
+            request::set_cookie(&format!(
+                "waymark_new_invitation={}; Path=/w/{}/settings/members; Max-Age=300; HttpOnly; SameSite=Strict{secure}",
+                token.as_str(),
+                access.workspace.slug
+            ));
+            Ok(link)
+        })
+        .await,
+    )
+}
+
+/// The invitation link this owner made in the last five minutes, for the
+/// members page after a form post without JavaScript.
+#[server(prefix = "/fn", endpoint = "w/invitations/new_link")]
+pub async fn load_new_invitation_link(slug: String) -> Result<Option<String>, AppError> {
+    use crate::backend::access;
+    use crate::backend::auth::session::read_cookie;
+    use crate::backend::auth::token::SecretToken;
+    use crate::backend::db::{invitations, now_ms};
+    use crate::backend::{request, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Manage).await?;
+            let state = state();
+            let Some(token) = read_cookie(&request::parts(), "waymark_new_invitation")
+                .and_then(SecretToken::from_client)
+            else {
+                return Ok(None);
+            };
+            let pending = invitations::find_pending(&state.db, &token.hash().0, now_ms()).await?;
+            Ok(pending
+                .filter(|i| i.workspace_id == access.workspace.id)
+                .map(|_| format!("{}/invite/{}", state.auth.public_url, token.as_str())))
+        })
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "w/invitations/revoke")]
+pub async fn revoke_invitation(slug: String, invitation_id: i64) -> Result<(), AppError> {
+    use crate::backend::access;
+    use crate::backend::db::invitations;
+    use crate::backend::state;
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Manage).await?;
+            if invitations::revoke(&state().db, access.workspace.id, invitation_id).await? {
+                Ok(())
+            } else {
+                Err(AppError::NotFound)
+            }
+        })
+        .await,
+    )
+}

@@ -1,0 +1,147 @@
+//! The `workspaces` and `workspace_old_slugs` tables.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::{Db, is_unique_violation, now_ms};
+
+#[derive(Debug, Clone)]
+pub struct WorkspaceRow {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub key_prefix: String,
+}
+
+fn from_row(row: &AnyRow) -> Result<WorkspaceRow, sqlx::Error> {
+    Ok(WorkspaceRow {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        slug: row.try_get("slug")?,
+        description: row.try_get("description")?,
+        key_prefix: row.try_get("key_prefix")?,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SlugError {
+    #[error("this address is taken")]
+    Taken,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+fn slug_error(err: sqlx::Error) -> SlugError {
+    if is_unique_violation(&err) {
+        SlugError::Taken
+    } else {
+        SlugError::Db(err)
+    }
+}
+
+pub struct NewWorkspace<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub description: &'a str,
+    pub key_prefix: &'a str,
+    pub created_by: i64,
+}
+
+/// A slug is free when no workspace has it now. An old slug of another
+/// workspace may be taken over (its redirect ends).
+pub async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    new: NewWorkspace<'_>,
+) -> Result<i64, SlugError> {
+    let now = now_ms();
+    sqlx::query("DELETE FROM workspace_old_slugs WHERE slug = $1")
+        .bind(new.slug)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query_scalar(
+        "INSERT INTO workspaces (name, slug, description, key_prefix, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(new.name)
+    .bind(new.slug)
+    .bind(new.description)
+    .bind(new.key_prefix)
+    .bind(new.created_by)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(slug_error)
+}
+
+pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<WorkspaceRow>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, name, slug, description, key_prefix FROM workspaces WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(db.reader())
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The workspace that had `slug` before it was renamed.
+pub async fn find_by_old_slug(db: &Db, slug: &str) -> Result<Option<WorkspaceRow>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT w.id, w.name, w.slug, w.description, w.key_prefix FROM workspace_old_slugs o \
+         JOIN workspaces w ON w.id = o.workspace_id WHERE o.slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(db.reader())
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub struct Changes<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub description: &'a str,
+    pub key_prefix: &'a str,
+}
+
+/// Saves new settings; a changed slug leaves the old one as a redirect.
+pub async fn update(
+    db: &Db,
+    current: &WorkspaceRow,
+    changes: Changes<'_>,
+) -> Result<(), SlugError> {
+    let mut tx = db.begin().await?;
+    if changes.slug != current.slug {
+        sqlx::query("DELETE FROM workspace_old_slugs WHERE slug = $1")
+            .bind(changes.slug)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO workspace_old_slugs (slug, workspace_id) VALUES ($1, $2)")
+            .bind(&current.slug)
+            .bind(current.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "UPDATE workspaces SET name = $2, slug = $3, description = $4, key_prefix = $5, updated_at = $6 WHERE id = $1",
+    )
+    .bind(current.id)
+    .bind(changes.name)
+    .bind(changes.slug)
+    .bind(changes.description)
+    .bind(changes.key_prefix)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await
+    .map_err(slug_error)?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM workspaces WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}

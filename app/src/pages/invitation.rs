@@ -1,0 +1,88 @@
+//! `/invite/:token`: what an invitation is for, and joining through it —
+//! signed in, or by creating an account here.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::auth::encode_query;
+use crate::api::invitations::{AcceptInvitation, SignUpWithInvitation, load_invitation};
+use crate::components::CurrentUserResource;
+use crate::components::form::{Field, FormError, Submit, field_error, form_error};
+use crate::error::AppError;
+
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token")).unwrap_or_default();
+    let invitation = Resource::new(token, load_invitation);
+    let user = expect_context::<CurrentUserResource>().0;
+    let accept = ServerAction::<AcceptInvitation>::new();
+    let sign_up = ServerAction::<SignUpWithInvitation>::new();
+    let value = sign_up.value();
+
+    view! {
+        <Title text="Invitation" />
+        <Suspense>
+            {move || Suspend::new(async move {
+                let me = user.await.ok().flatten();
+                match invitation.await {
+                    Ok(invite) => {
+                        let here = format!("/invite/{}", token());
+                        view! {
+                            <section class="auth-card">
+                                <h1>{format!("Join {}", invite.workspace_name)}</h1>
+                                <p>
+                                    {format!("{} invites you as ", if invite.invited_by.is_empty() { "Someone" } else { &invite.invited_by })}
+                                    <strong>{invite.role.label()}</strong>
+                                    {format!(" ({}).", invite.role.description())}
+                                </p>
+                                {match me {
+                                    Some(me) => view! {
+                                        <ActionForm action=accept>
+                                            <FormError error=form_error(accept.value(), &[]) />
+                                            <input type="hidden" name="token" value=token />
+                                            <p class="muted">{format!("You are signed in as {}.", me.email)}</p>
+                                            <Submit label="Accept and open the workspace" busy_label="Joining…" pending=accept.pending() />
+                                        </ActionForm>
+                                    }.into_any(),
+                                    None => view! {
+                                        <p class="muted">
+                                            "Have an account? "
+                                            <a href=format!("/sign-in?next={}", encode_query(&here))>"Sign in first"</a>
+                                            ". New here? Create your account:"
+                                        </p>
+                                        <ActionForm action=sign_up>
+                                            <FormError error=form_error(value, &["display_name", "email", "password"]) />
+                                            <input type="hidden" name="token" value=token />
+                                            <Field label="Your name" name="display_name" autocomplete="name" error=field_error(value, "display_name") />
+                                            <Field label="Email" name="email" kind="email" autocomplete="email" value=invite.email.clone() error=field_error(value, "email") />
+                                            <Field
+                                                label="Password"
+                                                name="password"
+                                                kind="password"
+                                                autocomplete="new-password"
+                                                hint="At least 8 characters. A few unrelated words are strong and easy to remember."
+                                                error=field_error(value, "password")
+                                            />
+                                            <Submit label="Create account and join" busy_label="Creating the account…" pending=sign_up.pending() />
+                                        </ActionForm>
+                                    }.into_any(),
+                                }}
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(AppError::Invalid { message, .. }) => view! {
+                        <section class="auth-card">
+                            <h1>"This invitation no longer works"</h1>
+                            <p>{crate::error::AppError::invalid("token", message).for_field("token")}</p>
+                        </section>
+                    }
+                        .into_any(),
+                    Err(error) => crate::pages::guard::error_view(error, "/"),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,439 @@
+//! The workspace pages: `/w/new`, `/w/:slug`, `/w/:slug/settings` and
+//! `/w/:slug/settings/members`.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_params_map};
+
+use crate::api::workspaces::{
+    ChangeMemberRole, CreateInvitation, CreateWorkspace, DeleteWorkspace, LeaveWorkspace,
+    RemoveMember, RevokeInvitation, UpdateWorkspace, list_invitations, list_members,
+    load_new_invitation_link, load_workspace,
+};
+use crate::components::form::{
+    Field, FormError, Notice, Submit, field_error, form_error, succeeded,
+};
+use crate::error::AppError;
+use crate::model::{InvitationInfo, MemberInfo, Permission, Role, WorkspaceView};
+use crate::pages::guard::error_view;
+
+#[component]
+pub fn NewWorkspacePage() -> impl IntoView {
+    let create = ServerAction::<CreateWorkspace>::new();
+    let value = create.value();
+    view! {
+        <Title text="New workspace" />
+        <section class="auth-card auth-card--wide">
+            <h1>"New workspace"</h1>
+            <p class="muted">"A workspace holds one product area's ideas, scores and roadmap, and the people who work on it."</p>
+            <ActionForm action=create>
+                <FormError error=form_error(value, &["name", "slug", "description", "key_prefix"]) />
+                <Field label="Name" name="name" error=field_error(value, "name") />
+                <Field
+                    label="Address"
+                    name="slug"
+                    hint="The workspace's URL: /w/address. Leave empty to make one from the name."
+                    required=false
+                    error=field_error(value, "slug")
+                />
+                <Field label="Description" name="description" required=false error=field_error(value, "description") />
+                <Field
+                    label="Item key prefix"
+                    name="key_prefix"
+                    hint="Items get keys like WAY-12. Leave empty to take the name's first letters."
+                    required=false
+                    error=field_error(value, "key_prefix")
+                />
+                <Submit label="Create workspace" busy_label="Creating…" pending=create.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The slug in the URL.
+fn slug_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default())
+}
+
+/// Loads the workspace for a page and renders `page` with it; redirects an
+/// old slug to the current one and shows 404 to non-members.
+fn with_workspace<V: IntoView + 'static>(
+    section: &'static str,
+    page: impl Fn(WorkspaceView) -> V + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let slug = slug_param();
+    let location = use_location();
+    let workspace = Resource::new(move || slug.get(), load_workspace);
+    view! {
+        <Suspense>
+            {move || {
+                let page = page.clone();
+                Suspend::new(async move {
+                    let here = location.pathname.get_untracked();
+                    match workspace.await {
+                        Ok(w) if w.slug != slug.get_untracked() => {
+                            view! { <Redirect path=format!("/w/{}{section}", w.slug) /> }.into_any()
+                        }
+                        Ok(w) => view! { <WorkspaceFrame workspace=w.clone() section>{page(w)}</WorkspaceFrame> }.into_any(),
+                        Err(error) => error_view(error, &here),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn WorkspaceFrame(
+    workspace: WorkspaceView,
+    section: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let base = format!("/w/{}", workspace.slug);
+    view! {
+        <Title text=workspace.name.clone() />
+        <nav class="breadcrumbs" aria-label="Breadcrumbs">
+            <a href="/">"Workspaces"</a>
+            " / "
+            <a href=base.clone()>{workspace.name.clone()}</a>
+        </nav>
+        <header class="workspace-header">
+            <h1>{workspace.name.clone()}</h1>
+            <span class="badge" data-testid="my-role">{workspace.role.label()}</span>
+        </header>
+        <nav class="tabs" aria-label="Workspace">
+            <a href=base.clone() aria-current=section.is_empty().then_some("page")>"Overview"</a>
+            <a href=format!("{base}/settings") aria-current=(section == "/settings").then_some("page")>"Settings"</a>
+            <a href=format!("{base}/settings/members") aria-current=(section == "/settings/members").then_some("page")>
+                "Members"
+            </a>
+        </nav>
+        {children()}
+    }
+}
+
+#[component]
+pub fn WorkspacePage() -> impl IntoView {
+    with_workspace("", |w: WorkspaceView| {
+        view! {
+            <section class="panel">
+                <h2>"About this workspace"</h2>
+                {if w.description.is_empty() {
+                    view! { <p class="muted">"No description yet."</p> }.into_any()
+                } else {
+                    view! { <p>{w.description.clone()}</p> }.into_any()
+                }}
+                <dl class="facts">
+                    <dt>"Your role"</dt>
+                    <dd>{format!("{} — {}", w.role.label(), w.role.description())}</dd>
+                    <dt>"Item keys"</dt>
+                    <dd>{format!("{}-1, {}-2, …", w.key_prefix, w.key_prefix)}</dd>
+                </dl>
+            </section>
+        }
+    })
+}
+
+#[component]
+pub fn WorkspaceSettingsPage() -> impl IntoView {
+    with_workspace(
+        "/settings",
+        |w: WorkspaceView| view! { <WorkspaceSettings workspace=w /> },
+    )
+}
+
+#[component]
+fn WorkspaceSettings(workspace: WorkspaceView) -> impl IntoView {
+    let update = ServerAction::<UpdateWorkspace>::new();
+    let delete = ServerAction::<DeleteWorkspace>::new();
+    let leave = ServerAction::<LeaveWorkspace>::new();
+    let can_manage = workspace.role.allows(Permission::Manage);
+    let value = update.value();
+    let w = workspace.clone();
+    let leave_slug = workspace.slug.clone();
+    let delete_slug = workspace.slug.clone();
+    let can_delete = workspace.role.allows(Permission::Delete);
+    view! {
+        <section class="panel" aria-labelledby="general-heading">
+            <h2 id="general-heading">"General"</h2>
+            {if can_manage {
+                view! {
+                    <ActionForm action=update>
+                        <FormError error=form_error(value, &["name", "new_slug", "description", "key_prefix"]) />
+                        <Notice show=succeeded(value) message="Saved." />
+                        <input type="hidden" name="slug" value=w.slug.clone() />
+                        <Field label="Name" name="name" value=w.name.clone() error=field_error(value, "name") />
+                        <Field
+                            label="Address"
+                            name="new_slug"
+                            value=w.slug.clone()
+                            hint="Changing it keeps the old address working for members."
+                            error=field_error(value, "new_slug")
+                        />
+                        <Field label="Description" name="description" value=w.description.clone() required=false error=field_error(value, "description") />
+                        <Field label="Item key prefix" name="key_prefix" value=w.key_prefix.clone() error=field_error(value, "key_prefix") />
+                        <Submit label="Save" busy_label="Saving…" pending=update.pending() />
+                    </ActionForm>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <dl class="facts">
+                        <dt>"Name"</dt>
+                        <dd>{w.name.clone()}</dd>
+                        <dt>"Address"</dt>
+                        <dd>{format!("/w/{}", w.slug)}</dd>
+                        <dt>"Item key prefix"</dt>
+                        <dd>{w.key_prefix.clone()}</dd>
+                    </dl>
+                    <p class="muted small">"Only owners change these."</p>
+                }
+                    .into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="leave-heading">
+            <h2 id="leave-heading">"Leave"</h2>
+            <ActionForm action=leave>
+                <FormError error=form_error(leave.value(), &[]) />
+                <input type="hidden" name="slug" value=leave_slug />
+                <button type="submit" class="button button--quiet">"Leave this workspace"</button>
+            </ActionForm>
+        </section>
+        {can_delete.then(move || {
+            let value = delete.value();
+            view! {
+                <section class="panel panel--danger" aria-labelledby="danger-heading">
+                    <h2 id="danger-heading">"Danger zone"</h2>
+                    <p>"Deleting the workspace deletes everything in it, for every member. It cannot be undone."</p>
+                    <ActionForm action=delete>
+                        <FormError error=form_error(value, &["confirm_name"]) />
+                        <input type="hidden" name="slug" value=delete_slug />
+                        <Field
+                            label="Type the workspace's name to confirm"
+                            name="confirm_name"
+                            error=field_error(value, "confirm_name")
+                        />
+                        <Submit label="Delete this workspace" busy_label="Deleting…" pending=delete.pending() class="button button--danger" />
+                    </ActionForm>
+                </section>
+            }
+        })}
+    }
+}
+
+/// The members page's actions and data, created at page level so that the
+/// Suspense around the page cannot drop them while they load.
+#[derive(Clone, Copy)]
+struct MembersData {
+    change_role: ServerAction<ChangeMemberRole>,
+    remove: ServerAction<RemoveMember>,
+    invite: ServerAction<CreateInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+    members: Resource<Result<Vec<MemberInfo>, AppError>>,
+    invitations: Resource<Result<Vec<InvitationInfo>, AppError>>,
+    link_after_reload: Resource<Option<String>>,
+}
+
+#[component]
+pub fn WorkspaceMembersPage() -> impl IntoView {
+    let slug = slug_param();
+    let change_role = ServerAction::<ChangeMemberRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let invite = ServerAction::<CreateInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let data = MembersData {
+        change_role,
+        remove,
+        invite,
+        revoke,
+        members: Resource::new(
+            move || {
+                (
+                    slug.get(),
+                    change_role.version().get(),
+                    remove.version().get(),
+                )
+            },
+            |(slug, _, _)| list_members(slug),
+        ),
+        // Only owners see invitations; for others the list is empty.
+        invitations: Resource::new(
+            move || (slug.get(), invite.version().get(), revoke.version().get()),
+            |(slug, _, _)| async move {
+                match list_invitations(slug).await {
+                    Err(AppError::Forbidden) => Ok(Vec::new()),
+                    other => other,
+                }
+            },
+        ),
+        link_after_reload: Resource::new(
+            move || slug.get(),
+            |slug| async move { load_new_invitation_link(slug).await.ok().flatten() },
+        ),
+    };
+    with_workspace(
+        "/settings/members",
+        move |w: WorkspaceView| view! { <Members workspace=w data /> },
+    )
+}
+
+#[component]
+fn Members(workspace: WorkspaceView, data: MembersData) -> impl IntoView {
+    let MembersData {
+        change_role,
+        remove,
+        invite,
+        revoke,
+        members,
+        invitations,
+        link_after_reload,
+    } = data;
+    let can_manage = workspace.role.allows(Permission::Manage);
+    let slug = workspace.slug.clone();
+    let invite_value = invite.value();
+
+    view! {
+        <section class="panel" aria-labelledby="members-heading">
+            <h2 id="members-heading">"Members"</h2>
+            <FormError error=form_error(change_role.value(), &[]) />
+            <FormError error=form_error(remove.value(), &[]) />
+            <Transition>
+                {move || {
+                    let slug = slug.clone();
+                    Suspend::new(async move {
+                        match members.await {
+                            Ok(list) => view! {
+                                <div class="table-scroll">
+                                    <table class="table">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Name"</th>
+                                                <th scope="col">"Email"</th>
+                                                <th scope="col">"Role"</th>
+                                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {list.into_iter().map(|m| {
+                                                let role_slug = slug.clone();
+                                                let remove_slug = slug.clone();
+                                                view! {
+                                                    <tr data-member=m.email.clone()>
+                                                        <td>{m.display_name.clone()}{m.is_me.then_some(" (you)")}</td>
+                                                        <td>{m.email.clone()}</td>
+                                                        <td>
+                                                            {if can_manage {
+                                                                view! {
+                                                                    <ActionForm action=change_role attr:class="inline-form">
+                                                                        <input type="hidden" name="slug" value=role_slug />
+                                                                        <input type="hidden" name="user_id" value=m.user_id />
+                                                                        <label class="visually-hidden" for=format!("role-{}", m.user_id)>{format!("Role of {}", m.display_name)}</label>
+                                                                        <select name="role" id=format!("role-{}", m.user_id)>
+                                                                            {Role::ALL.iter().map(|r| view! {
+                                                                                <option value=r.as_str() selected=*r == m.role>{r.label()}</option>
+                                                                            }).collect_view()}
+                                                                        </select>
+                                                                        <button type="submit" class="button button--quiet">"Change"</button>
+                                                                    </ActionForm>
+                                                                }.into_any()
+                                                            } else {
+                                                                view! { <span>{m.role.label()}</span> }.into_any()
+                                                            }}
+                                                        </td>
+                                                        <td>
+                                                            {(can_manage && !m.is_me).then(|| view! {
+                                                                <ActionForm action=remove>
+                                                                    <input type="hidden" name="slug" value=remove_slug />
+                                                                    <input type="hidden" name="user_id" value=m.user_id />
+                                                                    <button type="submit" class="button button--quiet">"Remove"</button>
+                                                                </ActionForm>
+                                                            })}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any(),
+                            Err(error) => error_view(error, "/"),
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+        {can_manage.then(|| {
+            let invite_slug = workspace.slug.clone();
+            let slug = workspace.slug.clone();
+            view! {
+                <section class="panel" aria-labelledby="invite-heading">
+                    <h2 id="invite-heading">"Invite someone"</h2>
+                    <p class="muted">"Make a link and send it yourself: it works once, until it expires."</p>
+                    <ActionForm action=invite>
+                        <FormError error=form_error(invite_value, &["role", "email", "days"]) />
+                        <input type="hidden" name="slug" value=invite_slug />
+                        <div class="field">
+                            <label for="invite-role">"Role"</label>
+                            <select name="role" id="invite-role">
+                                {Role::ALL.iter().map(|r| view! {
+                                    <option value=r.as_str() selected=*r == Role::Editor>{format!("{} — {}", r.label(), r.description())}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <Field label="For email (optional)" name="email" id="invite-email" kind="email" required=false hint="If given, only this person can use the link." error=field_error(invite_value, "email") />
+                        <Field label="Valid for days" name="days" kind="number" value="7".to_owned() error=field_error(invite_value, "days") />
+                        <Submit label="Make invitation link" busy_label="Making…" pending=invite.pending() />
+                    </ActionForm>
+                    <Transition>
+                        {move || Suspend::new(async move {
+                            let after_reload = link_after_reload.await;
+                            let link = invite_value.get().and_then(Result::ok).or(after_reload);
+                            link.map(|link| view! {
+                                <div class="notice" role="status">
+                                    <p>"Send this link to the person you invite:"</p>
+                                    <p><input class="copy-field" type="text" readonly value=link aria-label="Invitation link" data-testid="invitation-link" /></p>
+                                </div>
+                            })
+                        })}
+                    </Transition>
+                    <h3>"Pending invitations"</h3>
+                    <FormError error=form_error(revoke.value(), &[]) />
+                    <Transition>
+                        {move || {
+                            let slug = slug.clone();
+                            Suspend::new(async move {
+                                match invitations.await {
+                                    Ok(list) if list.is_empty() => view! { <p class="muted">"None."</p> }.into_any(),
+                                    Ok(list) => view! {
+                                        <ul class="session-list">
+                                            {list.into_iter().map(|i| {
+                                                let slug = slug.clone();
+                                                view! {
+                                                    <li class="session">
+                                                        <div>
+                                                            <strong>{i.role.label()}</strong>
+                                                            {(!i.email.is_empty()).then(|| format!(" for {}", i.email))}
+                                                            <p class="muted small">{format!("by {} · expires {}", i.created_by, i.expires_at)}</p>
+                                                        </div>
+                                                        <ActionForm action=revoke>
+                                                            <input type="hidden" name="slug" value=slug />
+                                                            <input type="hidden" name="invitation_id" value=i.id />
+                                                            <button type="submit" class="button button--quiet">"Withdraw"</button>
+                                                        </ActionForm>
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    }.into_any(),
+                                    Err(error) => error_view(error, "/"),
+                                }
+                            })
+                        }}
+                    </Transition>
+                </section>
+            }
+        })}
+    }
+}

@@ -1,0 +1,93 @@
+// A team forms around a workspace: the admin creates one, invites a second
+// person by link, that person signs up through the link and lands in the
+// workspace with the invited role; a viewer sees no edit forms. Runs with
+// JavaScript on and off, after accounts.spec.ts set up the instance.
+import { test, expect } from "./fixtures";
+import type { Browser, Page } from "@playwright/test";
+
+const admin = { email: "ada@example.com", password: "correct horse battery staple" };
+const slugFor = (project: string) => `launch-${project}`;
+
+test.describe.configure({ mode: "serial" });
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("user-menu")).toBeVisible();
+}
+
+async function inviteLink(page: Page, slug: string, role: string): Promise<string> {
+  await page.goto(`/w/${slug}/settings/members`);
+  await page.getByLabel("Role", { exact: true }).selectOption(role);
+  await page.getByRole("button", { name: "Make invitation link" }).click();
+  const link = page.getByTestId("invitation-link");
+  await expect(link).toBeVisible();
+  return (await link.inputValue()).replace(/^https?:\/\/[^/]+/, "");
+}
+
+async function joinAs(browser: Browser, baseURL: string, invitePath: string, name: string, email: string, js: boolean) {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: js });
+  const page = await context.newPage();
+  await page.goto(invitePath);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a long and unusual passphrase");
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  return { context, page };
+}
+
+test("the admin creates a workspace and it is listed on the start page", async ({ page }, info) => {
+  await signIn(page, admin.email, admin.password);
+  await page.getByRole("link", { name: "New workspace" }).first().click();
+  await page.getByLabel("Name").fill("Launch plan");
+  await page.getByLabel("Address").fill(slugFor(info.project.name));
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slugFor(info.project.name)}$`));
+  await expect(page.getByRole("heading", { name: "Launch plan" })).toBeVisible();
+  await expect(page.getByTestId("my-role")).toHaveText("Owner");
+  await page.goto("/");
+  await expect(page.getByTestId("workspaces")).toContainText("Launch plan");
+});
+
+test("a second person signs up through an invitation link and gets the invited role", async ({ page, browser, baseURL }, info) => {
+  const slug = slugFor(info.project.name);
+  await signIn(page, admin.email, admin.password);
+  const invite = await inviteLink(page, slug, "editor");
+  expect(invite).toMatch(/^\/invite\/[A-Za-z0-9_-]{43}$/);
+
+  const js = info.project.name === "hydrate";
+  const { context, page: newcomer } = await joinAs(browser, baseURL!, invite, "Eddie Editor", `eddie-${info.project.name}@example.com`, js);
+  await expect(newcomer).toHaveURL(new RegExp(`/w/${slug}$`));
+  await expect(newcomer.getByTestId("my-role")).toHaveText("Editor");
+  await context.close();
+
+  // The link worked once.
+  await page.goto(invite);
+  await expect(page.getByRole("heading", { name: "This invitation no longer works" })).toBeVisible();
+  await page.goto(`/w/${slug}/settings/members`);
+  await expect(page.locator(`[data-member="eddie-${info.project.name}@example.com"]`)).toBeVisible();
+});
+
+test("a viewer cannot reach the edit forms", async ({ page, browser, baseURL }, info) => {
+  const slug = slugFor(info.project.name);
+  await signIn(page, admin.email, admin.password);
+  const invite = await inviteLink(page, slug, "viewer");
+  const js = info.project.name === "hydrate";
+  const { context, page: viewer } = await joinAs(browser, baseURL!, invite, "Vera Viewer", `vera-${info.project.name}@example.com`, js);
+  await expect(viewer.getByTestId("my-role")).toHaveText("Viewer");
+
+  await viewer.goto(`/w/${slug}/settings`);
+  await expect(viewer.getByText("Only owners change these.")).toBeVisible();
+  await expect(viewer.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await expect(viewer.getByRole("button", { name: "Delete this workspace" })).toHaveCount(0);
+  await viewer.goto(`/w/${slug}/settings/members`);
+  await expect(viewer.getByRole("button", { name: "Make invitation link" })).toHaveCount(0);
+  await expect(viewer.getByRole("button", { name: "Remove" })).toHaveCount(0);
+
+  // Someone outside the workspace is told nothing about it.
+  const response = await viewer.goto("/w/no-such-workspace");
+  expect(response?.status()).toBe(404);
+  await context.close();
+});
