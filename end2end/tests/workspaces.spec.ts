@@ -49,6 +49,12 @@ test("the admin creates a workspace and it is listed on the start page", async (
   await expect(page.getByTestId("my-role")).toHaveText("Owner");
   await page.goto("/");
   await expect(page.getByTestId("workspaces")).toContainText("Launch plan");
+
+  // The switcher in the header reaches it from any page.
+  await page.goto("/about");
+  await page.getByTestId("workspace-switcher").click();
+  await page.locator(".workspace-switcher").getByRole("link", { name: "Launch plan" }).click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slugFor(info.project.name)}$`));
 });
 
 test("a second person signs up through an invitation link and gets the invited role", async ({ page, browser, baseURL }, info) => {

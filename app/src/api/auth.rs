@@ -26,8 +26,26 @@ pub async fn load_accounts_state() -> Result<AccountsState, AppError> {
 
 #[server(prefix = "/fn", endpoint = "current_user")]
 pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {
-    use crate::backend::request;
-    Ok(request::current().await?.map(|auth| auth.current_user()))
+    use crate::backend::db::memberships;
+    use crate::backend::{AppState, request};
+    use crate::model::WorkspaceLink;
+
+    let state = use_context::<AppState>();
+    let Some(auth) = request::current().await? else {
+        return Ok(None);
+    };
+    let mut me = auth.current_user();
+    if let Some(state) = state {
+        me.workspaces = memberships::list_for_user(&state.db, auth.user.id)
+            .await?
+            .into_iter()
+            .map(|w| WorkspaceLink {
+                slug: w.slug,
+                name: w.name,
+            })
+            .collect();
+    }
+    Ok(Some(me))
 }
 
 /// The first account of a new instance, which becomes its admin.

@@ -33,12 +33,30 @@ pub fn SiteHeader() -> impl IntoView {
             <Transition>
                 {move || Suspend::new(async move {
                     match user.await {
-                        Ok(Some(me)) => view! { <UserMenu me /> }.into_any(),
+                        Ok(Some(me)) => view! { <WorkspaceSwitcher me=me.clone() /> <UserMenu me /> }.into_any(),
                         _ => view! { <a class="button button--quiet" href="/sign-in">"Sign in"</a> }.into_any(),
                     }
                 })}
             </Transition>
         </header>
+    }
+}
+
+/// Every workspace of the signed-in user, one click away on every page.
+#[component]
+fn WorkspaceSwitcher(me: CurrentUser) -> impl IntoView {
+    view! {
+        <details class="user-menu workspace-switcher">
+            <summary data-testid="workspace-switcher">"Switch workspace"</summary>
+            <div class="user-menu__panel">
+                {me
+                    .workspaces
+                    .into_iter()
+                    .map(|w| view! { <a href=format!("/w/{}", w.slug)>{w.name}</a> })
+                    .collect_view()}
+                <a href="/w/new">"New workspace…"</a>
+            </div>
+        </details>
     }
 }
 

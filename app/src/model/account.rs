@@ -11,6 +11,16 @@ pub struct CurrentUser {
     pub display_name: String,
     pub is_admin: bool,
     pub two_factor: bool,
+    /// The user's workspaces, most recently used first, for the switcher in
+    /// the header.
+    pub workspaces: Vec<WorkspaceLink>,
+}
+
+/// A workspace to switch to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceLink {
+    pub slug: String,
+    pub name: String,
 }
 
 /// One signed-in browser of the current user.

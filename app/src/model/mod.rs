@@ -8,7 +8,7 @@ mod workspace;
 
 pub use account::{
     AccountsState, CurrentUser, SecurityEvent, SessionInfo, SignUpMode, TwoFactorSetup,
-    TwoFactorStatus, UserSummary,
+    TwoFactorStatus, UserSummary, WorkspaceLink,
 };
 pub use email::{Email, parse_display_name};
 pub use instance::{DatabaseKind, InstanceInfo};

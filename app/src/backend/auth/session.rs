@@ -97,6 +97,7 @@ impl Authenticated {
             display_name: self.user.display_name.clone(),
             is_admin: self.user.is_admin,
             two_factor: self.user.totp_secret.is_some(),
+            workspaces: Vec::new(),
         }
     }
 }
