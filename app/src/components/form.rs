@@ -143,3 +143,36 @@ pub fn Submit(
         </button>
     }
 }
+
+const NEW_PASSWORD_HINT: &str =
+    "At least 8 characters. A few unrelated words are strong and easy to remember.";
+
+/// A field for choosing a password, with the rule people need to know.
+#[component]
+pub fn NewPasswordField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <Field label name kind="password" autocomplete="new-password" hint=NEW_PASSWORD_HINT error />
+    }
+}
+
+/// Name, email and password: the fields of every form that creates an
+/// account (set-up, sign-up, invitation).
+#[component]
+pub fn NewAccountFields(
+    #[prop(into)] name_error: Signal<Option<String>>,
+    #[prop(into)] email_error: Signal<Option<String>>,
+    #[prop(into)] password_error: Signal<Option<String>>,
+    /// An email to start from (an invitation meant for one address).
+    #[prop(optional, into)]
+    email: Option<String>,
+) -> impl IntoView {
+    view! {
+        <Field label="Your name" name="display_name" autocomplete="name" error=name_error />
+        <Field label="Email" name="email" kind="email" autocomplete="email" value=email.unwrap_or_default() error=email_error />
+        <NewPasswordField label="Password" name="password" error=password_error />
+    }
+}

@@ -10,7 +10,7 @@ use crate::api::account::{
 };
 use crate::components::CurrentUserResource;
 use crate::components::form::{
-    Field, FormError, Notice, Submit, field_error, form_error, succeeded,
+    Field, FormError, NewPasswordField, Notice, Submit, field_error, form_error, succeeded,
 };
 use crate::error::AppError;
 use crate::model::{CurrentUser, SessionInfo};
@@ -139,14 +139,7 @@ fn PasswordSection() -> impl IntoView {
                     autocomplete="current-password"
                     error=field_error(value, "current_password")
                 />
-                <Field
-                    label="New password"
-                    name="new_password"
-                    kind="password"
-                    autocomplete="new-password"
-                    hint="At least 8 characters. A few unrelated words are strong and easy to remember."
-                    error=field_error(value, "new_password")
-                />
+                <NewPasswordField label="New password" name="new_password" error=field_error(value, "new_password") />
                 <Submit label="Change password" busy_label="Saving…" pending=change.pending() />
             </ActionForm>
         </section>

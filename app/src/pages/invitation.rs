@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::auth::encode_query;
 use crate::api::invitations::{AcceptInvitation, SignUpWithInvitation, load_invitation};
 use crate::components::CurrentUserResource;
-use crate::components::form::{Field, FormError, Submit, field_error, form_error};
+use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
 use crate::error::AppError;
 
 #[component]
@@ -55,15 +55,11 @@ pub fn InvitationPage() -> impl IntoView {
                                         <ActionForm action=sign_up>
                                             <FormError error=form_error(value, &["display_name", "email", "password"]) />
                                             <input type="hidden" name="token" value=token />
-                                            <Field label="Your name" name="display_name" autocomplete="name" error=field_error(value, "display_name") />
-                                            <Field label="Email" name="email" kind="email" autocomplete="email" value=invite.email.clone() error=field_error(value, "email") />
-                                            <Field
-                                                label="Password"
-                                                name="password"
-                                                kind="password"
-                                                autocomplete="new-password"
-                                                hint="At least 8 characters. A few unrelated words are strong and easy to remember."
-                                                error=field_error(value, "password")
+                                            <NewAccountFields
+                                                name_error=field_error(value, "display_name")
+                                                email_error=field_error(value, "email")
+                                                password_error=field_error(value, "password")
+                                                email=invite.email.clone()
                                             />
                                             <Submit label="Create account and join" busy_label="Creating the account…" pending=sign_up.pending() />
                                         </ActionForm>

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::password_reset::{ResetPassword, check_reset_link};
-use crate::components::form::{Field, FormError, Submit, field_error, form_error};
+use crate::components::form::{FormError, NewPasswordField, Submit, field_error, form_error};
 use crate::pages::guard::error_view;
 
 #[component]
@@ -29,14 +29,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                                 <ActionForm action=reset>
                                     <FormError error=form_error(value, &["new_password"]) />
                                     <input type="hidden" name="token" value=token />
-                                    <Field
-                                        label="New password"
-                                        name="new_password"
-                                        kind="password"
-                                        autocomplete="new-password"
-                                        hint="At least 8 characters. A few unrelated words are strong and easy to remember."
-                                        error=field_error(value, "new_password")
-                                    />
+                                    <NewPasswordField label="New password" name="new_password" error=field_error(value, "new_password") />
                                     <Submit label="Set password" busy_label="Saving…" pending=reset.pending() />
                                 </ActionForm>
                             </section>

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::auth::{CreateFirstAdmin, load_accounts_state};
-use crate::components::form::{Field, FormError, Submit, field_error, form_error};
+use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
 use crate::model::AccountsState;
 use crate::pages::guard::error_view;
 
@@ -30,15 +30,10 @@ pub fn SetupPage() -> impl IntoView {
                                 </p>
                                 <ActionForm action=create>
                                     <FormError error=form_error(value, &["display_name", "email", "password"]) />
-                                    <Field label="Your name" name="display_name" autocomplete="name" error=field_error(value, "display_name") />
-                                    <Field label="Email" name="email" kind="email" autocomplete="email" error=field_error(value, "email") />
-                                    <Field
-                                        label="Password"
-                                        name="password"
-                                        kind="password"
-                                        autocomplete="new-password"
-                                        hint="At least 8 characters. A few unrelated words are strong and easy to remember."
-                                        error=field_error(value, "password")
+                                    <NewAccountFields
+                                        name_error=field_error(value, "display_name")
+                                        email_error=field_error(value, "email")
+                                        password_error=field_error(value, "password")
                                     />
                                     <Submit label="Create the admin account" busy_label="Creating the account…" pending=create.pending() />
                                 </ActionForm>

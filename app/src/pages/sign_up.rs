@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::auth::{SignUp, load_accounts_state};
-use crate::components::form::{Field, FormError, Submit, field_error, form_error};
+use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
 use crate::model::AccountsState;
 use crate::pages::guard::error_view;
 
@@ -37,15 +37,10 @@ pub fn SignUpPage() -> impl IntoView {
                                 <h1>"Create an account"</h1>
                                 <ActionForm action=sign_up>
                                     <FormError error=form_error(value, &["display_name", "email", "password"]) />
-                                    <Field label="Your name" name="display_name" autocomplete="name" error=field_error(value, "display_name") />
-                                    <Field label="Email" name="email" kind="email" autocomplete="email" error=field_error(value, "email") />
-                                    <Field
-                                        label="Password"
-                                        name="password"
-                                        kind="password"
-                                        autocomplete="new-password"
-                                        hint="At least 8 characters. A few unrelated words are strong and easy to remember."
-                                        error=field_error(value, "password")
+                                    <NewAccountFields
+                                        name_error=field_error(value, "display_name")
+                                        email_error=field_error(value, "email")
+                                        password_error=field_error(value, "password")
                                     />
                                     <Submit label="Create account" busy_label="Creating the account…" pending=sign_up.pending() />
                                 </ActionForm>
