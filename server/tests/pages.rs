@@ -228,3 +228,14 @@ async fn an_unknown_theme_is_refused() {
     let body = response.text().await.unwrap();
     assert!(body.contains("choose system, light or dark"), "{body}");
 }
+
+#[tokio::test]
+async fn a_page_keeps_its_status_whatever_the_client_accepts() {
+    let app = TestApp::sqlite().await;
+    app.admin().await;
+    // An anonymous visitor's start page loads data that needs a session; its
+    // refusal must not turn the page into a 401 for clients that do not ask
+    // for HTML (crawlers, monitors, load tools).
+    let response = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}

@@ -74,8 +74,12 @@ fn is_form_post() -> bool {
 /// status (and `Retry-After`) for callers that read statuses. A plain form
 /// post keeps the redirect back to its page, which shows the error.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    // Only a server function called over HTTP answers with its own status;
+    // one that feeds a page being rendered must not change the page's.
+    let called_over_http =
+        use_context::<Parts>().is_some_and(|parts| parts.uri.path().starts_with("/fn/"));
     if let Err(err) = &result
-        && use_context::<Parts>().is_some()
+        && called_over_http
         && !is_form_post()
         && let Some(response) = use_context::<ResponseOptions>()
     {
