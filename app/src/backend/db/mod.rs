@@ -111,6 +111,9 @@ impl Db {
         let pool_options = || {
             AnyPoolOptions::new()
                 .acquire_timeout(Duration::from_secs(10))
+                // A file opened in this process cannot drop like a network
+                // connection, and a ping per query costs two thread hops.
+                .test_before_acquire(false)
                 .after_connect(|conn, _meta| {
                     Box::pin(async move {
                         // WAL lets readers run beside the writer; NORMAL sync is
