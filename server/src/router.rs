@@ -21,6 +21,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use app::backend::AppState;
+use app::backend::request::RenderMemo;
 use app::{App, shell};
 
 use crate::csrf::{self, OriginPolicy};
@@ -41,7 +42,10 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
         let state = state.clone();
         let options = options.clone();
         let render = leptos_axum::render_app_to_stream_with_context(
-            move || provide_context(state.clone()),
+            move || {
+                provide_context(state.clone());
+                provide_context(RenderMemo::default());
+            },
             move || shell(options.clone()),
         );
         BoxCloneSyncService::new(tower::service_fn(move |request: Request<Body>| {
@@ -60,7 +64,12 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
     Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            || provide_context(RenderMemo::default()),
+            move || shell(options.clone()),
+        )
         .nest_service(
             &format!("/{}", state.leptos_options.site_pkg_dir),
             static_files::build_output(&pkg_folder),

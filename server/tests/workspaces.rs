@@ -628,13 +628,24 @@ async fn my_workspaces_are_listed_most_recently_used_first_with_my_role() {
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     me.call("w/load", &[("slug", "alpha")]).await;
     let list: serde_json::Value = me.call("workspaces", &[]).await.json().await.unwrap();
-    let names: Vec<&str> = list
-        .as_array()
+    assert_eq!(names(&list), ["Alpha", "Beta"]);
+    assert_eq!(list[0]["role"], "Owner");
+    assert_eq!(list[0]["members"], 1);
+
+    // Opening the first one again changes nothing; opening the other swaps.
+    me.call("w/load", &[("slug", "alpha")]).await;
+    let list: serde_json::Value = me.call("workspaces", &[]).await.json().await.unwrap();
+    assert_eq!(names(&list), ["Alpha", "Beta"]);
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    me.call("w/load", &[("slug", "beta")]).await;
+    let list: serde_json::Value = me.call("workspaces", &[]).await.json().await.unwrap();
+    assert_eq!(names(&list), ["Beta", "Alpha"]);
+}
+
+fn names(list: &serde_json::Value) -> Vec<&str> {
+    list.as_array()
         .unwrap()
         .iter()
         .map(|w| w["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["Alpha", "Beta"]);
-    assert_eq!(list[0]["role"], "Owner");
-    assert_eq!(list[0]["members"], 1);
+        .collect()
 }

@@ -130,7 +130,11 @@ pub async fn load_workspace(slug: String) -> Result<WorkspaceView, AppError> {
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::View).await?;
-            memberships::touch(&state().db, access.workspace.id, access.actor.user.id).await?;
+            // A write per page view would queue behind every other write;
+            // only a change of order needs one.
+            if !access.most_recently_used {
+                memberships::touch(&state().db, access.workspace.id, access.actor.user.id).await?;
+            }
             let w = access.workspace;
             Ok(WorkspaceView {
                 slug: w.slug,

@@ -5,8 +5,9 @@
 
 use crate::backend::AppState;
 use crate::backend::auth::session::Authenticated;
-use crate::backend::db::memberships;
+use crate::backend::db::memberships::{self, Membership};
 use crate::backend::db::workspaces::{self, WorkspaceRow};
+use crate::backend::request::{self, RenderMemo};
 use crate::error::AppError;
 use crate::model::{Permission, Role};
 
@@ -15,7 +16,16 @@ use crate::model::{Permission, Role};
 pub struct WorkspaceAccess {
     pub workspace: WorkspaceRow,
     pub role: Role,
+    /// Whether this is the workspace the member opened last.
+    pub most_recently_used: bool,
     pub actor: Authenticated,
+}
+
+/// A workspace and the membership of the user who asked for it.
+#[derive(Debug, Clone)]
+pub struct WorkspaceMembership {
+    pub workspace: WorkspaceRow,
+    pub membership: Membership,
 }
 
 /// Checks that `actor` may do `permission` in the workspace at `slug`.
@@ -33,31 +43,61 @@ pub async fn require(
     permission: Permission,
 ) -> Result<WorkspaceAccess, AppError> {
     let actor = actor.ok_or(AppError::Unauthorized)?;
-    let workspace = match workspaces::find_by_slug(&state.db, slug).await? {
-        Some(workspace) => workspace,
-        None => workspaces::find_by_old_slug(&state.db, slug)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    };
-    let role = memberships::role_of(&state.db, workspace.id, actor.user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !role.allows(permission) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(WorkspaceAccess {
-        workspace,
-        role,
-        actor,
-    })
+    let found = look_up(state, slug, actor.user.id).await?;
+    check(found, actor, permission)
 }
 
-/// The same check for the caller of the current server function.
+/// The same check for the caller of the current server function. A page
+/// whose resources check the same workspace looks it up once.
 pub async fn require_current(
     slug: &str,
     permission: Permission,
 ) -> Result<WorkspaceAccess, AppError> {
     let state = crate::backend::state();
-    let actor = crate::backend::request::current().await?;
-    require(&state, actor, slug, permission).await
+    let actor = request::current().await?.ok_or(AppError::Unauthorized)?;
+    let user_id = actor.user.id;
+    let found = RenderMemo::workspace(slug, || look_up(&state, slug, user_id)).await?;
+    check(found, actor, permission)
+}
+
+/// The workspace at `slug` (or a slug it had before) and the user's
+/// membership of it; `None` when either is missing.
+async fn look_up(
+    state: &AppState,
+    slug: &str,
+    user_id: i64,
+) -> Result<Option<WorkspaceMembership>, AppError> {
+    let workspace = match workspaces::find_by_slug(&state.db, slug).await? {
+        Some(workspace) => workspace,
+        None => match workspaces::find_by_old_slug(&state.db, slug).await? {
+            Some(workspace) => workspace,
+            None => return Ok(None),
+        },
+    };
+    Ok(memberships::find(&state.db, workspace.id, user_id)
+        .await?
+        .map(|membership| WorkspaceMembership {
+            workspace,
+            membership,
+        }))
+}
+
+fn check(
+    found: Option<WorkspaceMembership>,
+    actor: Authenticated,
+    permission: Permission,
+) -> Result<WorkspaceAccess, AppError> {
+    let WorkspaceMembership {
+        workspace,
+        membership,
+    } = found.ok_or(AppError::NotFound)?;
+    if !membership.role.allows(permission) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(WorkspaceAccess {
+        workspace,
+        role: membership.role,
+        most_recently_used: membership.most_recently_used,
+        actor,
+    })
 }

@@ -2,12 +2,18 @@
 //! session, address and browser, and how to answer with a cookie, a status
 //! or a redirect.
 
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
 use http::header::{ACCEPT, HeaderValue, RETRY_AFTER, SET_COOKIE};
 use http::request::Parts;
 use leptos::prelude::{expect_context, use_context};
 use leptos::reactive::computed::ScopedFuture;
 use leptos_axum::ResponseOptions;
+use tokio::sync::OnceCell;
 
+use crate::backend::access::WorkspaceMembership;
 use crate::backend::auth::client::{self, ClientInfo};
 use crate::backend::auth::session::{self, Authenticated};
 use crate::backend::{AppState, state};
@@ -28,13 +34,68 @@ pub fn client() -> ClientInfo {
     client::from_parts(&parts(), &state.auth.trusted_proxies)
 }
 
+/// What one page render has already looked up, so that the header and the
+/// page's resources ask the database once for the session and once per
+/// workspace instead of once each. Server functions called over HTTP do not
+/// use it: they may change what it would hold (a rotated session, a new
+/// role) and then read it again.
+#[derive(Clone, Default)]
+pub struct RenderMemo(Arc<MemoInner>);
+
+#[derive(Default)]
+struct MemoInner {
+    auth: OnceCell<Option<Authenticated>>,
+    workspaces: Mutex<HashMap<String, Arc<OnceCell<Option<WorkspaceMembership>>>>>,
+}
+
+impl RenderMemo {
+    /// The memo of the page being rendered, if this is a page render.
+    fn current() -> Option<Self> {
+        let parts = use_context::<Parts>()?;
+        if is_server_fn_call(&parts) {
+            return None;
+        }
+        use_context::<Self>()
+    }
+
+    /// The caller's membership of the workspace at `slug`, looked up once per
+    /// render.
+    pub async fn workspace<F, Fut>(
+        slug: &str,
+        look_up: F,
+    ) -> Result<Option<WorkspaceMembership>, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Option<WorkspaceMembership>, AppError>>,
+    {
+        let Some(memo) = Self::current() else {
+            return look_up().await;
+        };
+        let cell = {
+            let mut map = memo.0.workspaces.lock().unwrap_or_else(|e| e.into_inner());
+            map.entry(slug.to_owned()).or_default().clone()
+        };
+        cell.get_or_try_init(look_up).await.cloned()
+    }
+}
+
+/// Whether the request is a server function called over HTTP (rather than a
+/// page being rendered, whose resources call server functions directly).
+fn is_server_fn_call(parts: &Parts) -> bool {
+    parts.uri.path().starts_with("/fn/")
+}
+
 /// The signed-in user, if any. Outside a request (when the route list is
 /// generated at start-up) there is none.
 pub async fn current() -> Result<Option<Authenticated>, AppError> {
     let (Some(parts), Some(state)) = (use_context::<Parts>(), use_context::<AppState>()) else {
         return Ok(None);
     };
-    Ok(session::authenticate(&state, &parts).await?)
+    let look_up = || async { Ok::<_, AppError>(session::authenticate(&state, &parts).await?) };
+    match RenderMemo::current() {
+        Some(memo) => memo.0.auth.get_or_try_init(look_up).await.cloned(),
+        None => look_up().await,
+    }
 }
 
 /// The signed-in user, or `Unauthorized`.
@@ -76,8 +137,7 @@ fn is_form_post() -> bool {
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     // Only a server function called over HTTP answers with its own status;
     // one that feeds a page being rendered must not change the page's.
-    let called_over_http =
-        use_context::<Parts>().is_some_and(|parts| parts.uri.path().starts_with("/fn/"));
+    let called_over_http = use_context::<Parts>().is_some_and(|parts| is_server_fn_call(&parts));
     if let Err(err) = &result
         && called_over_http
         && !is_form_post()

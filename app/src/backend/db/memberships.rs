@@ -28,19 +28,38 @@ pub async fn insert(
     .map(drop)
 }
 
-/// The user's role in the workspace, if they are a member.
-pub async fn role_of(
+/// A user's membership of one workspace.
+#[derive(Debug, Clone, Copy)]
+pub struct Membership {
+    pub role: Role,
+    /// Whether no other workspace of the user's was opened more recently.
+    pub most_recently_used: bool,
+}
+
+/// The user's membership of the workspace, if they are a member.
+pub async fn find(
     db: &Db,
     workspace_id: i64,
     user_id: i64,
-) -> Result<Option<Role>, sqlx::Error> {
-    let text: Option<String> =
-        sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-            .bind(workspace_id)
-            .bind(user_id)
-            .fetch_optional(db.reader())
-            .await?;
-    text.as_deref().map(role).transpose()
+) -> Result<Option<Membership>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT role, last_used_at, \
+                (SELECT MAX(o.last_used_at) FROM memberships o WHERE o.user_id = $2) AS latest \
+         FROM memberships WHERE workspace_id = $1 AND user_id = $2",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.map(|row| {
+        let last_used_at: i64 = row.try_get("last_used_at")?;
+        let latest: i64 = row.try_get("latest")?;
+        Ok(Membership {
+            role: role(row.try_get("role")?)?,
+            most_recently_used: last_used_at >= latest,
+        })
+    })
+    .transpose()
 }
 
 /// Remembers that the user opened the workspace (for "most recently used").
