@@ -54,12 +54,15 @@ to_ms() {
 }
 
 declare -a ROWS JSON
+# measure NAME PATH [COOKIE]
 measure() {
-  local name="$1" path="$2"
+  local name="$1" path="$2" cookie="${3:-}"
+  local -a headers=(-H 'Accept-Encoding: br, gzip')
+  [ -n "$cookie" ] && headers+=(-H "Cookie: $cookie")
   # Warm up, then measure.
-  wrk -t2 -c"$CONNECTIONS" -d2s -H 'Accept-Encoding: br, gzip' "$BASE$path" >/dev/null
+  wrk -t2 -c"$CONNECTIONS" -d2s "${headers[@]}" "$BASE$path" >/dev/null
   local report
-  report="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H 'Accept-Encoding: br, gzip' "$BASE$path")"
+  report="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${headers[@]}" "$BASE$path")"
   local rps p50 p99 errors
   rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$report")"
   p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$report")")"
@@ -70,8 +73,20 @@ measure() {
     "$name" "$path" "$rps" "$p50" "$p99" "${errors:-}")")
 }
 
+# A signed-in member of a workspace, for the pages behind the access rule.
+SESSION="$(curl -fsS -D - -o /dev/null -H "Origin: $BASE" -H 'Accept: application/json' \
+  --data-urlencode "email=$BENCH_EMAIL" --data-urlencode "password=$BENCH_PASSWORD" \
+  "$BASE/fn/sign_in" | tr -d '\r' | awk -F'[:;] *' 'tolower($1) == "set-cookie" { print $2; exit }')"
+[ -n "$SESSION" ] || { echo "the bench account could not sign in" >&2; exit 1; }
+curl -fsS -o /dev/null -H "Origin: $BASE" -H 'Accept: application/json' -H "Cookie: $SESSION" \
+  --data-urlencode "name=Bench" --data-urlencode "slug=bench" \
+  --data-urlencode "description=Measured by make bench" --data-urlencode "key_prefix=BEN" \
+  "$BASE/fn/workspaces/create"
+
 measure "landing page (SSR)" "/"
 measure "about (SSR + query)" "/about"
+measure "home, signed in" "/" "$SESSION"
+measure "workspace members" "/w/bench/settings/members" "$SESSION"
 measure "static asset" "/$CSS"
 measure "liveness" "/healthz"
 
