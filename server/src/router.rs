@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::header::LOCATION;
+use axum::http::{Method, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::get;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
@@ -88,6 +91,7 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
         // keeps most of the saving for a fraction of the time. Assets are
         // compressed once, at their best level, when the server starts.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        .layer(axum::middleware::from_fn(redirect_pages))
         .layer(axum::middleware::from_fn_with_state(
             origin_policy,
             csrf::check_origin,
@@ -116,4 +120,19 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Leptos answers a page's redirect with 302 only to clients that accept
+/// HTML; others get 200 and a `Location` meant for its server-function
+/// client. A page is a page whoever asks (a monitor, a script, curl): make
+/// its redirect a redirect for every client.
+async fn redirect_pages(request: Request<Body>, next: Next) -> Response {
+    let is_page = matches!(*request.method(), Method::GET | Method::HEAD)
+        && !request.uri().path().starts_with("/fn/");
+    let mut response = next.run(request).await;
+    if is_page && response.status().is_success() && response.headers().contains_key(LOCATION) {
+        *response.status_mut() = StatusCode::FOUND;
+        response.headers_mut().remove("serverfnredirect");
+    }
+    response
 }

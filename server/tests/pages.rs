@@ -239,3 +239,20 @@ async fn a_page_keeps_its_status_whatever_the_client_accepts() {
     let response = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(response.status(), 200);
 }
+
+#[tokio::test]
+async fn a_page_redirects_whatever_the_client_accepts() {
+    let app = TestApp::sqlite().await;
+    for accept in ["*/*", "application/json", "text/html"] {
+        let response = app
+            .client
+            .get(app.url("/"))
+            .header("accept", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302, "Accept: {accept}");
+        assert_eq!(response.headers()["location"], "/setup");
+        assert!(response.headers().get("serverfnredirect").is_none());
+    }
+}
