@@ -46,11 +46,7 @@ test-unit: ## Unit and integration tests
 	else \
 	  echo "PostgreSQL not reachable at $(POSTGRES_TEST_URL): skipping its tests (set WAYMARK_TEST_POSTGRES_URL)"; \
 	fi
-	@# One test at a time within each test binary: with several in-process
-	@# servers rendering pages at once, a page render now and then stalls until
-	@# the request timeout (not seen with one server under load; see the
-	@# README).
-	WAYMARK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test --workspace --exclude frontend -- --test-threads=1
+	WAYMARK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test --workspace --exclude frontend
 
 test-e2e: ## Browser tests in headless Chromium, JavaScript on and off
 	cargo leptos build

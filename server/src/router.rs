@@ -2,7 +2,7 @@
 
 use std::convert::Infallible;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -13,7 +13,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::get;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context,
+};
 use tower::util::BoxCloneSyncService;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -58,12 +60,7 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
     };
 
     let origin_policy = Arc::new(OriginPolicy::new(&state.auth.public_url));
-    // Listing the routes renders the app once; its resources reach for the
-    // shared state, so it must be there too.
-    let (routes, _) = generate_route_list_with_exclusions_and_ssg_and_context(App, None, {
-        let state = state.clone();
-        move || provide_context(state.clone())
-    });
+    let routes = route_list(&state);
     Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
@@ -120,6 +117,25 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The site's routes, listed once per process. Listing renders the app with
+/// resource loading switched off, and that switch is process-wide: a page
+/// rendered at the same moment by another router in the process (as in the
+/// tests, which run many servers) would wait forever for its data.
+fn route_list(state: &AppState) -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            // The app's resources reach for the shared state while it is
+            // listed, so it must be there too.
+            let state = state.clone();
+            generate_route_list_with_exclusions_and_ssg_and_context(App, None, move || {
+                provide_context(state.clone())
+            })
+            .0
+        })
+        .clone()
 }
 
 /// Leptos answers a page's redirect with 302 only to clients that accept

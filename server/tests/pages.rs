@@ -256,3 +256,23 @@ async fn a_page_redirects_whatever_the_client_accepts() {
         assert!(response.headers().get("serverfnredirect").is_none());
     }
 }
+
+/// Listing a router's routes switches resource loading off for the whole
+/// process while it runs; pages rendered meanwhile by another server must
+/// still get their data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_servers_start() {
+    let app = TestApp::sqlite().await;
+    let starting = tokio::spawn(async {
+        for _ in 0..8 {
+            drop(TestApp::sqlite().await);
+        }
+    });
+    while !starting.is_finished() {
+        let response = tokio::time::timeout(std::time::Duration::from_secs(5), app.get("/about"))
+            .await
+            .expect("a page renders while other servers start");
+        assert_eq!(response.status(), 200);
+    }
+    starting.await.unwrap();
+}
