@@ -27,7 +27,7 @@ async fn the_first_account_becomes_admin_and_set_up_then_closes() {
         assert!(!body.contains("Welcome"), "nobody is signed in yet");
         let admin = app.admin().await;
         assert_eq!(admin.whoami().await.as_deref(), Some(ADMIN_EMAIL));
-        let me: serde_json::Value = admin.call("current_user", &[]).await.json().await.unwrap();
+        let me: serde_json::Value = admin.call_json("current_user", &[]).await;
         assert_eq!(me["is_admin"], true, "{:?}", app.kind());
 
         let late = app.visitor();
@@ -61,7 +61,7 @@ async fn sign_up_is_invitation_only_until_an_admin_opens_it() {
 
     let member = app.member(&admin, "max@example.com").await;
     assert_eq!(member.whoami().await.as_deref(), Some("max@example.com"));
-    let me: serde_json::Value = member.call("current_user", &[]).await.json().await.unwrap();
+    let me: serde_json::Value = member.call_json("current_user", &[]).await;
     assert_eq!(me["is_admin"], false, "only the first account is admin");
 
     // The same email, in other letters, is the same account.
@@ -266,12 +266,7 @@ async fn sign_out_everywhere_else_keeps_only_this_device() {
     let phone = app.visitor();
     assert_eq!(phone.sign_in(ADMIN_EMAIL, PASSWORD).await.status(), 200);
 
-    let sessions: serde_json::Value = laptop
-        .call("account/sessions", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let sessions: serde_json::Value = laptop.call_json("account/sessions", &[]).await;
     assert_eq!(sessions.as_array().unwrap().len(), 2);
     assert_eq!(
         sessions
@@ -284,11 +279,8 @@ async fn sign_out_everywhere_else_keeps_only_this_device() {
     );
 
     let ended: u64 = laptop
-        .call("account/sessions/revoke_others", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call_json("account/sessions/revoke_others", &[])
+        .await;
     assert_eq!(ended, 1);
     assert_eq!(phone.whoami().await, None);
     assert_eq!(laptop.whoami().await.as_deref(), Some(ADMIN_EMAIL));
@@ -299,12 +291,7 @@ async fn one_user_cannot_end_another_users_session() {
     let app = TestApp::sqlite().await;
     let admin = app.admin().await;
     let member = app.member(&admin, "max@example.com").await;
-    let sessions: serde_json::Value = admin
-        .call("account/sessions", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let sessions: serde_json::Value = admin.call_json("account/sessions", &[]).await;
     let admin_session = sessions[0]["id"].as_i64().unwrap().to_string();
     let response = member
         .call("account/sessions/revoke", &[("session_id", &admin_session)])
@@ -318,7 +305,7 @@ async fn a_disabled_users_live_session_stops_working_at_once() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let member = app.member(&admin, "max@example.com").await;
-        let users: serde_json::Value = admin.call("admin/users", &[]).await.json().await.unwrap();
+        let users: serde_json::Value = admin.call_json("admin/users", &[]).await;
         let max = users
             .as_array()
             .unwrap()
@@ -393,12 +380,7 @@ async fn cross_origin_posts_to_server_functions_are_refused() {
         403,
         "no evidence of origin"
     );
-    let mode: serde_json::Value = admin
-        .call("admin/sign_up_mode", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mode: serde_json::Value = admin.call_json("admin/sign_up_mode", &[]).await;
     assert_eq!(mode, "InviteOnly", "nothing changed");
     assert_eq!(
         forged(None, Some("same-origin")).await.unwrap().status(),
@@ -539,12 +521,7 @@ async fn enable_two_factor(visitor: &common::Visitor) -> (totp::TotpSecret, Vec<
         visitor.call("account/two_factor/begin", &[]).await.status(),
         200
     );
-    let status: serde_json::Value = visitor
-        .call("account/two_factor", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let status: serde_json::Value = visitor.call_json("account/two_factor", &[]).await;
     let setup = &status["SettingUp"];
     let key: String = setup["manual_key"].as_str().unwrap().replace(' ', "");
     let codes: Vec<String> = setup["recovery_codes"]
@@ -574,12 +551,7 @@ async fn two_factor_sign_in_takes_a_valid_code_once_and_recovery_codes_once() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let (secret, recovery_codes) = enable_two_factor(&admin).await;
-        let status: serde_json::Value = admin
-            .call("account/two_factor", &[])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let status: serde_json::Value = admin.call_json("account/two_factor", &[]).await;
         assert_eq!(status["On"]["recovery_codes_left"], 10);
 
         // The password alone no longer signs in: it leads to the code step.
@@ -634,12 +606,7 @@ async fn two_factor_sign_in_takes_a_valid_code_once_and_recovery_codes_once() {
             "{:?}",
             app.kind()
         );
-        let status: serde_json::Value = admin
-            .call("account/two_factor", &[])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let status: serde_json::Value = admin.call_json("account/two_factor", &[]).await;
         assert_eq!(status["On"]["recovery_codes_left"], 9);
     }
 }
@@ -694,7 +661,7 @@ async fn an_admin_reset_link_works_once_and_ends_old_sessions() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let member = app.member(&admin, "max@example.com").await;
-        let users: serde_json::Value = admin.call("admin/users", &[]).await.json().await.unwrap();
+        let users: serde_json::Value = admin.call_json("admin/users", &[]).await;
         let max = users
             .as_array()
             .unwrap()
@@ -705,11 +672,8 @@ async fn an_admin_reset_link_works_once_and_ends_old_sessions() {
             .unwrap()
             .to_string();
         let link: String = admin
-            .call("admin/users/reset_link", &[("user_id", &max)])
-            .await
-            .json()
-            .await
-            .unwrap();
+            .call_json("admin/users/reset_link", &[("user_id", &max)])
+            .await;
         assert!(
             link.starts_with(&format!("{}/reset-password/", app.address)),
             "{link}"
@@ -755,12 +719,7 @@ async fn the_security_log_records_what_happened_and_only_admins_read_it() {
     let visitor = app.visitor();
     visitor.sign_in(ADMIN_EMAIL, "wrong password").await;
     visitor.sign_in(ADMIN_EMAIL, PASSWORD).await;
-    let events: serde_json::Value = admin
-        .call("admin/security_log", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let events: serde_json::Value = admin.call_json("admin/security_log", &[]).await;
     let kinds: Vec<&str> = events
         .as_array()
         .unwrap()
@@ -814,7 +773,7 @@ async fn without_javascript_the_new_reset_link_is_shown_after_the_post() {
     let admin = app.admin().await;
     let member = app.member(&admin, "max@example.com").await;
     drop(member);
-    let users: serde_json::Value = admin.call("admin/users", &[]).await.json().await.unwrap();
+    let users: serde_json::Value = admin.call_json("admin/users", &[]).await;
     let max = users
         .as_array()
         .unwrap()

@@ -130,19 +130,10 @@ impl World {
         let token = owner.invite(&slug, "viewer", "").await;
         assert_eq!(spare.accept(&token).await.status(), 200);
         owner.invite(&slug, "editor", "someone@example.com").await;
-        let invitations: serde_json::Value = owner
-            .call("w/invitations", &[("slug", &slug)])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let invitations: serde_json::Value =
+            owner.call_json("w/invitations", &[("slug", &slug)]).await;
         let pending_invitation = invitations[0]["id"].as_i64().unwrap();
-        let members: serde_json::Value = owner
-            .call("w/members", &[("slug", &slug)])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let members: serde_json::Value = owner.call_json("w/members", &[("slug", &slug)]).await;
         let spare_member = members
             .as_array()
             .unwrap()
@@ -316,12 +307,7 @@ async fn the_last_owner_cannot_leave_be_removed_or_be_demoted() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
-        let members: serde_json::Value = admin
-            .call("w/members", &[("slug", &slug)])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let members: serde_json::Value = admin.call_json("w/members", &[("slug", &slug)]).await;
         let me = members[0]["user_id"].as_i64().unwrap().to_string();
 
         assert_eq!(
@@ -375,12 +361,7 @@ async fn an_invitation_works_once_and_not_after_it_expires_or_is_revoked() {
 
         let token = owner.invite(&slug, "editor", "").await;
         assert_eq!(first.accept(&token).await.status(), 200);
-        let view: serde_json::Value = first
-            .call("w/load", &[("slug", &slug)])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view: serde_json::Value = first.call_json("w/load", &[("slug", &slug)]).await;
         assert_eq!(view["role"], "Editor", "{:?}", app.kind());
         assert_eq!(second.accept(&token).await.status(), 422, "single use");
         assert_eq!(
@@ -396,12 +377,7 @@ async fn an_invitation_works_once_and_not_after_it_expires_or_is_revoked() {
         assert_eq!(second.accept(&token).await.status(), 422, "expired");
 
         let token = owner.invite(&slug, "viewer", "").await;
-        let pending: serde_json::Value = owner
-            .call("w/invitations", &[("slug", &slug)])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let pending: serde_json::Value = owner.call_json("w/invitations", &[("slug", &slug)]).await;
         let id = pending[0]["id"].as_i64().unwrap().to_string();
         assert_eq!(
             owner
@@ -428,12 +404,7 @@ async fn an_invitation_cannot_be_revoked_through_another_workspace() {
     let mobile = owner.create_workspace("Mobile", "mobile").await;
     let web = owner.create_workspace("Web", "web").await;
     owner.invite(&mobile, "viewer", "").await;
-    let pending: serde_json::Value = owner
-        .call("w/invitations", &[("slug", &mobile)])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let pending: serde_json::Value = owner.call_json("w/invitations", &[("slug", &mobile)]).await;
     let id = pending[0]["id"].as_i64().unwrap().to_string();
     let response = owner
         .call(
@@ -442,12 +413,7 @@ async fn an_invitation_cannot_be_revoked_through_another_workspace() {
         )
         .await;
     assert_eq!(response.status(), 404);
-    let still: serde_json::Value = owner
-        .call("w/invitations", &[("slug", &mobile)])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let still: serde_json::Value = owner.call_json("w/invitations", &[("slug", &mobile)]).await;
     assert_eq!(still.as_array().unwrap().len(), 1);
 }
 
@@ -491,12 +457,7 @@ async fn a_visitor_signs_up_through_an_invitation_even_when_sign_up_is_invite_on
             )
             .await;
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-        let view: serde_json::Value = newcomer
-            .call("w/load", &[("slug", &slug)])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view: serde_json::Value = newcomer.call_json("w/load", &[("slug", &slug)]).await;
         assert_eq!(view["role"], "Contributor", "{:?}", app.kind());
         let again = app.visitor();
         let response = again
@@ -538,12 +499,7 @@ async fn a_renamed_workspace_keeps_its_old_address_for_members_only() {
         )
         .await;
     assert_eq!(response.status(), 200);
-    let view: serde_json::Value = owner
-        .call("w/load", &[("slug", "mobile")])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view: serde_json::Value = owner.call_json("w/load", &[("slug", "mobile")]).await;
     assert_eq!(view["slug"], "apps");
     let page = owner
         .client
@@ -566,12 +522,7 @@ async fn a_renamed_workspace_keeps_its_old_address_for_members_only() {
         owner.create_workspace("Mobile again", "mobile").await,
         "mobile"
     );
-    let view: serde_json::Value = owner
-        .call("w/load", &[("slug", "mobile")])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view: serde_json::Value = owner.call_json("w/load", &[("slug", "mobile")]).await;
     assert_eq!(view["name"], "Mobile again");
 }
 
@@ -615,7 +566,7 @@ async fn workspace_addresses_are_unique_and_deleting_needs_the_name() {
         200
     );
     assert_eq!(owner.call("w/load", &[("slug", &slug)]).await.status(), 404);
-    let list: serde_json::Value = owner.call("workspaces", &[]).await.json().await.unwrap();
+    let list: serde_json::Value = owner.call_json("workspaces", &[]).await;
     assert_eq!(list.as_array().unwrap().len(), 0);
 }
 
@@ -627,18 +578,18 @@ async fn my_workspaces_are_listed_most_recently_used_first_with_my_role() {
     me.create_workspace("Beta", "beta").await;
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     me.call("w/load", &[("slug", "alpha")]).await;
-    let list: serde_json::Value = me.call("workspaces", &[]).await.json().await.unwrap();
+    let list: serde_json::Value = me.call_json("workspaces", &[]).await;
     assert_eq!(names(&list), ["Alpha", "Beta"]);
     assert_eq!(list[0]["role"], "Owner");
     assert_eq!(list[0]["members"], 1);
 
     // Opening the first one again changes nothing; opening the other swaps.
     me.call("w/load", &[("slug", "alpha")]).await;
-    let list: serde_json::Value = me.call("workspaces", &[]).await.json().await.unwrap();
+    let list: serde_json::Value = me.call_json("workspaces", &[]).await;
     assert_eq!(names(&list), ["Alpha", "Beta"]);
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     me.call("w/load", &[("slug", "beta")]).await;
-    let list: serde_json::Value = me.call("workspaces", &[]).await.json().await.unwrap();
+    let list: serde_json::Value = me.call_json("workspaces", &[]).await;
     assert_eq!(names(&list), ["Beta", "Alpha"]);
 }
 

@@ -182,8 +182,8 @@ impl TestApp {
     /// The instance's first user, signed in, who became its admin.
     pub async fn admin(&self) -> Visitor {
         let admin = self.visitor();
-        let response = admin
-            .call(
+        admin
+            .call_ok(
                 "create_admin",
                 &[
                     ("email", ADMIN_EMAIL),
@@ -192,24 +192,17 @@ impl TestApp {
                 ],
             )
             .await;
-        assert_eq!(
-            response.status(),
-            200,
-            "{}",
-            response.text().await.unwrap_or_default()
-        );
         admin
     }
 
     /// A second user, signed in: sign-up is opened by `admin` for them.
     pub async fn member(&self, admin: &Visitor, email: &str) -> Visitor {
-        let response = admin
-            .call("admin/sign_up_mode/set", &[("mode", "open")])
+        admin
+            .call_ok("admin/sign_up_mode/set", &[("mode", "open")])
             .await;
-        assert_eq!(response.status(), 200);
         let member = self.visitor();
-        let response = member
-            .call(
+        member
+            .call_ok(
                 "sign_up",
                 &[
                     ("email", email),
@@ -218,12 +211,6 @@ impl TestApp {
                 ],
             )
             .await;
-        assert_eq!(
-            response.status(),
-            200,
-            "{}",
-            response.text().await.unwrap_or_default()
-        );
         member
     }
 }
@@ -246,6 +233,32 @@ impl Visitor {
             .send()
             .await
             .expect("server function answers")
+    }
+
+    /// A call that must succeed; otherwise the test stops with the answer.
+    pub async fn call_ok(&self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let response = self.call(function, form).await;
+        let status = response.status();
+        assert_eq!(
+            status,
+            200,
+            "{function}: {}",
+            response.text().await.unwrap_or_default()
+        );
+        response
+    }
+
+    /// A call's JSON answer, whatever its status.
+    pub async fn call_json<T: serde::de::DeserializeOwned>(
+        &self,
+        function: &str,
+        form: &[(&str, &str)],
+    ) -> T {
+        self.call(function, form)
+            .await
+            .json()
+            .await
+            .expect("a JSON answer")
     }
 
     /// The same call as a plain form post without JavaScript, from the page
@@ -414,40 +427,27 @@ impl Drop for TempDir {
 impl Visitor {
     /// Creates a workspace and returns its slug.
     pub async fn create_workspace(&self, name: &str, slug: &str) -> String {
-        let response = self
-            .call(
-                "workspaces/create",
-                &[
-                    ("name", name),
-                    ("slug", slug),
-                    ("description", ""),
-                    ("key_prefix", ""),
-                ],
-            )
-            .await;
-        assert_eq!(
-            response.status(),
-            200,
-            "{}",
-            response.text().await.unwrap_or_default()
-        );
+        self.call_ok(
+            "workspaces/create",
+            &[
+                ("name", name),
+                ("slug", slug),
+                ("description", ""),
+                ("key_prefix", ""),
+            ],
+        )
+        .await;
         slug.to_owned()
     }
 
     /// Makes an invitation link for `role`; returns its token.
     pub async fn invite(&self, slug: &str, role: &str, email: &str) -> String {
         let response = self
-            .call(
+            .call_ok(
                 "w/invitations/create",
                 &[("slug", slug), ("role", role), ("email", email)],
             )
             .await;
-        assert_eq!(
-            response.status(),
-            200,
-            "{}",
-            response.text().await.unwrap_or_default()
-        );
         let link: String = response.json().await.expect("a link");
         link.rsplit('/').next().expect("a token").to_owned()
     }
