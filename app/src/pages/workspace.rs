@@ -316,43 +316,8 @@ fn Members(workspace: WorkspaceView, data: MembersData) -> impl IntoView {
                                             </tr>
                                         </thead>
                                         <tbody>
-                                            {list.into_iter().map(|m| {
-                                                let role_slug = slug.clone();
-                                                let remove_slug = slug.clone();
-                                                view! {
-                                                    <tr data-member=m.email.clone()>
-                                                        <td>{m.display_name.clone()}{m.is_me.then_some(" (you)")}</td>
-                                                        <td>{m.email.clone()}</td>
-                                                        <td>
-                                                            {if can_manage {
-                                                                view! {
-                                                                    <ActionForm action=change_role attr:class="inline-form">
-                                                                        <input type="hidden" name="slug" value=role_slug />
-                                                                        <input type="hidden" name="user_id" value=m.user_id />
-                                                                        <label class="visually-hidden" for=format!("role-{}", m.user_id)>{format!("Role of {}", m.display_name)}</label>
-                                                                        <select name="role" id=format!("role-{}", m.user_id)>
-                                                                            {Role::ALL.iter().map(|r| view! {
-                                                                                <option value=r.as_str() selected=*r == m.role>{r.label()}</option>
-                                                                            }).collect_view()}
-                                                                        </select>
-                                                                        <button type="submit" class="button button--quiet">"Change"</button>
-                                                                    </ActionForm>
-                                                                }.into_any()
-                                                            } else {
-                                                                view! { <span>{m.role.label()}</span> }.into_any()
-                                                            }}
-                                                        </td>
-                                                        <td>
-                                                            {(can_manage && !m.is_me).then(|| view! {
-                                                                <ActionForm action=remove>
-                                                                    <input type="hidden" name="slug" value=remove_slug />
-                                                                    <input type="hidden" name="user_id" value=m.user_id />
-                                                                    <button type="submit" class="button button--quiet">"Remove"</button>
-                                                                </ActionForm>
-                                                            })}
-                                                        </td>
-                                                    </tr>
-                                                }
+                                            {list.into_iter().map(|member| view! {
+                                                <MemberRow member slug=slug.clone() can_manage change_role remove />
                                             }).collect_view()}
                                         </tbody>
                                     </table>
@@ -435,5 +400,51 @@ fn Members(workspace: WorkspaceView, data: MembersData) -> impl IntoView {
                 </section>
             }
         })}
+    }
+}
+
+/// One member's row: name, email, role (a form for owners) and removal.
+#[component]
+fn MemberRow(
+    member: MemberInfo,
+    slug: String,
+    can_manage: bool,
+    change_role: ServerAction<ChangeMemberRole>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let role_slug = slug.clone();
+    view! {
+        <tr data-member=member.email.clone()>
+            <td>{member.display_name.clone()}{member.is_me.then_some(" (you)")}</td>
+            <td>{member.email.clone()}</td>
+            <td>
+                {if can_manage {
+                    view! {
+                        <ActionForm action=change_role attr:class="inline-form">
+                            <input type="hidden" name="slug" value=role_slug />
+                            <input type="hidden" name="user_id" value=member.user_id />
+                            <label class="visually-hidden" for=format!("role-{}", member.user_id)>{format!("Role of {}", member.display_name)}</label>
+                            <select name="role" id=format!("role-{}", member.user_id)>
+                                {Role::ALL.iter().map(|r| view! {
+                                    <option value=r.as_str() selected=*r == member.role>{r.label()}</option>
+                                }).collect_view()}
+                            </select>
+                            <button type="submit" class="button button--quiet">"Change"</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! { <span>{member.role.label()}</span> }.into_any()
+                }}
+            </td>
+            <td>
+                {(can_manage && !member.is_me).then(|| view! {
+                    <ActionForm action=remove>
+                        <input type="hidden" name="slug" value=slug />
+                        <input type="hidden" name="user_id" value=member.user_id />
+                        <button type="submit" class="button button--quiet">"Remove"</button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
     }
 }
