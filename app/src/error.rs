@@ -24,6 +24,10 @@ pub enum AppError {
     AccountDisabled,
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
+    /// The server is too busy for this request right now (password checks
+    /// queued up); nothing was counted against the caller.
+    #[error("the server is busy; try again in {retry_after_secs} seconds")]
+    Busy { retry_after_secs: u64 },
     /// Details are logged on the server and never sent to the client.
     #[error("something went wrong on our side; please try again")]
     Internal,
@@ -52,6 +56,7 @@ impl AppError {
             Self::AccountDisabled => StatusCode::FORBIDDEN,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Transport(_) => StatusCode::BAD_GATEWAY,
         }
@@ -68,6 +73,7 @@ impl AppError {
             Self::AccountDisabled => "account_disabled",
             Self::Invalid { .. } => "invalid",
             Self::TooManyRequests { .. } => "too_many_requests",
+            Self::Busy { .. } => "busy",
             Self::Internal => "internal",
             Self::Transport(_) => "transport",
         }

@@ -5,14 +5,7 @@
 mod common;
 
 use app::backend::auth::totp;
-use common::{ADMIN_EMAIL, PASSWORD, TestApp, set_cookie};
-
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
+use common::{ADMIN_EMAIL, PASSWORD, TestApp, enable_two_factor, now_secs, set_cookie};
 
 async fn error_code(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
@@ -513,37 +506,6 @@ async fn changing_the_password_ends_other_sessions_and_rotates_this_one() {
         assert_eq!(phone.sign_in(ADMIN_EMAIL, PASSWORD).await.status(), 401);
         assert_eq!(phone.sign_in(ADMIN_EMAIL, new_password).await.status(), 200);
     }
-}
-
-/// Turns two-factor on for a signed-in visitor; returns the secret.
-async fn enable_two_factor(visitor: &common::Visitor) -> (totp::TotpSecret, Vec<String>) {
-    assert_eq!(
-        visitor.call("account/two_factor/begin", &[]).await.status(),
-        200
-    );
-    let status: serde_json::Value = visitor.call_json("account/two_factor", &[]).await;
-    let setup = &status["SettingUp"];
-    let key: String = setup["manual_key"].as_str().unwrap().replace(' ', "");
-    let codes: Vec<String> = setup["recovery_codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(codes.len(), 10);
-    assert!(setup["qr_svg"].as_str().unwrap().starts_with("<svg"));
-    let secret = totp::TotpSecret::from_base32(&key).expect("a base32 key");
-
-    let wrong = visitor
-        .call("account/two_factor/confirm", &[("code", "000000")])
-        .await;
-    assert_eq!(wrong.status(), 422);
-    let code = totp::code_at(&secret, now_secs());
-    let response = visitor
-        .call("account/two_factor/confirm", &[("code", &code)])
-        .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    (secret, codes)
 }
 
 #[tokio::test]

@@ -39,7 +39,8 @@ pub async fn change_email(email: String, current_password: String) -> Result<(),
             let state = state();
             let auth = request::require_user().await?;
             let email = Email::parse(&email).map_err(|m| AppError::invalid("email", m))?;
-            accounts::confirm_password(&state, &auth, &current_password).await?;
+            accounts::confirm_password(&state, &auth, &current_password, &request::client())
+                .await?;
             let mut tx = state.db.begin().await?;
             users::set_email(&mut tx, auth.user.id, email.as_str())
                 .await
@@ -85,10 +86,10 @@ pub async fn change_password(
             let state = state();
             let client = request::client();
             let auth = request::require_user().await?;
-            accounts::confirm_password(&state, &auth, &current_password).await?;
+            accounts::confirm_password(&state, &auth, &current_password, &client).await?;
             check_strength(&new_password, &[&auth.user.email, &auth.user.display_name])
                 .map_err(|m| AppError::invalid("new_password", m))?;
-            let hash = state.hasher.hash(&new_password).await;
+            let hash = state.hasher.hash(&new_password).await?;
             let mut tx = state.db.begin().await?;
             users::set_password_hash(&mut tx, auth.user.id, hash.as_str()).await?;
             let ended =
@@ -368,7 +369,7 @@ pub async fn disable_two_factor(current_password: String, code: String) -> Resul
                     "two-factor sign-in is already off".into(),
                 ));
             }
-            accounts::confirm_password(&state, &auth, &current_password).await?;
+            accounts::confirm_password(&state, &auth, &current_password, &client).await?;
             accounts::check_second_factor(&state, &auth.user, &code, &client).await?;
             let mut tx = state.db.begin().await?;
             users::set_totp_secret(&mut tx, auth.user.id, None, None).await?;

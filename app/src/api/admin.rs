@@ -237,7 +237,11 @@ pub async fn load_security_log(before: Option<i64>) -> Result<Vec<SecurityEvent>
                     actor: row.actor_email,
                     email: row.email,
                     ip: row.ip,
-                    detail: row.detail,
+                    detail: match (row.repeats, row.detail.is_empty()) {
+                        (1, _) => row.detail,
+                        (n, true) => format!("{n} times"),
+                        (n, false) => format!("{} ({n} times)", row.detail),
+                    },
                 })
                 .collect())
         })

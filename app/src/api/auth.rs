@@ -109,7 +109,10 @@ async fn register(
     let email = Email::parse(&email).map_err(|m| AppError::invalid("email", m))?;
     let display_name =
         parse_display_name(&display_name).map_err(|m| AppError::invalid("display_name", m))?;
-    let user_id = accounts::register(
+    // A refusal because the email has an account tells that it has one:
+    // such refusals are counted per network and throttled.
+    let attempt = accounts::begin_sign_up(&state, email.as_str(), &client).await?;
+    let registered = accounts::register(
         &state,
         &email,
         &display_name,
@@ -117,7 +120,12 @@ async fn register(
         registration,
         &client,
     )
-    .await?;
+    .await;
+    match &registered {
+        Err(AppError::Invalid { field, .. }) if field == "email" => attempt.failed(),
+        _ => attempt.not_counted(&state.db).await?,
+    }
+    let user_id = registered?;
     let cookie = session::start(&state, user_id, &client).await?;
     request::set_cookie(&cookie);
     request::redirect("/");
@@ -131,9 +139,7 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::accounts::{self, PasswordCheck};
-    use crate::backend::auth::session::{self, CHALLENGE_LIFETIME_MS};
-    use crate::backend::auth::token::SecretToken;
-    use crate::backend::db::{now_ms, two_factor};
+    use crate::backend::auth::session;
     use crate::backend::{request, state};
 
     request_respond(
@@ -150,23 +156,39 @@ pub async fn sign_in(
                     request::redirect(&next);
                 }
                 PasswordCheck::CodeRequired { user_id } => {
-                    let token = SecretToken::generate();
-                    let expires_at = now_ms() + CHALLENGE_LIFETIME_MS;
-                    two_factor::insert_challenge(&state.db, &token.hash().0, user_id, expires_at)
-                        .await?;
-                    let settings = &state.auth;
-                    request::set_cookie(&settings.cookie(
-                        settings.challenge_cookie_name(),
-                        token.as_str(),
-                        CHALLENGE_LIFETIME_MS,
-                    ));
-                    request::redirect(&format!("/sign-in/code?next={}", encode_query(&next)));
+                    ask_for_code(&state, user_id, &next).await?;
                 }
             }
             Ok(())
         })
         .await,
     )
+}
+
+/// Sends a user whose password (or reset link) was right to the second
+/// step: a challenge cookie, then the page that asks for the code.
+#[cfg(feature = "ssr")]
+pub(crate) async fn ask_for_code(
+    state: &crate::backend::AppState,
+    user_id: i64,
+    next: &str,
+) -> Result<(), AppError> {
+    use crate::backend::auth::session::CHALLENGE_LIFETIME_MS;
+    use crate::backend::auth::token::SecretToken;
+    use crate::backend::db::{now_ms, two_factor};
+    use crate::backend::request;
+
+    let token = SecretToken::generate();
+    let expires_at = now_ms() + CHALLENGE_LIFETIME_MS;
+    two_factor::insert_challenge(&state.db, &token.hash().0, user_id, expires_at).await?;
+    let settings = &state.auth;
+    request::set_cookie(&settings.cookie(
+        settings.challenge_cookie_name(),
+        token.as_str(),
+        CHALLENGE_LIFETIME_MS,
+    ));
+    request::redirect(&format!("/sign-in/code?next={}", encode_query(next)));
+    Ok(())
 }
 
 /// The second step of signing in with two-factor on.

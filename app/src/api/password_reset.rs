@@ -56,7 +56,7 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
             }
             check_strength(&new_password, &[&user.email, &user.display_name])
                 .map_err(|m| AppError::invalid("new_password", m))?;
-            let password_hash = state.hasher.hash(&new_password).await;
+            let password_hash = state.hasher.hash(&new_password).await?;
             let mut tx = state.db.begin().await?;
             if password_resets::consume(&mut tx, &hash, now_ms())
                 .await?
@@ -77,6 +77,12 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
                 "with a reset link",
             )
             .await;
+            // A reset replaces the password, not the second factor: with
+            // two-factor on, the code is still asked for.
+            if user.totp_secret.is_some() {
+                crate::api::auth::ask_for_code(&state, user.id, "/").await?;
+                return Ok(());
+            }
             let cookie = session::start(&state, user.id, &client).await?;
             request::set_cookie(&cookie);
             request::redirect("/");

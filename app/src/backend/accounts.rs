@@ -6,7 +6,8 @@ use crate::backend::AppState;
 use crate::backend::auth::client::ClientInfo;
 use crate::backend::auth::password::{PasswordHash, check_strength};
 use crate::backend::auth::session::Authenticated;
-use crate::backend::auth::{recovery, throttle, totp};
+use crate::backend::auth::throttle::{self, Attempt, Key, Scope};
+use crate::backend::auth::{recovery, totp};
 use crate::backend::db::security_events::{self, EventKind, NewEvent};
 use crate::backend::db::users::{self, CreateUserError, NewUser, UserRow};
 use crate::backend::db::{now_ms, settings, two_factor};
@@ -61,7 +62,7 @@ pub async fn register(
     if registration == Registration::SignUp && sign_up_mode(state).await? != SignUpMode::Open {
         return Err(AppError::Forbidden);
     }
-    let hash = state.hasher.hash(password).await;
+    let hash = state.hasher.hash(password).await?;
 
     let mut tx = state.db.begin().await?;
     // Two first sign-ups at once must not both become admin.
@@ -129,6 +130,70 @@ pub enum PasswordCheck {
     },
 }
 
+/// The keys a password guess counts against: the account and the client's
+/// network.
+fn password_keys(email: &str, client: &ClientInfo) -> [Key; 2] {
+    [
+        Key::new(Scope::Account, email),
+        Key::new(Scope::Address, client.network()),
+    ]
+}
+
+/// Counts an attempt against `keys` before any secret is checked, or
+/// refuses it (and logs the refusal, aggregated) when they must wait.
+async fn begin_attempt(
+    state: &AppState,
+    keys: &[Key],
+    user_id: Option<i64>,
+    email: &str,
+    client: &ClientInfo,
+) -> Result<Attempt, AppError> {
+    match throttle::attempt(&state.db, keys, now_ms()).await? {
+        Ok(attempt) => Ok(attempt),
+        Err(retry_after_secs) => {
+            let event = NewEvent {
+                user_id,
+                actor_id: None,
+                email,
+                ip: &client.ip,
+                detail: "",
+            };
+            if let Err(err) = security_events::record_repeated(
+                &state.db,
+                EventKind::SignInThrottled,
+                event,
+                now_ms(),
+            )
+            .await
+            {
+                tracing::error!(%err, "could not write the security log");
+            }
+            Err(AppError::TooManyRequests { retry_after_secs })
+        }
+    }
+}
+
+/// Checks a password against a stored hash as a counted attempt: a busy
+/// server does not count it, a right one clears it, a wrong one stays.
+async fn verify_counted(
+    state: &AppState,
+    attempt: Attempt,
+    password: &str,
+    stored: Option<&PasswordHash>,
+) -> Result<(bool, Option<Attempt>), AppError> {
+    match state.hasher.verify(password, stored).await {
+        Ok(true) => {
+            attempt.succeeded(&state.db).await?;
+            Ok((true, None))
+        }
+        Ok(false) => Ok((false, Some(attempt))),
+        Err(busy) => {
+            attempt.not_counted(&state.db).await?;
+            Err(busy.into())
+        }
+    }
+}
+
 /// Checks an email and password, with throttling. Unknown email and wrong
 /// password take the same time and give the same error.
 pub async fn check_password(
@@ -137,37 +202,31 @@ pub async fn check_password(
     password: &str,
     client: &ClientInfo,
 ) -> Result<PasswordCheck, AppError> {
-    let email = email_input.trim().to_lowercase();
-    let now = now_ms();
-    if let Some(retry_after_secs) = throttle::check(&state.db, &email, &client.ip, now).await? {
-        log(
-            state,
-            EventKind::SignInThrottled,
-            None,
-            None,
-            &email,
-            client,
-            "",
-        )
-        .await;
-        return Err(AppError::TooManyRequests { retry_after_secs });
-    }
-    let user = users::find_by_email(&state.db, &email).await?;
+    // Parsed (and so length-capped) before anything is written: input that
+    // cannot be an account's email is refused without a trace.
+    let Ok(email) = Email::parse(email_input) else {
+        return Err(AppError::BadCredentials);
+    };
+    let email = email.as_str();
+    let attempt = begin_attempt(state, &password_keys(email, client), None, email, client).await?;
+    let user = users::find_by_email(&state.db, email).await?;
     let stored = user
         .as_ref()
         .map(|u| PasswordHash::from_stored(u.password_hash.clone()));
-    let matches = state.hasher.verify(password, stored.as_ref()).await;
+    let (matches, attempt) = verify_counted(state, attempt, password, stored.as_ref()).await?;
     let user = match (user, matches) {
         (Some(user), true) => user,
         (user, _) => {
-            throttle::record_failure(&state.db, &email, &client.ip, now).await?;
+            if let Some(attempt) = attempt {
+                attempt.failed();
+            }
             let user_id = user.map(|u| u.id);
             log(
                 state,
                 EventKind::SignInFailed,
                 user_id,
                 None,
-                &email,
+                email,
                 client,
                 "wrong password",
             )
@@ -181,14 +240,13 @@ pub async fn check_password(
             EventKind::SignInFailed,
             Some(user.id),
             None,
-            &email,
+            email,
             client,
             "account disabled",
         )
         .await;
         return Err(AppError::AccountDisabled);
     }
-    throttle::record_success(&state.db, &email).await?;
     if user.totp_secret.is_some() {
         Ok(PasswordCheck::CodeRequired { user_id: user.id })
     } else {
@@ -197,7 +255,7 @@ pub async fn check_password(
             EventKind::SignIn,
             Some(user.id),
             None,
-            &email,
+            email,
             client,
             "",
         )
@@ -207,36 +265,74 @@ pub async fn check_password(
 }
 
 /// Checks a second factor: a current authenticator code (each works once)
-/// or an unused recovery code.
+/// or an unused recovery code. Wrong codes count against the account until
+/// a right one comes, throttled like passwords, and are logged.
 pub async fn check_second_factor(
     state: &AppState,
     user: &UserRow,
     code: &str,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let wrong = || {
-        AppError::invalid(
-            "code",
-            "that code is not right; try the newest one from your app",
-        )
-    };
+    let keys = [
+        Key::new(Scope::Code, user.id.to_string()),
+        Key::new(Scope::Address, client.network()),
+    ];
+    let attempt = begin_attempt(state, &keys, Some(user.id), &user.email, client).await?;
+    match code_is_right(state, user, code, client).await {
+        Ok(true) => {
+            attempt.succeeded(&state.db).await?;
+            Ok(())
+        }
+        Ok(false) => {
+            attempt.failed();
+            log(
+                state,
+                EventKind::TwoFactorFailed,
+                Some(user.id),
+                None,
+                &user.email,
+                client,
+                "wrong code",
+            )
+            .await;
+            Err(AppError::invalid(
+                "code",
+                "that code is not right; try the newest one from your app",
+            ))
+        }
+        Err(err) => {
+            attempt.not_counted(&state.db).await?;
+            Err(err)
+        }
+    }
+}
+
+async fn code_is_right(
+    state: &AppState,
+    user: &UserRow,
+    code: &str,
+    client: &ClientInfo,
+) -> Result<bool, AppError> {
     let Some(secret) = user
         .totp_secret
         .as_deref()
         .and_then(totp::TotpSecret::from_base32)
     else {
-        return Err(wrong());
+        return Ok(false);
     };
     let now = now_ms();
     let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit()) {
         let Some(step) = totp::verify(&secret, &digits, now / 1000, user.totp_last_step) else {
-            return Err(wrong());
+            return Ok(false);
         };
         let mut tx = state.db.begin().await?;
         let fresh = users::claim_totp_step(&mut tx, user.id, step).await?;
         tx.commit().await?;
-        return if fresh { Ok(()) } else { Err(wrong()) };
+        return Ok(fresh);
+    }
+    if code.len() > recovery::MAX_INPUT_LENGTH {
+        return Ok(false);
     }
     let mut tx = state.db.begin().await?;
     let used = two_factor::use_recovery_code(&mut tx, user.id, &recovery::hash(code), now).await?;
@@ -253,28 +349,63 @@ pub async fn check_second_factor(
             &format!("{left} recovery codes left"),
         )
         .await;
-        Ok(())
-    } else {
-        Err(wrong())
     }
+    Ok(used)
 }
 
 /// Requires the signed-in user's current password (for changes to their
-/// credentials).
+/// credentials). Counted and throttled exactly like sign-in, so a stolen
+/// session cannot guess the password either.
 pub async fn confirm_password(
     state: &AppState,
     auth: &Authenticated,
     password: &str,
+    client: &ClientInfo,
 ) -> Result<(), AppError> {
+    let email = auth.user.email.as_str();
+    let keys = password_keys(email, client);
+    let attempt = begin_attempt(state, &keys, Some(auth.user.id), email, client).await?;
     let stored = PasswordHash::from_stored(auth.user.password_hash.clone());
-    if state.hasher.verify(password, Some(&stored)).await {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "current_password",
-            "your current password is not right",
-        ))
+    match verify_counted(state, attempt, password, Some(&stored)).await? {
+        (true, _) => Ok(()),
+        (false, attempt) => {
+            if let Some(attempt) = attempt {
+                attempt.failed();
+            }
+            log(
+                state,
+                EventKind::PasswordCheckFailed,
+                Some(auth.user.id),
+                None,
+                email,
+                client,
+                "wrong current password",
+            )
+            .await;
+            Err(AppError::invalid(
+                "current_password",
+                "your current password is not right",
+            ))
+        }
     }
+}
+
+/// Counts a sign-up attempt from the client's network before the account
+/// is created: refusals because an email already has an account are kept
+/// (they tell who has one), anything else is not counted.
+pub async fn begin_sign_up(
+    state: &AppState,
+    email: &str,
+    client: &ClientInfo,
+) -> Result<Attempt, AppError> {
+    begin_attempt(
+        state,
+        &[Key::new(Scope::SignUp, client.network())],
+        None,
+        email,
+        client,
+    )
+    .await
 }
 
 /// Writes a security-log line; a failure to log is reported, never fatal to

@@ -144,7 +144,9 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         && let Some(response) = use_context::<ResponseOptions>()
     {
         response.set_status(err.status_code());
-        if let AppError::TooManyRequests { retry_after_secs } = err {
+        if let AppError::TooManyRequests { retry_after_secs }
+        | AppError::Busy { retry_after_secs } = err
+        {
             response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
         }
     }

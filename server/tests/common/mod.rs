@@ -456,3 +456,44 @@ impl Visitor {
         self.call("invitation/accept", &[("token", token)]).await
     }
 }
+
+/// Seconds since the Unix epoch, for two-factor codes.
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs() as i64
+}
+
+/// Turns two-factor on for a signed-in visitor; returns the secret.
+pub async fn enable_two_factor(
+    visitor: &Visitor,
+) -> (app::backend::auth::totp::TotpSecret, Vec<String>) {
+    assert_eq!(
+        visitor.call("account/two_factor/begin", &[]).await.status(),
+        200
+    );
+    let status: serde_json::Value = visitor.call_json("account/two_factor", &[]).await;
+    let setup = &status["SettingUp"];
+    let key: String = setup["manual_key"].as_str().unwrap().replace(' ', "");
+    let codes: Vec<String> = setup["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    assert!(setup["qr_svg"].as_str().unwrap().starts_with("<svg"));
+    let secret = app::backend::auth::totp::TotpSecret::from_base32(&key).expect("a base32 key");
+
+    let wrong = visitor
+        .call("account/two_factor/confirm", &[("code", "000000")])
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let code = app::backend::auth::totp::code_at(&secret, now_secs());
+    let response = visitor
+        .call("account/two_factor/confirm", &[("code", &code)])
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    (secret, codes)
+}

@@ -14,6 +14,14 @@ pub struct ClientInfo {
     pub user_agent: String,
 }
 
+impl ClientInfo {
+    /// The group of addresses throttling counts together: one person
+    /// controls a whole IPv6 /64, so it counts as one address.
+    pub fn network(&self) -> String {
+        self.ip.clone()
+    }
+}
+
 /// A trusted proxy: one address or a network (`10.0.0.0/8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TrustedProxy {

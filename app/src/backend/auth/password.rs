@@ -62,48 +62,83 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Hashes and verifies on the blocking pool, at most `permits` at a time,
-/// so a burst of sign-ins queues instead of starving page requests.
+/// so a burst of sign-ins cannot starve page requests. The queue in front of
+/// them is bounded too: past it a request is refused at once
+/// ([`HasherBusy`]) instead of waiting behind a flood of guesses.
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
+    queue: Arc<Semaphore>,
 }
+
+/// Every hashing slot and queue place is taken; try again shortly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("password checks are queued up; try again in a moment")]
+pub struct HasherBusy;
+
+impl HasherBusy {
+    /// Seconds a refused client is told to wait.
+    pub const RETRY_AFTER_SECS: u64 = 2;
+}
+
+impl From<HasherBusy> for crate::error::AppError {
+    fn from(_: HasherBusy) -> Self {
+        Self::Busy {
+            retry_after_secs: HasherBusy::RETRY_AFTER_SECS,
+        }
+    }
+}
+
+/// Requests that may wait for a hashing slot, per slot. At ~60 ms a hash,
+/// a full queue drains in well under a second per slot.
+const QUEUE_PER_PERMIT: usize = 8;
 
 impl Hasher {
     pub fn new(permits: usize) -> Self {
+        let permits = permits.max(1);
         Self {
-            permits: Arc::new(Semaphore::new(permits.max(1))),
+            permits: Arc::new(Semaphore::new(permits)),
+            queue: Arc::new(Semaphore::new(permits * (QUEUE_PER_PERMIT + 1))),
         }
     }
 
-    pub async fn hash(&self, password: &str) -> PasswordHash {
+    /// Runs `work` on the blocking pool once a slot is free, or refuses at
+    /// once when the queue is full.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HasherBusy> {
+        let _place = self.queue.try_acquire().map_err(|_| HasherBusy)?;
         let _permit = self
             .permits
             .acquire()
             .await
             .expect("the semaphore is never closed");
+        tokio::task::spawn_blocking(work).await.map_err(|err| {
+            tracing::error!(%err, "password hashing panicked");
+            HasherBusy
+        })
+    }
+
+    pub async fn hash(&self, password: &str) -> Result<PasswordHash, HasherBusy> {
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || hash_blocking(&password))
-            .await
-            .expect("password hashing does not panic")
+        self.run(move || hash_blocking(&password)).await
     }
 
     /// Whether `password` matches `hash`; with no hash (unknown account) it
     /// does the same work and answers false.
-    pub async fn verify(&self, password: &str, hash: Option<&PasswordHash>) -> bool {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
+    pub async fn verify(
+        &self,
+        password: &str,
+        hash: Option<&PasswordHash>,
+    ) -> Result<bool, HasherBusy> {
         let password = password.to_owned();
         let (hash, known) = match hash {
             Some(hash) => (hash.0.clone(), true),
             None => (dummy_hash().to_owned(), false),
         };
-        let matches = tokio::task::spawn_blocking(move || verify_blocking(&password, &hash))
-            .await
-            .unwrap_or(false);
-        matches && known
+        let matches = self.run(move || verify_blocking(&password, &hash)).await?;
+        Ok(matches && known)
     }
 }
 
@@ -161,21 +196,43 @@ mod tests {
     #[tokio::test]
     async fn hashes_verify_only_the_right_password() {
         let hasher = Hasher::new(2);
-        let hash = hasher.hash("correct horse battery staple").await;
+        let hash = hasher.hash("correct horse battery staple").await.unwrap();
         assert!(hash.as_str().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(
-            hasher
-                .verify("correct horse battery staple", Some(&hash))
-                .await
-        );
-        assert!(
-            !hasher
-                .verify("correct horse battery stable", Some(&hash))
-                .await
-        );
-        assert!(!hasher.verify("correct horse battery staple", None).await);
+        let verify = |password: &'static str, hash: Option<PasswordHash>| {
+            let hasher = hasher.clone();
+            async move { hasher.verify(password, hash.as_ref()).await.unwrap() }
+        };
+        assert!(verify("correct horse battery staple", Some(hash.clone())).await);
+        assert!(!verify("correct horse battery stable", Some(hash.clone())).await);
+        assert!(!verify("correct horse battery staple", None).await);
         let broken = PasswordHash::from_stored("not a hash".into());
-        assert!(!hasher.verify("anything", Some(&broken)).await);
+        assert!(!verify("anything", Some(broken)).await);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flood_of_checks_is_refused_past_the_queue_not_queued_forever() {
+        let hasher = Hasher::new(1);
+        let hash = hasher.hash("correct horse battery staple").await.unwrap();
+        let checks: Vec<_> = (0..40)
+            .map(|_| {
+                let hasher = hasher.clone();
+                let hash = hash.clone();
+                tokio::spawn(async move { hasher.verify("guess", Some(&hash)).await })
+            })
+            .collect();
+        let mut refused = 0;
+        let mut answered = 0;
+        for check in checks {
+            match check.await.unwrap() {
+                Ok(_) => answered += 1,
+                Err(HasherBusy) => refused += 1,
+            }
+        }
+        assert!(
+            answered >= 1 && answered <= 1 + QUEUE_PER_PERMIT,
+            "{answered}"
+        );
+        assert_eq!(answered + refused, 40);
     }
 
     #[test]

@@ -8,14 +8,21 @@ use sha2::{Digest, Sha256};
 const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 pub const COUNT: usize = 10;
 
-/// Ten codes like `k7m2p-xq9rt`: 50 random bits each.
+/// Characters of randomness in a code: 20 from 31 is 99 bits, beyond
+/// guessing even offline against a stolen hash.
+const LENGTH: usize = 20;
+/// Typed input longer than this cannot be a code (dashes and spaces
+/// included) and is not hashed.
+pub const MAX_INPUT_LENGTH: usize = 64;
+
+/// Ten codes like `k7m2p-xq9rt-c4hwe-9bnzs`.
 pub fn generate() -> Vec<String> {
     let mut rng = rand::rng();
     let mut codes: Vec<String> = Vec::with_capacity(COUNT);
     while codes.len() < COUNT {
-        let mut code = String::with_capacity(11);
-        for i in 0..10 {
-            if i == 5 {
+        let mut code = String::with_capacity(LENGTH + LENGTH / 5);
+        for i in 0..LENGTH {
+            if i > 0 && i % 5 == 0 {
                 code.push('-');
             }
             code.push(char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]));
@@ -54,7 +61,8 @@ mod tests {
         unique.dedup();
         assert_eq!(unique.len(), 10);
         for code in codes {
-            assert_eq!(code.len(), 11);
+            assert_eq!(code.len(), 23);
+            assert_eq!(code.matches('-').count(), 3);
             assert_eq!(&code[5..6], "-");
             assert!(
                 code.bytes()
@@ -63,6 +71,12 @@ mod tests {
                 "{code}"
             );
         }
+    }
+
+    #[test]
+    fn each_code_carries_at_least_eighty_random_bits() {
+        let bits = (LENGTH as f64) * (ALPHABET.len() as f64).log2();
+        assert!(bits >= 80.0, "{bits}");
     }
 
     #[test]

@@ -197,13 +197,15 @@ pub async fn end(state: &AppState, parts: &Parts) -> Result<String, sqlx::Error>
     Ok(settings.expired_cookie(settings.session_cookie_name()))
 }
 
-/// Deletes expired sessions, challenges and old throttle records; run now
+/// Deletes expired sessions and challenges, old throttle records and
+/// security-log lines past their retention; run now
 /// and then in the background.
 pub async fn purge_expired(state: &AppState) -> Result<(), sqlx::Error> {
     let now = now_ms();
     let removed = sessions::purge_expired(&state.db, now, state.auth.session_idle_ms).await?;
     db::two_factor::purge_challenges(&state.db, now).await?;
-    db::sign_in_failures::purge_before(&state.db, now - DAY_MS).await?;
+    crate::backend::auth::throttle::purge(&state.db, now).await?;
+    db::security_events::purge_before(&state.db, now - db::security_events::RETENTION_MS).await?;
     if removed > 0 {
         tracing::info!(removed, "purged expired sessions");
     }

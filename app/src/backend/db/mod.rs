@@ -180,6 +180,38 @@ impl Db {
         }
     }
 
+    /// Inside a write transaction, keeps other writers that name the same
+    /// `parts` waiting until it ends: for check-then-write rules on one
+    /// subject (a throttle count, a log line to count up) without locking a
+    /// table. SQLite's writes are one at a time already; PostgreSQL takes a
+    /// transaction-scoped advisory lock on a 64-bit digest of the parts (a
+    /// collision only makes two subjects wait for each other briefly).
+    pub async fn lock_subject(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        parts: &[&str],
+    ) -> Result<(), sqlx::Error> {
+        use sha2::{Digest, Sha256};
+
+        if self.kind != DatabaseKind::Postgres {
+            return Ok(());
+        }
+        let mut digest = Sha256::new();
+        for part in parts {
+            digest.update(part.as_bytes());
+            digest.update([0]);
+        }
+        let digest = digest.finalize();
+        let mut key = [0_u8; 8];
+        key.copy_from_slice(&digest[..8]);
+        // Wrapped, because `Any` cannot carry the function's `void` result.
+        sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+            .bind(i64::from_be_bytes(key))
+            .execute(&mut **tx)
+            .await
+            .map(drop)
+    }
+
     /// Inside a write transaction, keeps other writers off a table until it
     /// commits: for check-then-insert rules such as "the first user becomes
     /// admin". SQLite's writes are already one at a time.
