@@ -2,15 +2,20 @@
 # Measures a release build of Waymark on this machine: requests/s, p50 and
 # p99 at 32 connections for a server-rendered page, a page that queries the
 # database, a static asset and the liveness probe; and the size of the
-# WebAssembly the browser downloads. Prints a table and writes
+# WebAssembly the browser downloads. Every page is also given as a share of
+# a hello-world Leptos page (the cargo-leptos template's, served by
+# server/examples/hello_world.rs) measured in the same run, so figures from
+# a busy or a quiet machine can be compared. Prints a table and writes
 # target/bench/results.json.
 #
-#   scripts/bench.sh PATH/TO/waymark
+#   scripts/bench.sh PATH/TO/waymark PATH/TO/hello_world
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="${1:?usage: $0 PATH/TO/waymark}"
+BIN="${1:?usage: $0 PATH/TO/waymark PATH/TO/hello_world}"
+HELLO_BIN="${2:?usage: $0 PATH/TO/waymark PATH/TO/hello_world}"
 PORT="${WAYMARK_BENCH_PORT:-3200}"
+HELLO_PORT=$((PORT + 1))
 CONNECTIONS="${WAYMARK_BENCH_CONNECTIONS:-32}"
 DURATION="${WAYMARK_BENCH_DURATION:-10s}"
 BASE="http://127.0.0.1:$PORT"
@@ -20,8 +25,12 @@ mkdir -p "$OUT"
 
 DATA="$(mktemp -d)"
 SERVER_PID=""
+HELLO_PID=""
 cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  for pid in $SERVER_PID $HELLO_PID; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$DATA"
 }
 trap cleanup EXIT
@@ -40,6 +49,17 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 curl -fsS "$BASE/healthz" >/dev/null || { echo "the server did not start; see $OUT/server.log" >&2; exit 1; }
+# Resident memory in MB, from the kernel's view of the process.
+rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
+RSS_IDLE="$(rss_mb)"
+
+(cd "$ROOT" && exec "$HELLO_BIN" "127.0.0.1:$HELLO_PORT" >"$OUT/hello_world.log" 2>&1) &
+HELLO_PID=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$HELLO_PORT/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$HELLO_PORT/" >/dev/null || { echo "the hello-world server did not start; see $OUT/hello_world.log" >&2; exit 1; }
 
 CSS="$(cd "$SITE" && ls pkg/*.css | grep -v '\.\(br\|gz\)$' | head -n1)"
 WASM="$(ls "$SITE"/pkg/*.wasm | head -n1)"
@@ -54,23 +74,27 @@ to_ms() {
 }
 
 declare -a ROWS JSON
-# measure NAME PATH [COOKIE]
+HELLO_RPS=""
+# measure NAME PATH [COOKIE [ORIGIN]]
 measure() {
-  local name="$1" path="$2" cookie="${3:-}"
+  local name="$1" path="$2" cookie="${3:-}" origin="${4:-$BASE}"
   local -a headers=(-H 'Accept-Encoding: br, gzip')
   [ -n "$cookie" ] && headers+=(-H "Cookie: $cookie")
   # Warm up, then measure.
-  wrk -t2 -c"$CONNECTIONS" -d2s "${headers[@]}" "$BASE$path" >/dev/null
+  wrk -t2 -c"$CONNECTIONS" -d2s "${headers[@]}" "$origin$path" >/dev/null
   local report
-  report="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${headers[@]}" "$BASE$path")"
+  report="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${headers[@]}" "$origin$path")"
   local rps p50 p99 errors
   rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$report")"
   p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$report")")"
   p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$report")")"
   errors="$(awk '/Non-2xx or 3xx responses:/ { print $NF } /Socket errors:/ { print "socket" }' <<<"$report" | head -n1)"
-  ROWS+=("$(printf '%-22s %-34s %10s %10s %10s %s' "$name" "$path" "$rps" "$p50" "$p99" "${errors:+errors: $errors}")")
-  JSON+=("$(printf '{"name":"%s","path":"%s","requests_per_second":%s,"p50_ms":%s,"p99_ms":%s,"errors":"%s"}' \
-    "$name" "$path" "$rps" "$p50" "$p99" "${errors:-}")")
+  [ -n "$HELLO_RPS" ] || HELLO_RPS="$rps"
+  local share
+  share="$(awk -v r="$rps" -v h="$HELLO_RPS" 'BEGIN { printf "%.1f", (h > 0 ? 100 * r / h : 0) }')"
+  ROWS+=("$(printf '%-24s %-34s %10s %8s %10s %10s %s' "$name" "$path" "$rps" "$share%" "$p50" "$p99" "${errors:+errors: $errors}")")
+  JSON+=("$(printf '{"name":"%s","path":"%s","requests_per_second":%s,"share_of_hello_world_percent":%s,"p50_ms":%s,"p99_ms":%s,"errors":"%s"}' \
+    "$name" "$path" "$rps" "$share" "$p50" "$p99" "${errors:-}")")
 }
 
 # A signed-in member of a workspace, for the pages behind the access rule.
@@ -83,6 +107,10 @@ curl -fsS -o /dev/null -H "Origin: $BASE" -H 'Accept: application/json' -H "Cook
   --data-urlencode "description=Measured by make bench" --data-urlencode "key_prefix=BEN" \
   "$BASE/fn/workspaces/create"
 
+measure "hello-world Leptos page" "/" "" "http://127.0.0.1:$HELLO_PORT"
+kill "$HELLO_PID" 2>/dev/null || true
+wait "$HELLO_PID" 2>/dev/null || true
+HELLO_PID=""
 measure "landing page (SSR)" "/"
 measure "about (SSR + query)" "/about"
 measure "home, signed in" "/" "$SESSION"
@@ -111,17 +139,28 @@ wait "$SIGN_IN_PID"
 sign_ins="$(awk '/^Requests\/sec:/ { printf "%.1f", $2 }' "$OUT/sign_in.txt")"
 sign_in_errors="$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$OUT/sign_in.txt")"
 
+# Memory under a crowd: 256 connections on the members page for 30 s.
+STRESS_CONNECTIONS="${WAYMARK_BENCH_STRESS_CONNECTIONS:-256}"
+STRESS_DURATION="${WAYMARK_BENCH_STRESS_DURATION:-30s}"
+stress="$(wrk -t2 -c"$STRESS_CONNECTIONS" -d"$STRESS_DURATION" --latency -H 'Accept-Encoding: br, gzip' \
+  -H "Cookie: $SESSION" "$BASE/w/bench/settings/members")"
+stress_rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$stress")"
+stress_p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$stress")")"
+RSS_LOADED="$(rss_mb)"
+
 wasm_raw=$(wc -c <"$WASM")
 wasm_gzip=$(gzip -9 -c "$WASM" | wc -c)
 wasm_brotli=$(brotli -q 11 -c "$WASM" | wc -c)
 
 echo
 echo "Waymark $("$BIN" version | awk '{print $2}') on $(nproc) cores, $CONNECTIONS connections, $DURATION per row"
-printf '%-22s %-34s %10s %10s %10s\n' "what" "path" "req/s" "p50 ms" "p99 ms"
+printf '%-24s %-34s %10s %8s %10s %10s\n' "what" "path" "req/s" "share" "p50 ms" "p99 ms"
 printf '%s\n' "${ROWS[@]}"
 echo
 printf '/about p99 at 8 connections: %s ms alone, %s ms while 20 clients sign in (%s sign-ins/s%s)\n' \
   "$quiet_p99" "$busy_p99" "$sign_ins" "${sign_in_errors:+, $sign_in_errors non-2xx}"
+printf 'memory: %s MB idle, %s MB after %s at %s connections on the members page (%s req/s, p99 %s ms)\n' \
+  "$RSS_IDLE" "$RSS_LOADED" "$STRESS_DURATION" "$STRESS_CONNECTIONS" "$stress_rps" "$stress_p99"
 printf 'wasm %s: %s bytes raw, %s gzip, %s brotli\n' "$(basename "$WASM")" "$wasm_raw" "$wasm_gzip" "$wasm_brotli"
 
 {
@@ -130,6 +169,8 @@ printf 'wasm %s: %s bytes raw, %s gzip, %s brotli\n' "$(basename "$WASM")" "$was
   (IFS=,; printf '%s' "${JSON[*]}")
   printf '],"sign_in_load":{"page":"/about","connections":8,"p99_ms_alone":%s,"p99_ms_with_20_signing_in":%s,"sign_ins_per_second":%s,"sign_in_errors":"%s"}' \
     "$quiet_p99" "$busy_p99" "${sign_ins:-0}" "${sign_in_errors:-}"
+  printf ',"memory":{"rss_idle_mb":%s,"rss_after_stress_mb":%s,"stress_connections":%s,"stress_duration":"%s","stress_requests_per_second":%s,"stress_p99_ms":%s}' \
+    "$RSS_IDLE" "$RSS_LOADED" "$STRESS_CONNECTIONS" "$STRESS_DURATION" "${stress_rps:-0}" "$stress_p99"
   printf ',"wasm":{"file":"%s","raw_bytes":%s,"gzip_bytes":%s,"brotli_bytes":%s}}\n' \
     "$(basename "$WASM")" "$wasm_raw" "$wasm_gzip" "$wasm_brotli"
 } >"$OUT/results.json"
