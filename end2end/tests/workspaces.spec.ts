@@ -1,7 +1,8 @@
 // A team forms around a workspace: the admin creates one, invites a second
 // person by link, that person signs up through the link and lands in the
-// workspace with the invited role; a viewer sees no edit forms. Runs with
-// JavaScript on and off, after accounts.spec.ts set up the instance.
+// workspace with the invited role; a viewer sees no edit forms, and nothing
+// of a workspace they are not in. Runs with JavaScript on and off, after
+// accounts.spec.ts set up the instance.
 import { test, expect } from "./fixtures";
 import type { Browser, Page } from "@playwright/test";
 
@@ -92,8 +93,37 @@ test("a viewer cannot reach the edit forms", async ({ page, browser, baseURL }, 
   await expect(viewer.getByRole("button", { name: "Make invitation link" })).toHaveCount(0);
   await expect(viewer.getByRole("button", { name: "Remove" })).toHaveCount(0);
 
-  // Someone outside the workspace is told nothing about it.
-  const response = await viewer.goto("/w/no-such-workspace");
-  expect(response?.status()).toBe(404);
+  // Someone outside a workspace is told nothing about it: the admin's
+  // other workspace looks to this viewer exactly like one that does not exist.
+  const secret = {
+    name: `Secret garden ${info.project.name}`,
+    slug: `secret-garden-${info.project.name}`,
+    description: "Where the surprise launch is planned",
+    keyPrefix: "SGQX42",
+  };
+  await page.goto("/w/new");
+  await page.getByLabel("Name").fill(secret.name);
+  await page.getByLabel("Address").fill(secret.slug);
+  await page.getByLabel("Description").fill(secret.description);
+  await page.getByLabel("Item key prefix").fill(secret.keyPrefix);
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page).toHaveURL(new RegExp(`/w/${secret.slug}$`));
+  await expect(page.getByRole("heading", { name: secret.name })).toBeVisible();
+
+  const missing = await viewer.goto("/w/no-such-workspace");
+  expect(missing?.status()).toBe(404);
+  await expect(viewer.getByRole("heading", { name: "Not found" })).toBeVisible();
+  const missingText = await viewer.locator("main").innerText();
+
+  const hidden = await viewer.goto(`/w/${secret.slug}`);
+  expect(hidden?.status()).toBe(404);
+  await expect(viewer.getByRole("heading", { name: "Not found" })).toBeVisible();
+  expect(await viewer.locator("main").innerText()).toBe(missingText);
+  const served = (await hidden!.text()).toLowerCase();
+  const shown = (await viewer.content()).toLowerCase();
+  for (const word of [secret.name, secret.slug, secret.description, secret.keyPrefix, admin.email, "Ada Admin"]) {
+    expect(served, `the 404 as served names "${word}"`).not.toContain(word.toLowerCase());
+    expect(shown, `the 404 as shown names "${word}"`).not.toContain(word.toLowerCase());
+  }
   await context.close();
 });

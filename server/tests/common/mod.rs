@@ -497,3 +497,66 @@ pub async fn enable_two_factor(
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     (secret, codes)
 }
+
+/// What an answer to a client must never contain: SQL, the database
+/// driver, its pool and its error texts, table and column names, panics,
+/// backtraces and source paths. Compared ignoring case.
+pub const INTERNAL_MARKERS: &[&str] = &[
+    "sqlx",
+    "sqlite",
+    "postgres",
+    "sqlstate",
+    "pool",
+    "database:",
+    "error returned from database",
+    "no rows returned",
+    "constraint",
+    "syntax error",
+    "database is locked",
+    "_sqlx_migrations",
+    "instance_settings",
+    "two_factor_challenges",
+    "recovery_codes",
+    "sign_in_failures",
+    "password_resets",
+    "security_events",
+    "workspace_old_slugs",
+    "memberships",
+    "password_hash",
+    "token_hash",
+    "workspace_id",
+    "panicked",
+    "backtrace",
+    "unwrap()",
+    "thread '",
+    ".rs:",
+    "internal error",
+    "server function failed",
+];
+
+/// SQL keywords, compared with their case (as queries write them), so that
+/// ordinary words in a page do not count.
+pub const SQL_KEYWORDS: &[&str] = &[
+    "SELECT ",
+    "INSERT INTO",
+    "UPDATE ",
+    "DELETE FROM",
+    " FROM ",
+    " WHERE ",
+    "RETURNING ",
+];
+
+/// The internal details `body` gives away; empty when it gives none.
+pub fn internal_details(body: &str) -> Vec<&'static str> {
+    let lower = body.to_lowercase();
+    INTERNAL_MARKERS
+        .iter()
+        .filter(|marker| lower.contains(*marker))
+        .chain(
+            SQL_KEYWORDS
+                .iter()
+                .filter(|keyword| body.contains(*keyword)),
+        )
+        .copied()
+        .collect()
+}
