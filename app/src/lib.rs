@@ -13,7 +13,7 @@ pub mod model;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{SsrMode, path};
@@ -41,15 +41,96 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <meta name="description" content="Waymark: collect, score and plan what your product team builds next, on your own server." />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <SiteAssets options=options.clone() />
+                <AutoReload options />
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The stylesheet and the scripts that hydrate the page, under the hashed
+/// names cargo-leptos gave them. The same tags as Leptos's
+/// `HashedStylesheet` and `HydrationScripts`, which read the names from disk
+/// on every render; they cannot change while the server runs, so they are
+/// read once. `hydration_script.js` is Leptos's own (MIT), byte for byte.
+#[component]
+fn SiteAssets(options: LeptosOptions) -> impl IntoView {
+    let names = AssetNames::of(&options);
+    let pkg = &options.site_pkg_dir;
+    let nonce = leptos::nonce::use_nonce();
+    let script = format!(
+        "{}(\"\", {pkg:?}, {:?}, {:?}, false);",
+        include_str!("hydration_script.js"),
+        names.js,
+        names.wasm
+    );
+    view! {
+        <link id="leptos" rel="stylesheet" href=format!("/{pkg}/{}.css", names.css) />
+        <link rel="modulepreload" href=format!("/{pkg}/{}.js", names.js) crossorigin=nonce.clone() />
+        <link
+            rel="preload"
+            href=format!("/{pkg}/{}.wasm", names.wasm)
+            r#as="fetch"
+            r#type="application/wasm"
+            crossorigin=nonce.as_ref().map(|n| n.as_inner().clone()).unwrap_or_default()
+        />
+        <script type="module" nonce=nonce>
+            {script}
+        </script>
+    }
+}
+
+/// The built site's file names, without their extensions.
+struct AssetNames {
+    css: String,
+    js: String,
+    wasm: String,
+}
+
+impl AssetNames {
+    fn of(options: &LeptosOptions) -> &'static AssetNames {
+        static NAMES: std::sync::OnceLock<AssetNames> = std::sync::OnceLock::new();
+        NAMES.get_or_init(|| Self::read(options))
+    }
+
+    /// As Leptos finds them: `hash.txt` beside the executable holds a line
+    /// `css: …`, `js: …` and `wasm: …` when cargo-leptos hashed the files.
+    fn read(options: &LeptosOptions) -> AssetNames {
+        let name = options.output_name.to_string();
+        let mut names = AssetNames {
+            css: name.clone(),
+            js: name.clone(),
+            wasm: name,
+        };
+        if !options.hash_files {
+            if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+                names.wasm.push_str("_bg");
+            }
+            return names;
+        }
+        let hashes = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+            .and_then(|path| std::fs::read_to_string(path).ok());
+        let Some(hashes) = hashes else {
+            leptos::logging::error!("File hashing is active but no hash file was found");
+            return names;
+        };
+        for (kind, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
+            let target = match kind.trim() {
+                "css" => &mut names.css,
+                "js" => &mut names.js,
+                "wasm" => &mut names.wasm,
+                _ => continue,
+            };
+            target.push('.');
+            target.push_str(hash.trim());
+        }
+        names
     }
 }
 

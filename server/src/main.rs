@@ -6,6 +6,9 @@ use server::cli::{self, Command, USAGE};
 use server::config::Config;
 use server::{serve, telemetry};
 
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = match Command::parse(&args) {
