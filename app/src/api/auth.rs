@@ -26,25 +26,21 @@ pub async fn load_accounts_state() -> Result<AccountsState, AppError> {
 
 #[server(prefix = "/fn", endpoint = "current_user")]
 pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {
-    use crate::backend::db::memberships;
-    use crate::backend::{AppState, request};
+    use crate::backend::request;
     use crate::model::WorkspaceLink;
 
-    let state = use_context::<AppState>();
     let Some(auth) = request::current().await? else {
         return Ok(None);
     };
     let mut me = auth.current_user();
-    if let Some(state) = state {
-        me.workspaces = memberships::list_for_user(&state.db, auth.user.id)
-            .await?
-            .into_iter()
-            .map(|w| WorkspaceLink {
-                slug: w.slug,
-                name: w.name,
-            })
-            .collect();
-    }
+    me.workspaces = request::my_workspaces(&auth)
+        .await?
+        .into_iter()
+        .map(|w| WorkspaceLink {
+            slug: w.slug,
+            name: w.name,
+        })
+        .collect();
     Ok(Some(me))
 }
 

@@ -15,13 +15,12 @@ pub const DEFAULT_INVITATION_DAYS: i64 = 7;
 
 #[server(prefix = "/fn", endpoint = "workspaces")]
 pub async fn list_my_workspaces() -> Result<Vec<WorkspaceSummary>, AppError> {
-    use crate::backend::db::memberships;
-    use crate::backend::{request, state};
+    use crate::backend::request;
 
     respond(
         scoped(async {
             let auth = request::require_user().await?;
-            let rows = memberships::list_for_user(&state().db, auth.user.id).await?;
+            let rows = request::my_workspaces(&auth).await?;
             Ok(rows
                 .into_iter()
                 .map(|w| WorkspaceSummary {

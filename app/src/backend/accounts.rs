@@ -25,10 +25,14 @@ pub async fn sign_up_mode(state: &AppState) -> Result<SignUpMode, AppError> {
 }
 
 pub async fn accounts_state(state: &AppState) -> Result<AccountsState, AppError> {
-    if users::count(&state.db).await? == 0 {
+    let (has_users, mode) = settings::get_with_has_users(&state.db, SIGN_UP_MODE).await?;
+    if !has_users {
         return Ok(AccountsState::FirstRun);
     }
-    Ok(match sign_up_mode(state).await? {
+    let mode = mode
+        .and_then(|value| SignUpMode::parse(&value))
+        .unwrap_or_default();
+    Ok(match mode {
         SignUpMode::Open => AccountsState::Open,
         SignUpMode::InviteOnly => AccountsState::InviteOnly,
     })

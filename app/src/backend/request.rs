@@ -16,6 +16,7 @@ use tokio::sync::OnceCell;
 use crate::backend::access::WorkspaceMembership;
 use crate::backend::auth::client::{self, ClientInfo};
 use crate::backend::auth::session::{self, Authenticated};
+use crate::backend::db::memberships::{self, MyWorkspace};
 use crate::backend::{AppState, state};
 use crate::error::AppError;
 
@@ -45,6 +46,9 @@ pub struct RenderMemo(Arc<MemoInner>);
 #[derive(Default)]
 struct MemoInner {
     auth: OnceCell<Option<Authenticated>>,
+    /// The signed-in user's workspaces: the header's switcher and the start
+    /// page both show them.
+    my_workspaces: OnceCell<Vec<MyWorkspace>>,
     workspaces: Mutex<HashMap<String, Arc<OnceCell<Option<WorkspaceMembership>>>>>,
 }
 
@@ -76,6 +80,17 @@ impl RenderMemo {
             map.entry(slug.to_owned()).or_default().clone()
         };
         cell.get_or_try_init(look_up).await.cloned()
+    }
+}
+
+/// The signed-in user's workspaces, most recently used first; looked up once
+/// per page render.
+pub async fn my_workspaces(auth: &Authenticated) -> Result<Vec<MyWorkspace>, AppError> {
+    let state = state();
+    let look_up = || async { Ok::<_, AppError>(memberships::list_for_user(&state.db, auth.user.id).await?) };
+    match RenderMemo::current() {
+        Some(memo) => memo.0.my_workspaces.get_or_try_init(look_up).await.cloned(),
+        None => look_up().await,
     }
 }
 

@@ -7,6 +7,23 @@ use super::{Db, now_ms};
 /// When this instance first ran its migrations, in Unix milliseconds.
 pub const CREATED_AT: &str = "instance.created_at";
 
+/// Whether the instance has any account yet, and a setting's value: what
+/// every page a visitor opens asks, in one round trip (and without counting
+/// the users).
+pub async fn get_with_has_users(
+    db: &Db,
+    key: &str,
+) -> Result<(bool, Option<String>), sqlx::Error> {
+    let (has_users, value): (i64, Option<String>) = sqlx::query_as(
+        "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM users) THEN 1 ELSE 0 END AS BIGINT), \
+                (SELECT value FROM instance_settings WHERE key = $1)",
+    )
+    .bind(key)
+    .fetch_one(db.reader())
+    .await?;
+    Ok((has_users != 0, value))
+}
+
 pub async fn get(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT value FROM instance_settings WHERE key = $1")
         .bind(key)

@@ -67,12 +67,6 @@ pub struct NewUser<'a> {
     pub is_admin: bool,
 }
 
-pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(db.reader())
-        .await
-}
-
 pub async fn count_in(tx: &mut Transaction<'static, Any>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&mut **tx)
