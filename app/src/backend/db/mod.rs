@@ -15,6 +15,7 @@
 pub mod invitations;
 pub mod memberships;
 pub mod password_resets;
+pub mod readers;
 pub mod security_events;
 pub mod sessions;
 pub mod settings;
@@ -30,13 +31,22 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::model::DatabaseKind;
+use readers::Readers;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// Pool sizes. SQLite readers are cheap file handles; PostgreSQL connections
 /// are server processes, so keep that pool modest per instance.
-const SQLITE_READERS: u32 = 8;
+const SQLITE_READERS: usize = 8;
+
+/// What every SQLite connection runs first. WAL lets readers run beside the
+/// writer; NORMAL sync is safe against application crashes (a power loss
+/// may lose the last commits).
+const SQLITE_SETUP: &str = "PRAGMA journal_mode = WAL; \
+                            PRAGMA synchronous = NORMAL; \
+                            PRAGMA foreign_keys = ON; \
+                            PRAGMA busy_timeout = 5000;";
 const POSTGRES_CONNECTIONS: u32 = 10;
 
 #[derive(Debug, thiserror::Error)]
@@ -61,9 +71,9 @@ pub enum DbError {
 #[derive(Clone)]
 pub struct Db {
     kind: DatabaseKind,
-    reader: AnyPool,
-    /// On SQLite a pool of one connection; on PostgreSQL the same pool as
-    /// `reader`.
+    reader: Readers,
+    /// On SQLite a pool of one connection; on PostgreSQL the pool `reader`
+    /// reads from too.
     writer: AnyPool,
 }
 
@@ -90,7 +100,7 @@ impl Db {
                     .map_err(DbError::Connect)?;
                 Ok(Self {
                     kind: DatabaseKind::Postgres,
-                    reader: pool.clone(),
+                    reader: Readers::Pool(pool.clone()),
                     writer: pool,
                 })
             }
@@ -108,44 +118,27 @@ impl Db {
             })?;
         }
         let options: AnyConnectOptions = url.parse().map_err(DbError::Connect)?;
-        let pool_options = || {
-            AnyPoolOptions::new()
-                .acquire_timeout(Duration::from_secs(10))
-                // A file opened in this process cannot drop like a network
-                // connection, and a ping per query costs two thread hops.
-                .test_before_acquire(false)
-                .after_connect(|conn, _meta| {
-                    Box::pin(async move {
-                        // WAL lets readers run beside the writer; NORMAL sync is
-                        // safe against application crashes (a power loss may
-                        // lose the last commits).
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; \
-                             PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 5000;",
-                        )
-                        .await?;
-                        Ok(())
-                    })
-                })
-        };
         // The writer connects first so that it creates the file and switches
         // it to WAL before any reader opens it.
-        let writer = pool_options()
+        let writer = AnyPoolOptions::new()
+            .acquire_timeout(Duration::from_secs(10))
+            // A file opened in this process cannot drop like a network
+            // connection, and a ping per query costs two thread hops.
+            .test_before_acquire(false)
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute(SQLITE_SETUP).await?;
+                    Ok(())
+                })
+            })
             .max_connections(1)
             .min_connections(1)
             .connect_with(options.clone())
             .await
             .map_err(DbError::Connect)?;
-        let reader = pool_options()
-            .max_connections(SQLITE_READERS)
-            .connect_with(options)
-            .await
-            .map_err(DbError::Connect)?;
         Ok(Self {
             kind: DatabaseKind::Sqlite,
-            reader,
+            reader: Readers::sqlite(options, SQLITE_SETUP, SQLITE_READERS),
             writer,
         })
     }
@@ -154,8 +147,8 @@ impl Db {
         self.kind
     }
 
-    /// The pool for reads. Never write through it: use [`Db::begin`].
-    pub fn reader(&self) -> &AnyPool {
+    /// Where reads go. Never write through it: use [`Db::begin`].
+    pub fn reader(&self) -> &Readers {
         &self.reader
     }
 
