@@ -280,7 +280,6 @@ async fn my_workspaces_are_listed_most_recently_used_first_with_my_role() {
     let me = app.admin().await;
     me.create_workspace("Alpha", "alpha").await;
     me.create_workspace("Beta", "beta").await;
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     me.call("w/load", &[("slug", "alpha")]).await;
     let list: serde_json::Value = me.call_json("workspaces", &[]).await;
     assert_eq!(names(&list), ["Alpha", "Beta"]);
@@ -291,10 +290,25 @@ async fn my_workspaces_are_listed_most_recently_used_first_with_my_role() {
     me.call("w/load", &[("slug", "alpha")]).await;
     let list: serde_json::Value = me.call_json("workspaces", &[]).await;
     assert_eq!(names(&list), ["Alpha", "Beta"]);
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     me.call("w/load", &[("slug", "beta")]).await;
     let list: serde_json::Value = me.call_json("workspaces", &[]).await;
     assert_eq!(names(&list), ["Beta", "Alpha"]);
+
+    // Two opened in the same millisecond: still exactly one is the latest,
+    // and opening the other makes it the latest.
+    sqlx::query("UPDATE memberships SET last_used_at = 1000")
+        .execute(app.db.reader())
+        .await
+        .unwrap();
+    for (open, expected) in [
+        ("alpha", ["Alpha", "Beta"]),
+        ("beta", ["Beta", "Alpha"]),
+        ("alpha", ["Alpha", "Beta"]),
+    ] {
+        me.call("w/load", &[("slug", open)]).await;
+        let list: serde_json::Value = me.call_json("workspaces", &[]).await;
+        assert_eq!(names(&list), expected, "after opening {open}");
+    }
 }
 
 fn names(list: &serde_json::Value) -> Vec<&str> {

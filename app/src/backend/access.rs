@@ -6,7 +6,7 @@
 use crate::backend::AppState;
 use crate::backend::auth::session::Authenticated;
 use crate::backend::db::memberships::{self, Membership};
-use crate::backend::db::workspaces::{self, WorkspaceRow};
+use crate::backend::db::workspaces::WorkspaceRow;
 use crate::backend::request::{self, RenderMemo};
 use crate::error::AppError;
 use crate::model::{Permission, Role};
@@ -67,16 +67,9 @@ async fn look_up(
     slug: &str,
     user_id: i64,
 ) -> Result<Option<WorkspaceMembership>, AppError> {
-    let workspace = match workspaces::find_by_slug(&state.db, slug).await? {
-        Some(workspace) => workspace,
-        None => match workspaces::find_by_old_slug(&state.db, slug).await? {
-            Some(workspace) => workspace,
-            None => return Ok(None),
-        },
-    };
-    Ok(memberships::find(&state.db, workspace.id, user_id)
+    Ok(memberships::find_by_slug(&state.db, slug, user_id)
         .await?
-        .map(|membership| WorkspaceMembership {
+        .map(|(workspace, membership)| WorkspaceMembership {
             workspace,
             membership,
         }))

@@ -2,6 +2,7 @@
 
 use sqlx::{Any, Row, Transaction};
 
+use super::workspaces::{self, WorkspaceRow};
 use super::{Db, now_ms};
 use crate::model::Role;
 
@@ -42,31 +43,65 @@ pub async fn find(
     workspace_id: i64,
     user_id: i64,
 ) -> Result<Option<Membership>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT role, last_used_at, \
-                (SELECT MAX(o.last_used_at) FROM memberships o WHERE o.user_id = $2) AS latest \
-         FROM memberships WHERE workspace_id = $1 AND user_id = $2",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT m.role, {MOST_RECENTLY_USED} AS most_recently_used \
+         FROM memberships m WHERE m.workspace_id = $1 AND m.user_id = $2"
+    ))
     .bind(workspace_id)
     .bind(user_id)
     .fetch_optional(db.reader())
     .await?;
-    row.map(|row| {
-        let last_used_at: i64 = row.try_get("last_used_at")?;
-        let latest: i64 = row.try_get("latest")?;
-        Ok(Membership {
-            role: role(row.try_get("role")?)?,
-            most_recently_used: last_used_at >= latest,
-        })
+    row.as_ref().map(membership_from_row).transpose()
+}
+
+/// Whether membership `m` is the one its user opened last: no other of
+/// theirs has a later time, and on a tie (two in one millisecond) the
+/// higher workspace id wins, so exactly one is.
+const MOST_RECENTLY_USED: &str = "CASE WHEN EXISTS (SELECT 1 FROM memberships o \
+     WHERE o.user_id = m.user_id AND (o.last_used_at > m.last_used_at \
+     OR (o.last_used_at = m.last_used_at AND o.workspace_id > m.workspace_id))) THEN 0 ELSE 1 END";
+
+fn membership_from_row(row: &sqlx::any::AnyRow) -> Result<Membership, sqlx::Error> {
+    Ok(Membership {
+        role: role(row.try_get("role")?)?,
+        most_recently_used: super::flag(row, "most_recently_used")?,
     })
-    .transpose()
+}
+
+/// The workspace at `slug` — or, when no workspace has that slug now, the
+/// one that had it before a rename — with the user's membership of it:
+/// what every workspace page checks first, in one query. `None` when there
+/// is no such workspace or the user is not a member.
+pub async fn find_by_slug(
+    db: &Db,
+    slug: &str,
+    user_id: i64,
+) -> Result<Option<(WorkspaceRow, Membership)>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT w.id, w.name, w.slug, w.description, w.key_prefix, m.role, \
+                {MOST_RECENTLY_USED} AS most_recently_used \
+         FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $2 \
+         WHERE w.slug = $1 OR (w.id = (SELECT o.workspace_id FROM workspace_old_slugs o WHERE o.slug = $1) \
+               AND NOT EXISTS (SELECT 1 FROM workspaces c WHERE c.slug = $1))"
+    ))
+    .bind(slug)
+    .bind(user_id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.map(|row| Ok((workspaces::from_row(&row)?, membership_from_row(&row)?)))
+        .transpose()
 }
 
 /// Remembers that the user opened the workspace (for "most recently used").
 pub async fn touch(db: &Db, workspace_id: i64, user_id: i64) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
+    // Later than every other of the user's, even within one millisecond,
+    // so that it is the most recently used one afterwards.
     sqlx::query(
-        "UPDATE memberships SET last_used_at = $3 WHERE workspace_id = $1 AND user_id = $2",
+        "UPDATE memberships SET last_used_at = CASE \
+           WHEN $3 > (SELECT MAX(o.last_used_at) FROM memberships o WHERE o.user_id = $2) THEN $3 \
+           ELSE (SELECT MAX(o.last_used_at) FROM memberships o WHERE o.user_id = $2) + 1 END \
+         WHERE workspace_id = $1 AND user_id = $2",
     )
     .bind(workspace_id)
     .bind(user_id)
@@ -91,7 +126,7 @@ pub async fn list_for_user(db: &Db, user_id: i64) -> Result<Vec<MyWorkspace>, sq
         "SELECT w.slug, w.name, w.description, m.role, \
                 (SELECT COUNT(*) FROM memberships o WHERE o.workspace_id = w.id) AS members \
          FROM memberships m JOIN workspaces w ON w.id = m.workspace_id \
-         WHERE m.user_id = $1 ORDER BY m.last_used_at DESC, w.name",
+         WHERE m.user_id = $1 ORDER BY m.last_used_at DESC, m.workspace_id DESC",
     )
     .bind(user_id)
     .fetch_all(db.reader())

@@ -14,7 +14,7 @@ pub struct WorkspaceRow {
     pub key_prefix: String,
 }
 
-fn from_row(row: &AnyRow) -> Result<WorkspaceRow, sqlx::Error> {
+pub(super) fn from_row(row: &AnyRow) -> Result<WorkspaceRow, sqlx::Error> {
     Ok(WorkspaceRow {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
