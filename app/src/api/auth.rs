@@ -37,8 +37,8 @@ pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {
         .await?
         .into_iter()
         .map(|w| WorkspaceLink {
-            slug: w.slug,
-            name: w.name,
+            slug: w.workspace.slug,
+            name: w.workspace.name,
         })
         .collect();
     Ok(Some(me))

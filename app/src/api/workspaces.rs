@@ -24,9 +24,9 @@ pub async fn list_my_workspaces() -> Result<Vec<WorkspaceSummary>, AppError> {
             Ok(rows
                 .into_iter()
                 .map(|w| WorkspaceSummary {
-                    slug: w.slug,
-                    name: w.name,
-                    description: w.description,
+                    slug: w.workspace.slug,
+                    name: w.workspace.name,
+                    description: w.workspace.description,
                     role: w.role,
                     members: w.members,
                 })

@@ -55,8 +55,13 @@ pub async fn require_current(
 ) -> Result<WorkspaceAccess, AppError> {
     let state = crate::backend::state();
     let actor = request::current().await?.ok_or(AppError::Unauthorized)?;
-    let user_id = actor.user.id;
-    let found = RenderMemo::workspace(slug, || look_up(&state, slug, user_id)).await?;
+    let found = RenderMemo::workspace(slug, || async {
+        match request::find_in_my_workspaces(&actor, slug).await? {
+            Some(found) => Ok(Some(found)),
+            None => look_up(&state, slug, actor.user.id).await,
+        }
+    })
+    .await?;
     check(found, actor, permission)
 }
 

@@ -94,6 +94,31 @@ pub async fn my_workspaces(auth: &Authenticated) -> Result<Vec<MyWorkspace>, App
     }
 }
 
+/// The workspace at `slug` and the user's membership, from the list of
+/// their workspaces a page render has (or would have) looked up anyway;
+/// `None` outside a page render or when the slug is not among them (an old
+/// slug, or not a member), which the caller then looks up itself.
+pub async fn find_in_my_workspaces(
+    auth: &Authenticated,
+    slug: &str,
+) -> Result<Option<WorkspaceMembership>, AppError> {
+    if RenderMemo::current().is_none() {
+        return Ok(None);
+    }
+    let mine = my_workspaces(auth).await?;
+    Ok(mine
+        .iter()
+        .position(|w| w.workspace.slug == slug)
+        .map(|index| WorkspaceMembership {
+            workspace: mine[index].workspace.clone(),
+            membership: memberships::Membership {
+                role: mine[index].role,
+                // The list is in order of last use.
+                most_recently_used: index == 0,
+            },
+        }))
+}
+
 /// Whether the request is a server function called over HTTP (rather than a
 /// page being rendered, whose resources call server functions directly).
 fn is_server_fn_call(parts: &Parts) -> bool {

@@ -113,17 +113,16 @@ pub async fn touch(db: &Db, workspace_id: i64, user_id: i64) -> Result<(), sqlx:
 
 #[derive(Debug, Clone)]
 pub struct MyWorkspace {
-    pub slug: String,
-    pub name: String,
-    pub description: String,
+    pub workspace: WorkspaceRow,
     pub role: Role,
     pub members: i64,
 }
 
-/// The user's workspaces, most recently used first.
+/// The user's workspaces, most recently used first (the order
+/// [`MOST_RECENTLY_USED`] agrees with).
 pub async fn list_for_user(db: &Db, user_id: i64) -> Result<Vec<MyWorkspace>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT w.slug, w.name, w.description, m.role, \
+        "SELECT w.id, w.name, w.slug, w.description, w.key_prefix, m.role, \
                 (SELECT COUNT(*) FROM memberships o WHERE o.workspace_id = w.id) AS members \
          FROM memberships m JOIN workspaces w ON w.id = m.workspace_id \
          WHERE m.user_id = $1 ORDER BY m.last_used_at DESC, m.workspace_id DESC",
@@ -134,9 +133,7 @@ pub async fn list_for_user(db: &Db, user_id: i64) -> Result<Vec<MyWorkspace>, sq
     rows.iter()
         .map(|row| {
             Ok(MyWorkspace {
-                slug: row.try_get("slug")?,
-                name: row.try_get("name")?,
-                description: row.try_get("description")?,
+                workspace: workspaces::from_row(row)?,
                 role: role(&row.try_get::<String, _>("role")?)?,
                 members: row.try_get("members")?,
             })
