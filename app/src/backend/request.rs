@@ -87,7 +87,8 @@ impl RenderMemo {
 /// per page render.
 pub async fn my_workspaces(auth: &Authenticated) -> Result<Vec<MyWorkspace>, AppError> {
     let state = state();
-    let look_up = || async { Ok::<_, AppError>(memberships::list_for_user(&state.db, auth.user.id).await?) };
+    let look_up =
+        || async { Ok::<_, AppError>(memberships::list_for_user(&state.db, auth.user.id).await?) };
     match RenderMemo::current() {
         Some(memo) => memo.0.my_workspaces.get_or_try_init(look_up).await.cloned(),
         None => look_up().await,

@@ -228,10 +228,7 @@ mod tests {
                 Err(HasherBusy) => refused += 1,
             }
         }
-        assert!(
-            answered >= 1 && answered <= 1 + QUEUE_PER_PERMIT,
-            "{answered}"
-        );
+        assert!((1..=1 + QUEUE_PER_PERMIT).contains(&answered), "{answered}");
         assert_eq!(answered + refused, 40);
     }
 

@@ -15,7 +15,9 @@ use std::sync::{Arc, Mutex};
 use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
 use sqlx::any::{AnyConnectOptions, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
-use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection, Describe, Either, Execute, Executor};
+use sqlx::{
+    Any, AnyConnection, AnyPool, ConnectOptions, Connection, Describe, Either, Execute, Executor,
+};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Where reads go: on SQLite up to `size` connections to the file, opened
@@ -174,7 +176,9 @@ impl<'p> Executor<'p> for &'_ Readers {
         Box::pin(
             futures_util::stream::once(rows)
                 .map(|result| match result {
-                    Ok(items) => futures_util::stream::iter(items.into_iter().map(Ok)).left_stream(),
+                    Ok(items) => {
+                        futures_util::stream::iter(items.into_iter().map(Ok)).left_stream()
+                    }
                     Err(err) => futures_util::stream::once(async { Err(err) }).right_stream(),
                 })
                 .flatten(),
@@ -192,7 +196,14 @@ impl<'p> Executor<'p> for &'_ Readers {
             Readers::Pool(pool) => return pool.fetch_optional(query),
             Readers::Sqlite(shelf) => shelf.clone(),
         };
-        Box::pin(async move { readers.lend().await?.connection().fetch_optional(query).await })
+        Box::pin(async move {
+            readers
+                .lend()
+                .await?
+                .connection()
+                .fetch_optional(query)
+                .await
+        })
     }
 
     fn prepare_with<'e, 'q: 'e>(
@@ -214,7 +225,10 @@ impl<'p> Executor<'p> for &'_ Readers {
         })
     }
 
-    fn describe<'e, 'q: 'e>(self, sql: &'q str) -> BoxFuture<'e, Result<Describe<Any>, sqlx::Error>> {
+    fn describe<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+    ) -> BoxFuture<'e, Result<Describe<Any>, sqlx::Error>> {
         let readers = match self {
             Readers::Pool(pool) => return pool.describe(sql),
             Readers::Sqlite(shelf) => shelf.clone(),

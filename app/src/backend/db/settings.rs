@@ -10,10 +10,7 @@ pub const CREATED_AT: &str = "instance.created_at";
 /// Whether the instance has any account yet, and a setting's value: what
 /// every page a visitor opens asks, in one round trip (and without counting
 /// the users).
-pub async fn get_with_has_users(
-    db: &Db,
-    key: &str,
-) -> Result<(bool, Option<String>), sqlx::Error> {
+pub async fn get_with_has_users(db: &Db, key: &str) -> Result<(bool, Option<String>), sqlx::Error> {
     let (has_users, value): (i64, Option<String>) = sqlx::query_as(
         "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM users) THEN 1 ELSE 0 END AS BIGINT), \
                 (SELECT value FROM instance_settings WHERE key = $1)",
