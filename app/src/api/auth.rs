@@ -7,14 +7,38 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{AccountsState, CurrentUser};
 
-/// Where to go after signing in: only paths on this site, never another
-/// origin (`//evil.example` or `https://…`).
+/// Where to go after signing in: a path on this site, or `/`. `next` is
+/// resolved as a browser would resolve it against this site's address
+/// (which drops tabs and newlines and reads `\\` as `/`); anything that
+/// leaves the site, or that is not plain printable ASCII (which a
+/// `Location` header could not carry), is refused.
+#[cfg(feature = "ssr")]
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
+    const HOME: &str = "/";
+    let Some(next) = next else {
+        return HOME.to_owned();
+    };
+    let printable = next.bytes().all(|b| b.is_ascii_graphic());
+    if !printable || !next.starts_with('/') {
+        return HOME.to_owned();
+    }
+    let base = url::Url::parse("http://waymark.invalid/").expect("a valid base address");
+    match base.join(next) {
+        Ok(target) if target.origin() == base.origin() && target.path().starts_with('/') => {
+            let mut path = target.path().to_owned();
+            if let Some(query) = target.query() {
+                path.push('?');
+                path.push_str(query);
+            }
+            // A path that still reads as another host to some client
+            // (`//…` after resolving) is refused too.
+            if path.starts_with("//") {
+                HOME.to_owned()
+            } else {
+                path
+            }
         }
-        _ => "/".to_owned(),
+        _ => HOME.to_owned(),
     }
 }
 
@@ -283,13 +307,43 @@ pub fn encode_query(value: &str) -> String {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn next_stays_on_this_site() {
         assert_eq!(safe_next(Some("/settings/account")), "/settings/account");
-        assert_eq!(safe_next(Some("//evil.example/")), "/");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/w/x?tab=a&b=%20c")), "/w/x?tab=a&b=%20c");
         assert_eq!(safe_next(None), "/");
+        for hostile in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil.example",
+            "/\tevil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/caf\u{e9}",
+            "/%09/evil.example",
+            "/%5Cevil.example",
+            "%2F%2Fevil.example",
+            "/../..//evil.example",
+            "/./\\evil.example",
+            "javascript:alert(1)",
+        ] {
+            let next = safe_next(Some(hostile));
+            assert!(
+                next.starts_with('/') && !next.starts_with("//") && !next.contains('\\'),
+                "{hostile:?} gave {next:?}"
+            );
+            assert!(
+                http::HeaderValue::from_str(&next).is_ok(),
+                "{hostile:?} gave {next:?}"
+            );
+            assert!(!next.contains("evil.example") || next.starts_with("/%"), "{hostile:?} gave {next:?}");
+        }
     }
 
     #[test]
