@@ -98,6 +98,17 @@ impl Config {
         };
 
         let public_url = match value("WAYMARK_PUBLIC_URL") {
+            // Over plain http, session cookies and passwords cross the
+            // network readable: production must be reached over https.
+            Some(url) if env == Environment::Production && !url.trim().starts_with("https://") => {
+                return Err(ConfigError {
+                    var: "WAYMARK_PUBLIC_URL",
+                    value: url,
+                    expected: "an https:// address in production (put a TLS proxy in front of Waymark), \
+                               or WAYMARK_ENV=development for a trial on a private network"
+                        .into(),
+                });
+            }
             Some(url) => parse_public_url(&url)?,
             None if env == Environment::Production => {
                 return Err(ConfigError {
@@ -221,6 +232,22 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn production_refuses_a_plain_http_address() {
+        let err = config(&[
+            ("WAYMARK_ENV", "production"),
+            ("WAYMARK_PUBLIC_URL", "http://roadmap.example.com"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.var, "WAYMARK_PUBLIC_URL");
+        assert!(err.expected.contains("https://"), "{err}");
+        let ok = config(&[
+            ("WAYMARK_ENV", "production"),
+            ("WAYMARK_PUBLIC_URL", "https://roadmap.example.com"),
+        ]);
+        assert!(ok.is_ok(), "{ok:?}");
     }
 
     #[test]

@@ -16,9 +16,20 @@ pub struct ClientInfo {
 
 impl ClientInfo {
     /// The group of addresses throttling counts together: one person
-    /// controls a whole IPv6 /64, so it counts as one address.
+    /// controls a whole IPv6 /64 (a home or a phone gets one), so it counts
+    /// as one address; an IPv4 address (also written IPv4-mapped) is itself.
     pub fn network(&self) -> String {
-        self.ip.clone()
+        match self.ip.parse::<IpAddr>() {
+            Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let prefix = u128::from(v6) & (u128::MAX << 64);
+                    format!("{}/64", std::net::Ipv6Addr::from(prefix))
+                }
+            },
+            Ok(IpAddr::V4(v4)) => v4.to_string(),
+            Err(_) => self.ip.clone(),
+        }
     }
 }
 
@@ -90,11 +101,16 @@ pub fn from_parts(parts: &Parts, trusted: &[TrustedProxy]) -> ClientInfo {
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip());
-    let forwarded = parts
+    // A proxy may add its hop as a header of its own rather than append to
+    // the last one: all of them, in order, are one chain.
+    let forwarded: Vec<&str> = parts
         .headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
-    let ip = client_ip(peer, forwarded, trusted)
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let forwarded = (!forwarded.is_empty()).then(|| forwarded.join(","));
+    let ip = client_ip(peer, forwarded.as_deref(), trusted)
         .map(|ip| ip.to_string())
         .unwrap_or_default();
     let user_agent = parts
@@ -180,6 +196,39 @@ mod tests {
             client_ip(Some(ip("10.0.0.1")), None, &trusted),
             Some(ip("10.0.0.1"))
         );
+    }
+
+    #[test]
+    fn an_ipv6_client_counts_as_its_whole_slash_64() {
+        let client = |ip: &str| ClientInfo {
+            ip: ip.to_owned(),
+            user_agent: String::new(),
+        };
+        assert_eq!(client("2001:db8:1:2:aaaa::1").network(), "2001:db8:1:2::/64");
+        assert_eq!(
+            client("2001:db8:1:2:ffff:ffff:ffff:ffff").network(),
+            client("2001:db8:1:2::9").network()
+        );
+        assert_ne!(client("2001:db8:1:3::1").network(), client("2001:db8:1:2::1").network());
+        assert_eq!(client("::ffff:203.0.113.9").network(), "203.0.113.9");
+        assert_eq!(client("203.0.113.9").network(), "203.0.113.9");
+    }
+
+    #[test]
+    fn every_forwarded_for_header_is_read_as_one_chain() {
+        use axum::extract::ConnectInfo;
+        let trusted = [TrustedProxy::parse("10.0.0.0/8").unwrap()];
+        let mut parts = http::Request::builder()
+            .header("x-forwarded-for", "6.6.6.6")
+            .header("x-forwarded-for", "198.51.100.7, 10.0.0.2")
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0;
+        parts
+            .extensions
+            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 443))));
+        assert_eq!(from_parts(&parts, &trusted).ip, "198.51.100.7");
     }
 
     #[test]
