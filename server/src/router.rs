@@ -74,6 +74,7 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
             &format!("/{}", state.leptos_options.site_pkg_dir),
             static_files::build_output(&pkg_folder),
         )
+        .route_layer(axum::middleware::from_fn(record_route))
         .fallback_service(static_files::assets(&site_root, not_found))
         .with_state(state)
         // Layers run outside-in from the last one added: the request id is set
@@ -107,10 +108,13 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
                         .get("x-request-id")
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or_default();
+                    // Not the path: invitation and reset links carry their
+                    // token in it. The route's template is filled in once
+                    // the router has matched it (`record_route`).
                     tracing::info_span!(
                         "request",
                         method = %request.method(),
-                        path = %request.uri().path(),
+                        route = tracing::field::Empty,
                         request_id,
                     )
                 })
@@ -136,6 +140,16 @@ fn route_list(state: &AppState) -> Vec<AxumRouteListing> {
             .0
         })
         .clone()
+}
+
+/// Names the matched route's template (`/invite/{token}`) in the request's
+/// log line; requests no route matched (static files, unknown addresses)
+/// leave it empty.
+async fn record_route(request: Request<Body>, next: Next) -> Response {
+    if let Some(route) = request.extensions().get::<axum::extract::MatchedPath>() {
+        tracing::Span::current().record("route", route.as_str());
+    }
+    next.run(request).await
 }
 
 /// Leptos answers a page's redirect with 302 only to clients that accept
