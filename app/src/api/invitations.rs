@@ -47,20 +47,27 @@ async fn pending(token: &str) -> Result<crate::backend::db::invitations::Invitat
 /// Joins the workspace with the invitation's role, as the signed-in user.
 #[server(prefix = "/fn", endpoint = "invitation/accept")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
-    use crate::backend::request;
+    use crate::backend::{request, state};
 
     respond(
         scoped(async {
             let auth = request::require_user().await?;
-            let slug = join(&token, auth.user.id, &auth.user.email).await?;
-            request::redirect(&format!("/w/{slug}"));
+            let invitation = pending(&token).await?;
+            let state = state();
+            let mut tx = state.db.begin().await?;
+            use_up(&mut tx, &invitation).await?;
+            add_member(&mut tx, &invitation, auth.user.id).await?;
+            tx.commit().await?;
+            request::redirect(&format!("/w/{}", invitation.workspace_slug));
             Ok(())
         })
         .await,
     )
 }
 
-/// Creates an account through the invitation and joins the workspace.
+/// Creates an account through the invitation and joins the workspace: one
+/// transaction, so a link used twice at once makes one account, and a
+/// refused account leaves the link unused.
 #[server(prefix = "/fn", endpoint = "invitation/sign_up")]
 pub async fn sign_up_with_invitation(
     token: String,
@@ -79,65 +86,69 @@ pub async fn sign_up_with_invitation(
             let client = request::client();
             let invitation = pending(&token).await?;
             let email = Email::parse(&email).map_err(|m| AppError::invalid("email", m))?;
-            if !invitation.email.is_empty() && invitation.email != email.as_str() {
-                return Err(AppError::invalid(
-                    "email",
-                    "this invitation is for another email address",
-                ));
-            }
             let display_name = parse_display_name(&display_name)
                 .map_err(|m| AppError::invalid("display_name", m))?;
-            let user_id = accounts::register(
+            let hash =
+                accounts::hash_new_password(&state, &email, &display_name, &password).await?;
+            let mut tx = state.db.begin().await?;
+            use_up(&mut tx, &invitation).await?;
+            let user_id = accounts::create_in(
                 &state,
+                &mut tx,
                 &email,
                 &display_name,
-                &password,
+                &hash,
                 Registration::Invitation,
-                &client,
             )
             .await?;
-            let slug = join(&token, user_id, email.as_str()).await?;
+            add_member(&mut tx, &invitation, user_id).await?;
+            tx.commit().await?;
+            accounts::log_sign_up(&state, user_id, &email, Registration::Invitation, &client).await;
             let cookie = session::start(&state, user_id, &client).await?;
             request::set_cookie(&cookie);
-            request::redirect(&format!("/w/{slug}"));
+            request::redirect(&format!("/w/{}", invitation.workspace_slug));
             Ok(())
         })
         .await,
     )
 }
 
-/// Uses the invitation for the user; returns the workspace's slug. A member
-/// already in the workspace keeps the higher of the two roles.
+/// Uses up the invitation inside the caller's transaction; refused when
+/// another request used it first.
 #[cfg(feature = "ssr")]
-async fn join(token: &str, user_id: i64, email: &str) -> Result<String, AppError> {
-    use crate::backend::db::{memberships, now_ms};
-    use crate::backend::state;
+async fn use_up(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    invitation: &crate::backend::db::invitations::InvitationRow,
+) -> Result<(), AppError> {
+    use crate::backend::db::{invitations, now_ms};
 
-    let invitation = pending(token).await?;
-    if !invitation.email.is_empty() && invitation.email != email {
-        return Err(AppError::invalid(
-            "token",
-            "this invitation is for another email address; sign in with that account",
-        ));
-    }
-    let state = state();
-    let mut tx = state.db.begin().await?;
-    if !crate::backend::db::invitations::accept(&mut tx, invitation.id, user_id, now_ms()).await? {
-        return Err(AppError::invalid(
+    if invitations::accept(tx, invitation.id, now_ms()).await? {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
             "token",
             "this invitation was used already",
-        ));
+        ))
     }
-    match memberships::role_in(&mut tx, invitation.workspace_id, user_id).await? {
+}
+
+/// Gives the user the invitation's role in its workspace (a member keeps
+/// a higher role they already have) and records who used the link.
+#[cfg(feature = "ssr")]
+async fn add_member(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    invitation: &crate::backend::db::invitations::InvitationRow,
+    user_id: i64,
+) -> Result<(), AppError> {
+    use crate::backend::db::{invitations, memberships};
+
+    invitations::set_accepted_by(tx, invitation.id, user_id).await?;
+    match memberships::role_in(tx, invitation.workspace_id, user_id).await? {
         Some(current) if current >= invitation.role => {}
         Some(_) => {
-            memberships::set_role(&mut tx, invitation.workspace_id, user_id, invitation.role)
-                .await?
+            memberships::set_role(tx, invitation.workspace_id, user_id, invitation.role).await?
         }
-        None => {
-            memberships::insert(&mut tx, invitation.workspace_id, user_id, invitation.role).await?
-        }
+        None => memberships::insert(tx, invitation.workspace_id, user_id, invitation.role).await?,
     }
-    tx.commit().await?;
-    Ok(invitation.workspace_slug)
+    Ok(())
 }

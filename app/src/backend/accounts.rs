@@ -11,6 +11,8 @@ use crate::backend::auth::{recovery, totp};
 use crate::backend::db::security_events::{self, EventKind, NewEvent};
 use crate::backend::db::users::{self, CreateUserError, NewUser, UserRow};
 use crate::backend::db::{now_ms, settings, two_factor};
+use sqlx::{Any, Transaction};
+
 use crate::error::AppError;
 use crate::model::{AccountsState, Email, SignUpMode};
 
@@ -61,17 +63,43 @@ pub async fn register(
     registration: Registration,
     client: &ClientInfo,
 ) -> Result<i64, AppError> {
-    check_strength(password, &[email.as_str(), display_name])
-        .map_err(|message| AppError::invalid("password", message))?;
     if registration == Registration::SignUp && sign_up_mode(state).await? != SignUpMode::Open {
         return Err(AppError::Forbidden);
     }
-    let hash = state.hasher.hash(password).await?;
-
+    let hash = hash_new_password(state, email, display_name, password).await?;
     let mut tx = state.db.begin().await?;
+    let id = create_in(state, &mut tx, email, display_name, &hash, registration).await?;
+    tx.commit().await?;
+    log_sign_up(state, id, email, registration, client).await;
+    Ok(id)
+}
+
+/// Checks a new account's password and hashes it: slow, so done before any
+/// write transaction opens.
+pub async fn hash_new_password(
+    state: &AppState,
+    email: &Email,
+    display_name: &str,
+    password: &str,
+) -> Result<PasswordHash, AppError> {
+    check_strength(password, &[email.as_str(), display_name])
+        .map_err(|message| AppError::invalid("password", message))?;
+    Ok(state.hasher.hash(password).await?)
+}
+
+/// Creates the account inside the caller's write transaction, so that it
+/// commits (or not) with whatever else the action writes.
+pub async fn create_in(
+    state: &AppState,
+    tx: &mut Transaction<'static, Any>,
+    email: &Email,
+    display_name: &str,
+    hash: &PasswordHash,
+    registration: Registration,
+) -> Result<i64, AppError> {
     // Two first sign-ups at once must not both become admin.
-    state.db.lock_table(&mut tx, "users").await?;
-    let first = users::count_in(&mut tx).await? == 0;
+    state.db.lock_table(tx, "users").await?;
+    let first = users::count_in(tx).await? == 0;
     match registration {
         Registration::FirstAdmin if !first => {
             return Err(AppError::Conflict(
@@ -86,8 +114,8 @@ pub async fn register(
         _ => {}
     }
     let is_admin = first || registration == Registration::CommandLine;
-    let id = users::insert(
-        &mut tx,
+    users::insert(
+        tx,
         NewUser {
             email: email.as_str(),
             display_name,
@@ -101,13 +129,22 @@ pub async fn register(
             AppError::invalid("email", "an account with this email already exists")
         }
         CreateUserError::Db(err) => err.into(),
-    })?;
-    tx.commit().await?;
+    })
+}
 
-    let detail = match (registration, is_admin) {
-        (Registration::CommandLine, _) => "admin created from the command line",
-        (_, true) => "first account: instance admin",
-        _ => "",
+/// The security-log line for a new account.
+pub async fn log_sign_up(
+    state: &AppState,
+    id: i64,
+    email: &Email,
+    registration: Registration,
+    client: &ClientInfo,
+) {
+    let detail = match registration {
+        Registration::CommandLine => "admin created from the command line",
+        Registration::FirstAdmin => "first account: instance admin",
+        Registration::Invitation => "through an invitation",
+        Registration::SignUp => "",
     };
     log(
         state,
@@ -119,7 +156,6 @@ pub async fn register(
         detail,
     )
     .await;
-    Ok(id)
 }
 
 /// What a correct password leads to.

@@ -347,7 +347,7 @@ fn Members(workspace: WorkspaceView, data: MembersData) -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         </div>
-                        <Field label="For email (optional)" name="email" id="invite-email" kind="email" required=false hint="If given, only this person can use the link." error=field_error(invite_value, "email") />
+                        <Field label="Who it is for (optional)" name="email" id="invite-email" kind="email" required=false hint="An email, to recognise the link in the list below. Whoever has the link can use it once, so send it only to that person." error=field_error(invite_value, "email") />
                         <Field label="Valid for days" name="days" kind="number" value="7".to_owned() error=field_error(invite_value, "days") />
                         <Submit label="Make invitation link" busy_label="Making…" pending=invite.pending() />
                     </ActionForm>

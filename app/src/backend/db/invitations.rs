@@ -96,24 +96,36 @@ pub async fn list_pending(
     rows.iter().map(from_row).collect()
 }
 
-/// Uses up an invitation for a user; false if it was used, revoked or
-/// expired in the meantime.
+/// Uses up an invitation; false if it was used, revoked or expired in the
+/// meantime. Who used it follows in the same transaction
+/// ([`set_accepted_by`]), once a new account exists.
 pub async fn accept(
     tx: &mut Transaction<'static, Any>,
     id: i64,
-    user_id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
-        "UPDATE invitations SET accepted_by = $2, accepted_at = $3 \
-         WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3",
+        "UPDATE invitations SET accepted_at = $2 \
+         WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2",
     )
     .bind(id)
-    .bind(user_id)
     .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(result.rows_affected() == 1)
+}
+
+pub async fn set_accepted_by(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invitations SET accepted_by = $2 WHERE id = $1")
+        .bind(id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
 }
 
 /// Revokes a pending invitation of the workspace; false if there is none.
