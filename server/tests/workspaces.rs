@@ -282,13 +282,38 @@ async fn a_renamed_workspace_keeps_its_old_address_for_members_only() {
             .status(),
         404
     );
-    // Another workspace may take over the old address.
-    assert_eq!(
-        owner.create_workspace("Mobile again", "mobile").await,
-        "mobile"
-    );
+    // No other workspace may take the old address — not even a
+    // stranger's: old links must not lead members into it.
+    let create = |name: &'static str| {
+        [
+            ("name", name),
+            ("slug", "mobile"),
+            ("description", ""),
+            ("key_prefix", ""),
+        ]
+    };
+    let taken = outsider.call("workspaces/create", &create("Trap")).await;
+    assert_eq!(taken.status(), 422);
+    let taken = owner.call("workspaces/create", &create("Mobile again")).await;
+    assert_eq!(taken.status(), 422);
     let view: serde_json::Value = owner.call_json("w/load", &[("slug", "mobile")]).await;
-    assert_eq!(view["name"], "Mobile again");
+    assert_eq!(view["name"], "Mobile apps");
+    // The workspace itself may take its old address back.
+    let response = owner
+        .call(
+            "w/update",
+            &[
+                ("slug", "apps"),
+                ("name", "Mobile apps"),
+                ("new_slug", "mobile"),
+                ("description", ""),
+                ("key_prefix", "APP"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let view: serde_json::Value = owner.call_json("w/load", &[("slug", "apps")]).await;
+    assert_eq!(view["slug"], "mobile");
 }
 
 #[tokio::test]

@@ -48,17 +48,31 @@ pub struct NewWorkspace<'a> {
     pub created_by: i64,
 }
 
-/// A slug is free when no workspace has it now. An old slug of another
-/// workspace may be taken over (its redirect ends).
+/// Whether another workspace than `own` had `slug` before a rename: its
+/// old links still lead there, so the slug is not free.
+async fn is_old_slug_of_another(
+    tx: &mut Transaction<'static, Any>,
+    slug: &str,
+    own: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let owner: Option<i64> =
+        sqlx::query_scalar("SELECT workspace_id FROM workspace_old_slugs WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(owner.is_some_and(|id| Some(id) != own))
+}
+
+/// A slug is free when no workspace has it now or had it before: an old
+/// slug keeps leading its members to their workspace, never to a new one.
 pub async fn insert(
     tx: &mut Transaction<'static, Any>,
     new: NewWorkspace<'_>,
 ) -> Result<i64, SlugError> {
     let now = now_ms();
-    sqlx::query("DELETE FROM workspace_old_slugs WHERE slug = $1")
-        .bind(new.slug)
-        .execute(&mut **tx)
-        .await?;
+    if is_old_slug_of_another(tx, new.slug, None).await? {
+        return Err(SlugError::Taken);
+    }
     sqlx::query_scalar(
         "INSERT INTO workspaces (name, slug, description, key_prefix, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -111,6 +125,10 @@ pub async fn update(
 ) -> Result<(), SlugError> {
     let mut tx = db.begin().await?;
     if changes.slug != current.slug {
+        if is_old_slug_of_another(&mut tx, changes.slug, Some(current.id)).await? {
+            return Err(SlugError::Taken);
+        }
+        // The workspace may take back a slug it had before.
         sqlx::query("DELETE FROM workspace_old_slugs WHERE slug = $1")
             .bind(changes.slug)
             .execute(&mut *tx)
