@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{PASSWORD, TestApp};
+use common::{PASSWORD, TestApp, Visitor};
 
 #[tokio::test]
 async fn the_last_owner_cannot_leave_be_removed_or_be_demoted() {
@@ -140,7 +140,10 @@ async fn an_invitations_email_is_a_note_not_a_lock() {
         .await
         .unwrap();
     assert!(page.contains("Who it is for"), "{page}");
-    assert!(!page.contains("only this person"), "no such promise is made");
+    assert!(
+        !page.contains("only this person"),
+        "no such promise is made"
+    );
     assert_eq!(other.accept(&token).await.status(), 200);
     assert_eq!(other.call("w/load", &[("slug", &slug)]).await.status(), 200);
 }
@@ -179,7 +182,10 @@ async fn one_invitation_link_used_many_times_at_once_makes_one_account() {
             "{:?}: {statuses:?}",
             app.kind()
         );
-        assert!(statuses.iter().all(|s| *s == 200 || *s == 422), "{statuses:?}");
+        assert!(
+            statuses.iter().all(|s| *s == 200 || *s == 422),
+            "{statuses:?}"
+        );
         let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(app.db.reader())
             .await
@@ -294,7 +300,9 @@ async fn a_renamed_workspace_keeps_its_old_address_for_members_only() {
     };
     let taken = outsider.call("workspaces/create", &create("Trap")).await;
     assert_eq!(taken.status(), 422);
-    let taken = owner.call("workspaces/create", &create("Mobile again")).await;
+    let taken = owner
+        .call("workspaces/create", &create("Mobile again"))
+        .await;
     assert_eq!(taken.status(), 422);
     let view: serde_json::Value = owner.call_json("w/load", &[("slug", "mobile")]).await;
     assert_eq!(view["name"], "Mobile apps");
@@ -403,4 +411,69 @@ fn names(list: &serde_json::Value) -> Vec<&str> {
         .iter()
         .map(|w| w["name"].as_str().unwrap())
         .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
+    for app in TestApp::each_backend().await {
+        let owner = app.admin().await;
+        for round in 0..5 {
+            let slug = format!("race{round}");
+            owner.create_workspace("Race", &slug).await;
+            let email = format!("second{round}@example.com");
+            let second = app.member(&owner, &email).await;
+            let token = owner.invite(&slug, "owner", "").await;
+            assert_eq!(second.accept(&token).await.status(), 200);
+            let id_of = |who: &'static str| {
+                let owner = &owner;
+                let slug = slug.clone();
+                async move {
+                    let members: serde_json::Value =
+                        owner.call_json("w/members", &[("slug", &slug)]).await;
+                    members
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|m| m["email"].as_str().unwrap().starts_with(who))
+                        .unwrap()["user_id"]
+                        .as_i64()
+                        .unwrap()
+                        .to_string()
+                }
+            };
+            let (first_id, second_id) = (id_of("ada").await, id_of("second").await);
+            let demote = |who: &Visitor, whom: String| {
+                let client = who.client.clone();
+                let url = who.url("/fn/w/members/role");
+                let origin = who.address.clone();
+                let slug = slug.clone();
+                async move {
+                    client
+                        .post(url)
+                        .header("origin", origin)
+                        .form(&[
+                            ("slug", slug.as_str()),
+                            ("user_id", &whom),
+                            ("role", "editor"),
+                        ])
+                        .send()
+                        .await
+                        .unwrap()
+                        .status()
+                        .as_u16()
+                }
+            };
+            let (a, b) = tokio::join!(demote(&owner, second_id), demote(&second, first_id));
+            let owners: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM memberships m JOIN workspaces w ON w.id = m.workspace_id \
+                 WHERE w.slug = $1 AND m.role = 'owner'",
+            )
+            .bind(&slug)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+            assert_eq!(owners, 1, "{:?} round {round}: {a} {b}", app.kind());
+            assert!([a, b].contains(&200), "{a} {b}");
+        }
+    }
 }

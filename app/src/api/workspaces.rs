@@ -267,7 +267,7 @@ pub async fn change_member_role(slug: String, user_id: i64, role: String) -> Res
             let state = state();
             let workspace_id = access.workspace.id;
             let mut tx = state.db.begin().await?;
-            state.db.lock_table(&mut tx, "memberships").await?;
+            access::recheck_in(&state, &mut tx, &access, Permission::Manage).await?;
             let current = memberships::role_in(&mut tx, workspace_id, user_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
@@ -297,7 +297,7 @@ pub async fn remove_member(slug: String, user_id: i64) -> Result<(), AppError> {
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::Manage).await?;
-            remove(access.workspace.id, user_id).await
+            remove(&access, Permission::Manage, user_id).await
         })
         .await,
     )
@@ -313,7 +313,7 @@ pub async fn leave_workspace(slug: String) -> Result<(), AppError> {
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::View).await?;
-            remove(access.workspace.id, access.actor.user.id).await?;
+            remove(&access, Permission::View, access.actor.user.id).await?;
             request::redirect("/");
             Ok(())
         })
@@ -321,15 +321,23 @@ pub async fn leave_workspace(slug: String) -> Result<(), AppError> {
     )
 }
 
+/// Removes `user_id` from the workspace, the caller's `permission`
+/// checked again inside the write.
 #[cfg(feature = "ssr")]
-async fn remove(workspace_id: i64, user_id: i64) -> Result<(), AppError> {
+async fn remove(
+    access: &crate::backend::access::WorkspaceAccess,
+    permission: crate::model::Permission,
+    user_id: i64,
+) -> Result<(), AppError> {
+    use crate::backend::access;
     use crate::backend::db::memberships;
     use crate::backend::state;
     use crate::model::Role;
 
     let state = state();
+    let workspace_id = access.workspace.id;
     let mut tx = state.db.begin().await?;
-    state.db.lock_table(&mut tx, "memberships").await?;
+    access::recheck_in(&state, &mut tx, access, permission).await?;
     let role = memberships::role_in(&mut tx, workspace_id, user_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -6,7 +6,8 @@
 use crate::backend::AppState;
 use crate::backend::auth::session::Authenticated;
 use crate::backend::db::memberships::{self, Membership};
-use crate::backend::db::workspaces::WorkspaceRow;
+use crate::backend::db::workspaces::{self, WorkspaceRow};
+use sqlx::{Any, Transaction};
 use crate::backend::request::{self, RenderMemo};
 use crate::error::AppError;
 use crate::model::{Permission, Role};
@@ -78,6 +79,28 @@ async fn look_up(
             workspace,
             membership,
         }))
+}
+
+/// Checks the caller's role again inside a write transaction, holding the
+/// workspace's row until the transaction ends: writes to one workspace's
+/// members queue one behind the other (other workspaces are not held up),
+/// and a member whose role was lowered or removed a moment ago cannot
+/// finish a write the earlier check let through.
+pub async fn recheck_in(
+    state: &AppState,
+    tx: &mut Transaction<'static, Any>,
+    access: &WorkspaceAccess,
+    permission: Permission,
+) -> Result<(), AppError> {
+    let workspace_id = access.workspace.id;
+    if !workspaces::lock(&state.db, tx, workspace_id).await? {
+        return Err(AppError::NotFound);
+    }
+    match memberships::role_in(tx, workspace_id, access.actor.user.id).await? {
+        None => Err(AppError::NotFound),
+        Some(role) if !role.allows(permission) => Err(AppError::Forbidden),
+        Some(_) => Ok(()),
+    }
 }
 
 fn check(

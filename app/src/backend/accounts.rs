@@ -97,8 +97,9 @@ pub async fn create_in(
     hash: &PasswordHash,
     registration: Registration,
 ) -> Result<i64, AppError> {
-    // Two first sign-ups at once must not both become admin.
-    state.db.lock_table(tx, "users").await?;
+    // Two first sign-ups at once must not both become admin: every account
+    // is created under this one lock.
+    state.db.lock_subject(tx, &["users", "create"]).await?;
     let first = users::count_in(tx).await? == 0;
     match registration {
         Registration::FirstAdmin if !first => {

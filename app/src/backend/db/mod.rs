@@ -205,22 +205,6 @@ impl Db {
             .map(drop)
     }
 
-    /// Inside a write transaction, keeps other writers off a table until it
-    /// commits: for check-then-insert rules such as "the first user becomes
-    /// admin". SQLite's writes are already one at a time.
-    pub async fn lock_table(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        table: &'static str,
-    ) -> Result<(), sqlx::Error> {
-        if self.kind == DatabaseKind::Postgres {
-            sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
-                .execute(&mut **tx)
-                .await?;
-        }
-        Ok(())
-    }
-
     /// Applies the migrations that are not yet in the database.
     pub async fn migrate(&self) -> Result<(), DbError> {
         let migrator = match self.kind {

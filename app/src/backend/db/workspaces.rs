@@ -155,6 +155,24 @@ pub async fn update(
     Ok(())
 }
 
+/// Holds the workspace's row until the transaction ends (PostgreSQL; on
+/// SQLite every write already waits its turn); false if it no longer
+/// exists.
+pub async fn lock(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM workspaces WHERE id = $1{}",
+        db.for_update()
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(found.is_some())
+}
+
 pub async fn delete(db: &Db, id: i64) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM workspaces WHERE id = $1")
