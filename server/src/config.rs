@@ -104,9 +104,10 @@ impl Config {
                 return Err(ConfigError {
                     var: "WAYMARK_PUBLIC_URL",
                     value: url,
-                    expected: "an https:// address in production (put a TLS proxy in front of Waymark), \
+                    expected:
+                        "an https:// address in production (put a TLS proxy in front of Waymark), \
                                or WAYMARK_ENV=development for a trial on a private network"
-                        .into(),
+                            .into(),
                 });
             }
             Some(url) => parse_public_url(&url)?,

@@ -11,3 +11,4 @@ pub mod security;
 pub mod serve;
 pub mod static_files;
 pub mod telemetry;
+pub mod url_errors;

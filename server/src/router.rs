@@ -60,6 +60,7 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
     };
 
     let origin_policy = Arc::new(OriginPolicy::new(&state.auth.public_url));
+    let url_errors = Arc::new(crate::url_errors::UrlErrors::new(state.db.clone()));
     let routes = route_list(&state);
     Router::new()
         .route("/healthz", get(health::live))
@@ -90,6 +91,10 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
         // compressed once, at their best level, when the server starts.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(axum::middleware::from_fn(redirect_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            url_errors,
+            crate::url_errors::guard,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             origin_policy,
             csrf::check_origin,

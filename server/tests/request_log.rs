@@ -38,7 +38,8 @@ async fn secret_tokens_in_paths_never_reach_the_request_log() {
     let invitation = admin.invite("mobile", "viewer", "").await;
     let reset = "S3cretResetTokenS3cretResetTokenS3cretRese";
     app.get(&format!("/invite/{invitation}")).await;
-    app.get(&format!("/reset-password/{reset}?also=S3cretQuery")).await;
+    app.get(&format!("/reset-password/{reset}?also=S3cretQuery"))
+        .await;
     app.get("/no/such/page/S3cretUnmatched").await;
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

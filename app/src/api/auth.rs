@@ -342,7 +342,10 @@ mod tests {
                 http::HeaderValue::from_str(&next).is_ok(),
                 "{hostile:?} gave {next:?}"
             );
-            assert!(!next.contains("evil.example") || next.starts_with("/%"), "{hostile:?} gave {next:?}");
+            assert!(
+                !next.contains("evil.example") || next.starts_with("/%"),
+                "{hostile:?} gave {next:?}"
+            );
         }
     }
 

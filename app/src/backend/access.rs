@@ -7,10 +7,10 @@ use crate::backend::AppState;
 use crate::backend::auth::session::Authenticated;
 use crate::backend::db::memberships::{self, Membership};
 use crate::backend::db::workspaces::{self, WorkspaceRow};
-use sqlx::{Any, Transaction};
 use crate::backend::request::{self, RenderMemo};
 use crate::error::AppError;
 use crate::model::{Permission, Role};
+use sqlx::{Any, Transaction};
 
 /// A member's access to one workspace, checked.
 #[derive(Debug, Clone)]

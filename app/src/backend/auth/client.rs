@@ -204,12 +204,18 @@ mod tests {
             ip: ip.to_owned(),
             user_agent: String::new(),
         };
-        assert_eq!(client("2001:db8:1:2:aaaa::1").network(), "2001:db8:1:2::/64");
+        assert_eq!(
+            client("2001:db8:1:2:aaaa::1").network(),
+            "2001:db8:1:2::/64"
+        );
         assert_eq!(
             client("2001:db8:1:2:ffff:ffff:ffff:ffff").network(),
             client("2001:db8:1:2::9").network()
         );
-        assert_ne!(client("2001:db8:1:3::1").network(), client("2001:db8:1:2::1").network());
+        assert_ne!(
+            client("2001:db8:1:3::1").network(),
+            client("2001:db8:1:2::1").network()
+        );
         assert_eq!(client("::ffff:203.0.113.9").network(), "203.0.113.9");
         assert_eq!(client("203.0.113.9").network(), "203.0.113.9");
     }

@@ -9,3 +9,4 @@ pub mod session;
 pub mod throttle;
 pub mod token;
 pub mod totp;
+pub mod url_error;

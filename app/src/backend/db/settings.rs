@@ -28,6 +28,33 @@ pub async fn get(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
         .await
 }
 
+/// A random secret of the instance, made on first use. Safe when several
+/// instances ask at once: the first insert wins and everyone reads it.
+pub async fn secret(db: &Db, key: &str) -> Result<Vec<u8>, sqlx::Error> {
+    use rand::RngCore;
+
+    let mut fresh = [0_u8; 32];
+    rand::rng().fill_bytes(&mut fresh);
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO instance_settings (key, value, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(data_encoding::HEXLOWER.encode(&fresh))
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    let stored: String = sqlx::query_scalar("SELECT value FROM instance_settings WHERE key = $1")
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    data_encoding::HEXLOWER
+        .decode(stored.as_bytes())
+        .map_err(|err| sqlx::Error::Decode(format!("setting {key} is not hex: {err}").into()))
+}
+
 pub async fn set(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     sqlx::query(
