@@ -1,6 +1,7 @@
 //! Workspaces, their members and invitations. Every function that touches
-//! one workspace takes its slug and passes `access::require` first; their
-//! endpoints all start with `w/`, which the access-matrix test relies on.
+//! one workspace takes its slug and passes `access::require` first, and
+//! every write checks the caller's role again inside its transaction
+//! (`access::recheck_in`); the access-matrix test covers them all.
 
 use leptos::prelude::*;
 
@@ -170,8 +171,11 @@ pub async fn update_workspace(
             let key_prefix =
                 parse_key_prefix(&key_prefix).map_err(|m| AppError::invalid("key_prefix", m))?;
             let description = parse_description(&description)?;
+            let state = state();
+            let mut tx = state.db.begin().await?;
+            access::recheck_in(&state, &mut tx, &access, Permission::Manage).await?;
             workspaces::update(
-                &state().db,
+                &mut tx,
                 &access.workspace,
                 Changes {
                     name: &name,
@@ -188,6 +192,7 @@ pub async fn update_workspace(
                 ),
                 SlugError::Db(err) => err.into(),
             })?;
+            tx.commit().await?;
             if new_slug != access.workspace.slug {
                 request::redirect(&format!("/w/{new_slug}/settings"));
             }
@@ -215,7 +220,11 @@ pub async fn delete_workspace(slug: String, confirm_name: String) -> Result<(), 
                     "type the workspace's name exactly to confirm",
                 ));
             }
-            workspaces::delete(&state().db, access.workspace.id).await?;
+            let state = state();
+            let mut tx = state.db.begin().await?;
+            access::recheck_in(&state, &mut tx, &access, Permission::Delete).await?;
+            workspaces::delete(&mut tx, access.workspace.id).await?;
+            tx.commit().await?;
             request::redirect("/");
             Ok(())
         })
@@ -409,8 +418,10 @@ pub async fn create_invitation(
                 return Err(AppError::invalid("days", "choose 1 to 90 days"));
             }
             let token = SecretToken::generate();
+            let mut tx = state.db.begin().await?;
+            access::recheck_in(&state, &mut tx, &access, Permission::Manage).await?;
             invitations::insert(
-                &state.db,
+                &mut tx,
                 NewInvitation {
                     workspace_id: access.workspace.id,
                     token_hash: &token.hash().0,
@@ -421,6 +432,7 @@ pub async fn create_invitation(
                 },
             )
             .await?;
+            tx.commit().await?;
             let link = format!("{}/invite/{}", state.auth.public_url, token.as_str());
             // Shown again after a form post without JavaScript (see
             // `load_new_invitation_link`).
@@ -475,11 +487,14 @@ pub async fn revoke_invitation(slug: String, invitation_id: i64) -> Result<(), A
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::Manage).await?;
-            if invitations::revoke(&state().db, access.workspace.id, invitation_id).await? {
-                Ok(())
-            } else {
-                Err(AppError::NotFound)
+            let state = state();
+            let mut tx = state.db.begin().await?;
+            access::recheck_in(&state, &mut tx, &access, Permission::Manage).await?;
+            if !invitations::revoke(&mut tx, access.workspace.id, invitation_id).await? {
+                return Err(AppError::NotFound);
             }
+            tx.commit().await?;
+            Ok(())
         })
         .await,
     )

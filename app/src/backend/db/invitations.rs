@@ -14,9 +14,11 @@ pub struct NewInvitation<'a> {
     pub expires_at: i64,
 }
 
-pub async fn insert(db: &Db, new: NewInvitation<'_>) -> Result<i64, sqlx::Error> {
-    let mut tx = db.begin().await?;
-    let id = sqlx::query_scalar(
+pub async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    new: NewInvitation<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
         "INSERT INTO invitations (workspace_id, token_hash, role, email, created_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -27,10 +29,8 @@ pub async fn insert(db: &Db, new: NewInvitation<'_>) -> Result<i64, sqlx::Error>
     .bind(new.created_by)
     .bind(now_ms())
     .bind(new.expires_at)
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .fetch_one(&mut **tx)
+    .await
 }
 
 #[derive(Debug, Clone)]
@@ -129,8 +129,11 @@ pub async fn set_accepted_by(
 }
 
 /// Revokes a pending invitation of the workspace; false if there is none.
-pub async fn revoke(db: &Db, workspace_id: i64, id: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin().await?;
+pub async fn revoke(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
         "UPDATE invitations SET revoked_at = $3 WHERE id = $1 AND workspace_id = $2 \
          AND accepted_at IS NULL AND revoked_at IS NULL",
@@ -138,8 +141,7 @@ pub async fn revoke(db: &Db, workspace_id: i64, id: i64) -> Result<bool, sqlx::E
     .bind(id)
     .bind(workspace_id)
     .bind(now_ms())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
     Ok(result.rows_affected() == 1)
 }

@@ -37,23 +37,6 @@ pub struct Membership {
     pub most_recently_used: bool,
 }
 
-/// The user's membership of the workspace, if they are a member.
-pub async fn find(
-    db: &Db,
-    workspace_id: i64,
-    user_id: i64,
-) -> Result<Option<Membership>, sqlx::Error> {
-    let row = sqlx::query(&format!(
-        "SELECT m.role, {MOST_RECENTLY_USED} AS most_recently_used \
-         FROM memberships m WHERE m.workspace_id = $1 AND m.user_id = $2"
-    ))
-    .bind(workspace_id)
-    .bind(user_id)
-    .fetch_optional(db.reader())
-    .await?;
-    row.as_ref().map(membership_from_row).transpose()
-}
-
 /// Whether membership `m` is the one its user opened last: no other of
 /// theirs has a later time, and on a tie (two in one millisecond) the
 /// higher workspace id wins, so exactly one is.

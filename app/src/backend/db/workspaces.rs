@@ -88,28 +88,6 @@ pub async fn insert(
     .map_err(slug_error)
 }
 
-pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<WorkspaceRow>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, name, slug, description, key_prefix FROM workspaces WHERE slug = $1",
-    )
-    .bind(slug)
-    .fetch_optional(db.reader())
-    .await?;
-    row.as_ref().map(from_row).transpose()
-}
-
-/// The workspace that had `slug` before it was renamed.
-pub async fn find_by_old_slug(db: &Db, slug: &str) -> Result<Option<WorkspaceRow>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT w.id, w.name, w.slug, w.description, w.key_prefix FROM workspace_old_slugs o \
-         JOIN workspaces w ON w.id = o.workspace_id WHERE o.slug = $1",
-    )
-    .bind(slug)
-    .fetch_optional(db.reader())
-    .await?;
-    row.as_ref().map(from_row).transpose()
-}
-
 pub struct Changes<'a> {
     pub name: &'a str,
     pub slug: &'a str,
@@ -119,24 +97,23 @@ pub struct Changes<'a> {
 
 /// Saves new settings; a changed slug leaves the old one as a redirect.
 pub async fn update(
-    db: &Db,
+    tx: &mut Transaction<'static, Any>,
     current: &WorkspaceRow,
     changes: Changes<'_>,
 ) -> Result<(), SlugError> {
-    let mut tx = db.begin().await?;
     if changes.slug != current.slug {
-        if is_old_slug_of_another(&mut tx, changes.slug, Some(current.id)).await? {
+        if is_old_slug_of_another(tx, changes.slug, Some(current.id)).await? {
             return Err(SlugError::Taken);
         }
         // The workspace may take back a slug it had before.
         sqlx::query("DELETE FROM workspace_old_slugs WHERE slug = $1")
             .bind(changes.slug)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("INSERT INTO workspace_old_slugs (slug, workspace_id) VALUES ($1, $2)")
             .bind(&current.slug)
             .bind(current.id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
     sqlx::query(
@@ -148,10 +125,9 @@ pub async fn update(
     .bind(changes.description)
     .bind(changes.key_prefix)
     .bind(now_ms())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(slug_error)?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -173,11 +149,10 @@ pub async fn lock(
     Ok(found.is_some())
 }
 
-pub async fn delete(db: &Db, id: i64) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
+pub async fn delete(tx: &mut Transaction<'static, Any>, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM workspaces WHERE id = $1")
         .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
+        .execute(&mut **tx)
+        .await
+        .map(drop)
 }
