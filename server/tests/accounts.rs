@@ -623,19 +623,7 @@ async fn an_admin_reset_link_works_once_and_ends_old_sessions() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let member = app.member(&admin, "max@example.com").await;
-        let users: serde_json::Value = admin.call_json("admin/users", &[]).await;
-        let max = users
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["email"] == "max@example.com")
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap()
-            .to_string();
-        let link: String = admin
-            .call_json("admin/users/reset_link", &[("user_id", &max)])
-            .await;
+        let link = admin.reset_link_for("max@example.com").await;
         assert!(
             link.starts_with(&format!("{}/reset-password/", app.address)),
             "{link}"

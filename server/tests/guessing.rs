@@ -250,19 +250,7 @@ async fn a_reset_link_does_not_skip_the_second_factor() {
         let admin = app.admin().await;
         let member = app.member(&admin, "max@example.com").await;
         let (secret, _) = enable_two_factor(&member).await;
-        let users: serde_json::Value = admin.call_json("admin/users", &[]).await;
-        let max = users
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["email"] == "max@example.com")
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap()
-            .to_string();
-        let link: String = admin
-            .call_json("admin/users/reset_link", &[("user_id", &max)])
-            .await;
+        let link = admin.reset_link_for("max@example.com").await;
         let token = link.rsplit('/').next().unwrap().to_owned();
 
         let holder = app.visitor();

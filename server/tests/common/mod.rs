@@ -560,3 +560,22 @@ pub fn internal_details(body: &str) -> Vec<&'static str> {
         .copied()
         .collect()
 }
+
+impl Visitor {
+    /// As an admin: a one-time password-reset link for the account with
+    /// `email`.
+    pub async fn reset_link_for(&self, email: &str) -> String {
+        let users: serde_json::Value = self.call_json("admin/users", &[]).await;
+        let id = users
+            .as_array()
+            .expect("a list of users")
+            .iter()
+            .find(|u| u["email"] == email)
+            .expect("the account exists")["id"]
+            .as_i64()
+            .expect("an id")
+            .to_string();
+        self.call_json("admin/users/reset_link", &[("user_id", &id)])
+            .await
+    }
+}
