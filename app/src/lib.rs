@@ -11,6 +11,7 @@ pub mod components;
 pub mod error;
 pub mod model;
 pub mod pages;
+pub mod rank;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -22,9 +23,10 @@ use crate::api::auth::load_current_user;
 use crate::components::{CurrentUserResource, SiteFooter, SiteHeader, ThemeState};
 use crate::model::Theme;
 use crate::pages::{
-    AboutPage, AccountSettingsPage, AdminUsersPage, HomePage, InvitationPage, NewWorkspacePage,
-    NotFoundPage, ResetPasswordPage, SecurityLogPage, SetupPage, SignInCodePage, SignInPage,
-    SignUpPage, TwoFactorSetupPage, WorkspaceMembersPage, WorkspacePage, WorkspaceSettingsPage,
+    AboutPage, AccountSettingsPage, AdminUsersPage, HomePage, InvitationPage, ItemPage, ItemsPage,
+    NewWorkspacePage, NotFoundPage, ResetPasswordPage, SecurityLogPage, SetupPage, SignInCodePage,
+    SignInPage, SignUpPage, TwoFactorSetupPage, WorkspaceMembersPage, WorkspacePage,
+    WorkspaceSettingsPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -187,7 +189,9 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/w/new") view=NewWorkspacePage ssr=ssr.clone() />
                 <Route path=path!("/w/:slug") view=WorkspacePage ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/settings") view=WorkspaceSettingsPage ssr=ssr.clone() />
-                <Route path=path!("/w/:slug/settings/members") view=WorkspaceMembersPage ssr=ssr />
+                <Route path=path!("/w/:slug/settings/members") view=WorkspaceMembersPage ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/items") view=ItemsPage ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/items/:key") view=ItemPage ssr=ssr />
             </Routes>
         </main>
         <SiteFooter />

@@ -186,7 +186,81 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         least: Role::Viewer,
         arguments: |w| vec![w.slug_arg()],
     },
+    FunctionRow {
+        endpoint: "w/items",
+        least: Role::Viewer,
+        arguments: |w| vec![w.slug_arg(), ("params", "sort=title&tag=secret".into())],
+    },
+    FunctionRow {
+        endpoint: "w/items/choices",
+        least: Role::Viewer,
+        arguments: |w| vec![w.slug_arg()],
+    },
+    FunctionRow {
+        endpoint: "w/items/get",
+        least: Role::Viewer,
+        arguments: |w| vec![w.slug_arg(), ("key", w.item_key.clone())],
+    },
+    FunctionRow {
+        endpoint: "w/items/create",
+        least: Role::Editor,
+        arguments: |w| vec![w.slug_arg(), ("title", "Another idea".into())],
+    },
+    FunctionRow {
+        // The title it already has: each allowed call succeeds at the same
+        // version.
+        endpoint: "w/items/update",
+        least: Role::Editor,
+        arguments: |w| {
+            vec![
+                w.slug_arg(),
+                ("key", w.item_key.clone()),
+                ("version", "1".into()),
+                ("title", ITEM_TITLE.into()),
+            ]
+        },
+    },
+    FunctionRow {
+        // Deleting what is already gone counts as done.
+        endpoint: "w/items/delete",
+        least: Role::Editor,
+        arguments: |w| vec![w.slug_arg(), ("key", w.item_key.clone())],
+    },
+    FunctionRow {
+        endpoint: "w/items/comments/add",
+        least: Role::Contributor,
+        arguments: |w| {
+            vec![
+                w.slug_arg(),
+                ("key", w.item_key.clone()),
+                ("body", "Agreed".into()),
+            ]
+        },
+    },
+    FunctionRow {
+        // Only its author edits a comment: the matrix's is the owner's, so
+        // every other role is refused.
+        endpoint: "w/items/comments/edit",
+        least: Role::Owner,
+        arguments: |w| {
+            vec![
+                w.slug_arg(),
+                ("comment_id", w.comment.to_string()),
+                ("body", "Edited".into()),
+            ]
+        },
+    },
+    FunctionRow {
+        // Its author or an owner deletes a comment; the matrix's is the
+        // owner's.
+        endpoint: "w/items/comments/delete",
+        least: Role::Owner,
+        arguments: |w| vec![w.slug_arg(), ("comment_id", w.comment.to_string())],
+    },
 ];
+
+/// The title of the item every matrix workspace has.
+const ITEM_TITLE: &str = "Secret launch item";
 
 /// Every page of one workspace (as the router lists it) and the least role
 /// it needs.
@@ -194,6 +268,8 @@ const PAGE_ROWS: &[(&str, Role)] = &[
     ("/w/{slug}", Role::Viewer),
     ("/w/{slug}/settings", Role::Viewer),
     ("/w/{slug}/settings/members", Role::Viewer),
+    ("/w/{slug}/items", Role::Viewer),
+    ("/w/{slug}/items/{key}", Role::Viewer),
 ];
 
 /// Server functions that touch no existing workspace by its address, each
@@ -411,6 +487,9 @@ struct Workspace {
     key_prefix: String,
     spare_member: i64,
     pending_invitation: i64,
+    /// An item, with a comment of the owner's.
+    item_key: String,
+    comment: i64,
 }
 
 impl Workspace {
@@ -422,6 +501,8 @@ impl Workspace {
     /// who is in it.
     fn secrets(&self) -> Vec<String> {
         let mut secrets = vec![
+            ITEM_TITLE.to_owned(),
+            "Top secret remark".to_owned(),
             self.name.clone(),
             self.slug.clone(),
             self.description.clone(),
@@ -488,6 +569,8 @@ impl World {
             key_prefix: format!("ZQX{n}"),
             spare_member: 0,
             pending_invitation: 0,
+            item_key: String::new(),
+            comment: 0,
         };
         owner
             .call_ok(
@@ -521,9 +604,34 @@ impl World {
         let spare_member = find(&members, "email", SPARE.email)["user_id"]
             .as_i64()
             .expect("a user id");
+        let item_key: String = owner
+            .call_ok(
+                "w/items/create",
+                &[("slug", &w.slug), ("title", ITEM_TITLE)],
+            )
+            .await
+            .json()
+            .await
+            .expect("the new item's key");
+        owner
+            .call_ok(
+                "w/items/comments/add",
+                &[
+                    ("slug", &w.slug),
+                    ("key", &item_key),
+                    ("body", "Top secret remark"),
+                ],
+            )
+            .await;
+        let item: serde_json::Value = owner
+            .call_json("w/items/get", &[("slug", &w.slug), ("key", &item_key)])
+            .await;
+        let comment = item["comments"][0]["id"].as_i64().expect("a comment id");
         Workspace {
             spare_member,
             pending_invitation,
+            item_key,
+            comment,
             ..w
         }
     }
@@ -600,7 +708,8 @@ async fn seen(response: reqwest::Response) -> Seen {
 /// One request of the matrix: a page (GET) or a server function (POST).
 #[derive(Clone, Copy)]
 enum Request<'a> {
-    Page(&'a str),
+    /// A page route and the item key its `{key}` stands for.
+    Page(&'a str, &'a str),
     Function(&'a str, &'a [(&'a str, String)]),
 }
 
@@ -608,8 +717,8 @@ impl Request<'_> {
     /// The same request for the workspace at `slug` instead of `from`.
     async fn send(&self, visitor: &Visitor, from: &str, slug: &str) -> Seen {
         let response = match *self {
-            Request::Page(route) => {
-                let path = route.replace("{slug}", slug);
+            Request::Page(route, key) => {
+                let path = route.replace("{slug}", slug).replace("{key}", key);
                 visitor
                     .client
                     .get(visitor.url(&path))
@@ -631,7 +740,7 @@ impl Request<'_> {
 
     fn name(&self) -> String {
         match self {
-            Request::Page(route) => format!("GET {route}"),
+            Request::Page(route, _) => format!("GET {route}"),
             Request::Function(endpoint, _) => format!("POST /fn/{endpoint}"),
         }
     }
@@ -745,7 +854,7 @@ async fn every_workspace_function_and_page_follows_the_one_access_rule() {
         for route in pages.iter().filter(|p| page_names.contains(&p.as_str())) {
             let (_, least) = PAGE_ROWS.iter().find(|(r, _)| r == route).unwrap();
             for actor in ACTORS {
-                let request = Request::Page(route);
+                let request = Request::Page(route, &workspace.item_key);
                 check(&world, &workspace, request, *least, actor, &mut failures).await;
                 checked += 1;
             }

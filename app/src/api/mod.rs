@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod invitations;
+pub mod items;
 pub mod password_reset;
 pub mod theme;
 pub mod workspaces;

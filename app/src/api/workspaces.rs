@@ -45,8 +45,8 @@ pub async fn create_workspace(
     description: String,
     key_prefix: String,
 ) -> Result<(), AppError> {
-    use crate::backend::db::memberships;
     use crate::backend::db::workspaces::{self, NewWorkspace, SlugError};
+    use crate::backend::db::{memberships, statuses};
     use crate::backend::{request, state};
     use crate::model::{Role, key_prefix_from_name, parse_key_prefix, parse_slug, slug_from_name};
 
@@ -88,6 +88,7 @@ pub async fn create_workspace(
                 SlugError::Db(err) => err.into(),
             })?;
             memberships::insert(&mut tx, id, auth.user.id, Role::Owner).await?;
+            statuses::insert_defaults(&mut tx, id).await?;
             tx.commit().await?;
             request::redirect(&format!("/w/{slug}"));
             Ok(())

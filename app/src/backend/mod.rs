@@ -4,6 +4,8 @@ pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod db;
+pub mod items;
+pub mod markdown;
 pub mod request;
 
 use leptos::config::LeptosOptions;

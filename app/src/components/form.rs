@@ -176,3 +176,60 @@ pub fn NewAccountFields(
         <NewPasswordField label="Password" name="password" error=password_error />
     }
 }
+
+/// A `<textarea>` holding `text`. Leptos renders a textarea's children on
+/// the server without escaping them, so text containing `</textarea>` would
+/// end the element and inject markup. The text goes in escaped as inner
+/// HTML instead: the server writes it as is, the browser decodes it as the
+/// textarea's content, and in the browser `innerHTML` does the same.
+#[component]
+pub fn TextArea(
+    id: String,
+    name: &'static str,
+    text: String,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] described_by: Option<&'static str>,
+    #[prop(default = false)] required: bool,
+) -> impl IntoView {
+    view! {
+        <textarea
+            id=id
+            name=name
+            rows=rows
+            placeholder=placeholder
+            aria-describedby=described_by
+            required=required
+            inner_html=escape_html(&text)
+        ></textarea>
+    }
+}
+
+/// Text as HTML that shows exactly that text.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape_html("</textarea><b a='1'>&\""),
+            "&lt;/textarea&gt;&lt;b a=&#39;1&#39;&gt;&amp;&quot;"
+        );
+    }
+}

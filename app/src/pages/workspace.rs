@@ -52,14 +52,14 @@ pub fn NewWorkspacePage() -> impl IntoView {
 }
 
 /// The slug in the URL.
-fn slug_param() -> Memo<String> {
+pub(crate) fn slug_param() -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default())
 }
 
 /// Loads the workspace for a page and renders `page` with it; redirects an
 /// old slug to the current one and shows 404 to non-members.
-fn with_workspace<V: IntoView + 'static>(
+pub(crate) fn with_workspace<V: IntoView + 'static>(
     section: &'static str,
     page: impl Fn(WorkspaceView) -> V + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
@@ -105,6 +105,7 @@ fn WorkspaceFrame(
         </header>
         <nav class="tabs" aria-label="Workspace">
             <a href=base.clone() aria-current=section.is_empty().then_some("page")>"Overview"</a>
+            <a href=format!("{base}/items") aria-current=section.starts_with("/items").then_some("page")>"Items"</a>
             <a href=format!("{base}/settings") aria-current=(section == "/settings").then_some("page")>"Settings"</a>
             <a href=format!("{base}/settings/members") aria-current=(section == "/settings/members").then_some("page")>
                 "Members"

@@ -12,7 +12,10 @@
 //! connection and opens the transaction with `BEGIN IMMEDIATE`. Reads use a
 //! separate pool and, in WAL mode, never wait for the writer.
 
+pub mod comments;
 pub mod invitations;
+pub mod item_activity;
+pub mod items;
 pub mod memberships;
 pub mod password_resets;
 pub mod readers;
@@ -20,6 +23,7 @@ pub mod security_events;
 pub mod sessions;
 pub mod settings;
 pub mod sign_in_failures;
+pub mod statuses;
 pub mod two_factor;
 pub mod users;
 pub mod workspaces;

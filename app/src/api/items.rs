@@ -1,0 +1,237 @@
+//! Items: the list views, the item page, edits, comments. Each function
+//! takes the workspace's slug, passes `access::require` first and hands the
+//! work to `backend::items`, which the REST API calls too.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{ItemChoices, ItemDetail, ItemPage};
+
+#[cfg(feature = "ssr")]
+use crate::backend::request::{respond, scoped};
+
+/// A page of the workspace's items. `params` is the view's URL query
+/// (`q=…&status=…&sort=…&after=…`), read the same way on every path.
+#[server(prefix = "/fn", endpoint = "w/items")]
+pub async fn load_items(slug: String, params: String) -> Result<ItemPage, AppError> {
+    use crate::backend::{access, items, state};
+    use crate::model::{ItemQuery, Permission};
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::View).await?;
+            let pairs: Vec<(String, String)> = url::form_urlencoded::parse(params.as_bytes())
+                .into_owned()
+                .take(32)
+                .collect();
+            let query = ItemQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            items::list(&state(), &access, &query).await
+        })
+        .await,
+    )
+}
+
+/// The workspace's statuses, members and tags: what the filter bar and the
+/// edit controls offer.
+#[server(prefix = "/fn", endpoint = "w/items/choices")]
+pub async fn load_item_choices(slug: String) -> Result<ItemChoices, AppError> {
+    use crate::backend::{access, items, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::View).await?;
+            items::choices(&state(), &access).await
+        })
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "w/items/get")]
+pub async fn load_item(slug: String, key: String) -> Result<ItemDetail, AppError> {
+    use crate::backend::{access, items, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::View).await?;
+            items::detail(&state(), &access, &key).await
+        })
+        .await,
+    )
+}
+
+/// Adds an item; only the title is needed. With `open` set the browser
+/// goes on to the new item's page; otherwise it stays where it was (the
+/// quick-add field). Returns the new key.
+#[server(prefix = "/fn", endpoint = "w/items/create")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_item(
+    slug: String,
+    title: String,
+    description: Option<String>,
+    status: Option<String>,
+    tags: Option<String>,
+    assignee: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    horizon: Option<String>,
+    open: Option<String>,
+) -> Result<String, AppError> {
+    use crate::backend::{access, items, request, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Edit).await?;
+            let input = items::ItemInput {
+                title: Some(title),
+                description,
+                status_id: parse_status(status)?,
+                tags,
+                assignee,
+                start_date,
+                end_date,
+                horizon,
+                archived: None,
+            };
+            let key = items::create(&state(), &access, input).await?;
+            if open.is_some() {
+                request::redirect(&format!("/w/{}/items/{key}", access.workspace.slug));
+            }
+            Ok(key)
+        })
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn parse_status(status: Option<String>) -> Result<Option<i64>, AppError> {
+    status
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim()
+                .parse()
+                .map_err(|_| AppError::invalid("status", "choose one of the workspace's statuses"))
+        })
+        .transpose()
+}
+
+/// Changes the fields that are given, if the item is still at `version`;
+/// returns the new version. `archived` is `1` or `0`. A form posts an empty
+/// field as no field at all, so the item page's form, which sends every
+/// field, says `full`: then a missing field is an emptied one.
+#[server(prefix = "/fn", endpoint = "w/items/update")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_item(
+    slug: String,
+    key: String,
+    version: i64,
+    title: Option<String>,
+    description: Option<String>,
+    status: Option<String>,
+    tags: Option<String>,
+    assignee: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    horizon: Option<String>,
+    archived: Option<String>,
+    full: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::backend::{access, items, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Edit).await?;
+            let archived = match archived.as_deref().map(str::trim) {
+                None => None,
+                Some("1" | "true") => Some(true),
+                Some("0" | "false") => Some(false),
+                Some(_) => return Err(AppError::invalid("archived", "use 1 or 0")),
+            };
+            let emptied = |field: Option<String>| match full {
+                Some(_) => Some(field.unwrap_or_default()),
+                None => field,
+            };
+            let input = items::ItemInput {
+                title: emptied(title),
+                description: emptied(description),
+                status_id: parse_status(status)?,
+                tags: emptied(tags),
+                assignee: emptied(assignee),
+                start_date: emptied(start_date),
+                end_date: emptied(end_date),
+                horizon,
+                archived,
+            };
+            items::update(&state(), &access, &key, version, input).await
+        })
+        .await,
+    )
+}
+
+/// Deletes an item for good, with its comments and history. An item that
+/// is already gone counts as deleted.
+#[server(prefix = "/fn", endpoint = "w/items/delete")]
+pub async fn delete_item(slug: String, key: String) -> Result<(), AppError> {
+    use crate::backend::{access, items, request, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Edit).await?;
+            match items::delete(&state(), &access, &key).await {
+                Ok(()) | Err(AppError::NotFound) => {}
+                Err(other) => return Err(other),
+            }
+            request::redirect(&format!("/w/{}/items", access.workspace.slug));
+            Ok(())
+        })
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "w/items/comments/add")]
+pub async fn add_comment(slug: String, key: String, body: String) -> Result<(), AppError> {
+    use crate::backend::{access, items, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Contribute).await?;
+            items::add_comment(&state(), &access, &key, &body).await
+        })
+        .await,
+    )
+}
+
+/// Changes a comment's text; only its author may.
+#[server(prefix = "/fn", endpoint = "w/items/comments/edit")]
+pub async fn edit_comment(slug: String, comment_id: i64, body: String) -> Result<(), AppError> {
+    use crate::backend::{access, items, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Contribute).await?;
+            items::edit_comment(&state(), &access, comment_id, &body).await
+        })
+        .await,
+    )
+}
+
+/// Deletes a comment; its author or an owner may.
+#[server(prefix = "/fn", endpoint = "w/items/comments/delete")]
+pub async fn delete_comment(slug: String, comment_id: i64) -> Result<(), AppError> {
+    use crate::backend::{access, items, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Contribute).await?;
+            items::delete_comment(&state(), &access, comment_id).await
+        })
+        .await,
+    )
+}

@@ -1,0 +1,538 @@
+//! The `items` and `item_tags` tables: the backlog, its keys, order and
+//! tags, and the filtered, sorted, paged lists the views show.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::{Db, flag};
+use crate::model::{DatabaseKind, Horizon, ItemQuery, SortColumn};
+
+/// An item as stored, with the names of the people it refers to.
+#[derive(Debug, Clone)]
+pub struct ItemRow {
+    pub id: i64,
+    pub number: i64,
+    pub title: String,
+    pub description: String,
+    pub status_id: i64,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub horizon: Horizon,
+    pub rank: String,
+    pub tags: Vec<String>,
+    pub archived: bool,
+    pub version: i64,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+    pub updated_by: Option<String>,
+    pub updated_at: i64,
+}
+
+/// Tags are kept joined for showing; `item_tags` has one row per tag.
+const TAG_SEPARATOR: &str = ", ";
+
+pub fn join_tags(tags: &[String]) -> String {
+    tags.join(TAG_SEPARATOR)
+}
+
+fn split_tags(joined: &str) -> Vec<String> {
+    if joined.is_empty() {
+        Vec::new()
+    } else {
+        joined.split(TAG_SEPARATOR).map(str::to_owned).collect()
+    }
+}
+
+const COLUMNS: &str = "i.id, i.number, i.title, i.status_id, i.assignee_id, \
+     a.display_name AS assignee_name, i.start_date, i.end_date, i.horizon, i.rank, i.tags, \
+     i.archived, i.version, i.updated_at";
+
+const DETAIL_COLUMNS: &str = "i.description, c.display_name AS created_by_name, i.created_at, \
+     u.display_name AS updated_by_name";
+
+fn from_row(row: &AnyRow, detail: bool) -> Result<ItemRow, sqlx::Error> {
+    let horizon: String = row.try_get("horizon")?;
+    let tags: String = row.try_get("tags")?;
+    Ok(ItemRow {
+        id: row.try_get("id")?,
+        number: row.try_get("number")?,
+        title: row.try_get("title")?,
+        description: if detail {
+            row.try_get("description")?
+        } else {
+            String::new()
+        },
+        status_id: row.try_get("status_id")?,
+        assignee_id: row.try_get("assignee_id")?,
+        assignee_name: row.try_get("assignee_name")?,
+        start_date: row.try_get("start_date")?,
+        end_date: row.try_get("end_date")?,
+        horizon: Horizon::parse(&horizon)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown horizon {horizon:?}").into()))?,
+        rank: row.try_get("rank")?,
+        tags: split_tags(&tags),
+        archived: flag(row, "archived")?,
+        version: row.try_get("version")?,
+        created_by: if detail {
+            row.try_get("created_by_name")?
+        } else {
+            None
+        },
+        created_at: if detail {
+            row.try_get("created_at")?
+        } else {
+            0
+        },
+        updated_by: if detail {
+            row.try_get("updated_by_name")?
+        } else {
+            None
+        },
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// Takes the workspace's next item number. The counter only grows and its
+/// row stays locked until the transaction ends, so two items created at
+/// once never share a key, and a deleted item's key is never reused.
+pub async fn take_number(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE workspaces SET next_item_number = next_item_number + 1 WHERE id = $1 \
+         RETURNING next_item_number - 1",
+    )
+    .bind(workspace_id)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// The lowest rank in a status's column, to put a new item above it.
+pub async fn first_rank(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    status_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MIN(rank) FROM items WHERE workspace_id = $1 AND status_id = $2")
+        .bind(workspace_id)
+        .bind(status_id)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+pub struct NewItem<'a> {
+    pub workspace_id: i64,
+    pub number: i64,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub status_id: i64,
+    pub assignee_id: Option<i64>,
+    pub start_date: Option<&'a str>,
+    pub end_date: Option<&'a str>,
+    pub horizon: Horizon,
+    pub rank: &'a str,
+    pub tags: &'a [String],
+    pub actor_id: i64,
+    pub now: i64,
+}
+
+pub async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    new: NewItem<'_>,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO items (workspace_id, number, title, description, status_id, assignee_id, \
+             start_date, end_date, horizon, rank, tags, created_by, created_at, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12, $13) RETURNING id",
+    )
+    .bind(new.workspace_id)
+    .bind(new.number)
+    .bind(new.title)
+    .bind(new.description)
+    .bind(new.status_id)
+    .bind(new.assignee_id)
+    .bind(new.start_date)
+    .bind(new.end_date)
+    .bind(new.horizon.as_str())
+    .bind(new.rank)
+    .bind(join_tags(new.tags))
+    .bind(new.actor_id)
+    .bind(new.now)
+    .fetch_one(&mut **tx)
+    .await?;
+    insert_tags(tx, new.workspace_id, id, new.tags).await?;
+    Ok(id)
+}
+
+async fn insert_tags(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    item_id: i64,
+    tags: &[String],
+) -> Result<(), sqlx::Error> {
+    for tag in tags {
+        sqlx::query("INSERT INTO item_tags (workspace_id, tag, item_id) VALUES ($1, $2, $3)")
+            .bind(workspace_id)
+            .bind(tag)
+            .bind(item_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+fn select_one(db_kind: DatabaseKind, locked: bool) -> String {
+    format!(
+        "SELECT {COLUMNS}, {DETAIL_COLUMNS} FROM items i \
+         LEFT JOIN users a ON a.id = i.assignee_id \
+         LEFT JOIN users c ON c.id = i.created_by \
+         LEFT JOIN users u ON u.id = i.updated_by \
+         WHERE i.workspace_id = $1 AND i.number = $2{}",
+        if locked && db_kind == DatabaseKind::Postgres {
+            " FOR UPDATE OF i"
+        } else {
+            ""
+        }
+    )
+}
+
+/// The item numbered `number` in the workspace.
+pub async fn find(db: &Db, workspace_id: i64, number: i64) -> Result<Option<ItemRow>, sqlx::Error> {
+    let row = sqlx::query(&select_one(db.kind(), false))
+        .bind(workspace_id)
+        .bind(number)
+        .fetch_optional(db.reader())
+        .await?;
+    row.map(|row| from_row(&row, true)).transpose()
+}
+
+/// The same inside a write, holding the row until the transaction ends.
+pub async fn find_for_update(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    number: i64,
+) -> Result<Option<ItemRow>, sqlx::Error> {
+    let row = sqlx::query(&select_one(db.kind(), true))
+        .bind(workspace_id)
+        .bind(number)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|row| from_row(&row, true)).transpose()
+}
+
+/// An item's editable fields, as they are to be stored.
+pub struct Fields<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub status_id: i64,
+    pub assignee_id: Option<i64>,
+    pub start_date: Option<&'a str>,
+    pub end_date: Option<&'a str>,
+    pub horizon: Horizon,
+    pub rank: &'a str,
+    pub tags: &'a [String],
+    pub archived: bool,
+}
+
+/// Saves `fields` if the item is still at `version`; false (nothing
+/// written) when someone changed it in between.
+pub async fn update(
+    tx: &mut Transaction<'static, Any>,
+    item: &ItemRow,
+    workspace_id: i64,
+    version: i64,
+    fields: Fields<'_>,
+    actor_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE items SET title = $3, description = $4, status_id = $5, assignee_id = $6, \
+             start_date = $7, end_date = $8, horizon = $9, rank = $10, tags = $11, archived = $12, \
+             version = version + 1, updated_by = $13, updated_at = $14 \
+         WHERE id = $1 AND version = $2",
+    )
+    .bind(item.id)
+    .bind(version)
+    .bind(fields.title)
+    .bind(fields.description)
+    .bind(fields.status_id)
+    .bind(fields.assignee_id)
+    .bind(fields.start_date)
+    .bind(fields.end_date)
+    .bind(fields.horizon.as_str())
+    .bind(fields.rank)
+    .bind(join_tags(fields.tags))
+    .bind(i64::from(fields.archived))
+    .bind(actor_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    if result.rows_affected() == 0 {
+        return Ok(false);
+    }
+    if fields.tags != item.tags.as_slice() {
+        sqlx::query("DELETE FROM item_tags WHERE item_id = $1")
+            .bind(item.id)
+            .execute(&mut **tx)
+            .await?;
+        insert_tags(tx, workspace_id, item.id, fields.tags).await?;
+    }
+    Ok(true)
+}
+
+pub async fn delete(tx: &mut Transaction<'static, Any>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM items WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
+
+/// Every tag in use in the workspace, sorted.
+pub async fn tags_in_use(db: &Db, workspace_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT DISTINCT tag FROM item_tags WHERE workspace_id = $1 ORDER BY tag")
+        .bind(workspace_id)
+        .fetch_all(db.reader())
+        .await
+}
+
+/// How many items each of the workspaces has (archived ones left out).
+pub async fn count_by_workspace(
+    db: &Db,
+    workspace_ids: &[i64],
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    if workspace_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = workspace_ids.iter().map(i64::to_string).collect();
+    // The ids are integers from the database, so they can be spelled out.
+    sqlx::query_as(&format!(
+        "SELECT workspace_id, COUNT(*) FROM items WHERE archived = 0 AND workspace_id IN ({}) \
+         GROUP BY workspace_id",
+        list.join(", ")
+    ))
+    .fetch_all(db.reader())
+    .await
+}
+
+/// A page of the workspace's items for `query`, at most `limit` long, and
+/// the cursor of the page after it.
+pub struct Listed {
+    pub items: Vec<ItemRow>,
+    pub total: i64,
+    pub next: Option<String>,
+}
+
+/// The value a sort orders by, as SQL and as the type it binds as.
+fn sort_expression(column: SortColumn) -> (&'static str, bool) {
+    // (expression, whether it is text)
+    match column {
+        SortColumn::Key => ("i.number", false),
+        SortColumn::Title => ("lower(i.title)", true),
+        SortColumn::Status => ("s.position", false),
+        SortColumn::Assignee => ("COALESCE(lower(a.display_name), '')", true),
+        SortColumn::Horizon => (
+            "CASE i.horizon WHEN 'now' THEN 0 WHEN 'next' THEN 1 WHEN 'later' THEN 2 ELSE 3 END",
+            false,
+        ),
+        // Items without a date come last going up, first going down.
+        SortColumn::Start => ("COALESCE(i.start_date, '9999-99-99')", true),
+        SortColumn::End => ("COALESCE(i.end_date, '9999-99-99')", true),
+        SortColumn::Tags => ("i.tags", true),
+        SortColumn::Updated => ("i.updated_at", false),
+    }
+}
+
+/// A value to bind, in the order the placeholders were numbered.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// Numbers placeholders as fragments are added.
+struct Binds(Vec<Bind>);
+
+impl Binds {
+    fn push(&mut self, bind: Bind) -> String {
+        self.0.push(bind);
+        format!("${}", self.0.len())
+    }
+}
+
+/// A cursor is `ID:VALUE`: the last item's id and the value it sorted by.
+fn parse_cursor(cursor: &str, text: bool) -> Option<(i64, Bind)> {
+    let (id, value) = cursor.split_once(':')?;
+    let id: i64 = id.parse().ok()?;
+    let value = if text {
+        Bind::Text(value.to_owned())
+    } else {
+        Bind::Int(value.parse().ok()?)
+    };
+    Some((id, value))
+}
+
+/// The words of a search, as the database's full-text query: each word
+/// must appear, as a word or the start of one. Only letters and digits
+/// reach the query, so nothing typed can change its syntax.
+pub fn search_expression(kind: DatabaseKind, text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    Some(match kind {
+        DatabaseKind::Sqlite => words
+            .iter()
+            .map(|w| format!("\"{w}\"*"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        DatabaseKind::Postgres => words
+            .iter()
+            .map(|w| format!("{w}:*"))
+            .collect::<Vec<_>>()
+            .join(" & "),
+    })
+}
+
+pub async fn list(
+    db: &Db,
+    workspace_id: i64,
+    query: &ItemQuery,
+    limit: usize,
+) -> Result<Listed, sqlx::Error> {
+    let mut binds = Binds(Vec::new());
+    let mut filter = format!(
+        "i.workspace_id = {} AND i.archived = {}",
+        binds.push(Bind::Int(workspace_id)),
+        binds.push(Bind::Int(i64::from(query.archived)))
+    );
+    if let Some(status) = query.status {
+        filter += &format!(" AND i.status_id = {}", binds.push(Bind::Int(status)));
+    }
+    if let Some(horizon) = query.horizon {
+        filter += &format!(
+            " AND i.horizon = {}",
+            binds.push(Bind::Text(horizon.as_str().to_owned()))
+        );
+    }
+    match query.assignee {
+        Some(0) => filter += " AND i.assignee_id IS NULL",
+        Some(id) => filter += &format!(" AND i.assignee_id = {}", binds.push(Bind::Int(id))),
+        None => {}
+    }
+    if let Some(tag) = &query.tag {
+        filter += &format!(
+            " AND EXISTS (SELECT 1 FROM item_tags t WHERE t.workspace_id = i.workspace_id \
+               AND t.tag = {} AND t.item_id = i.id)",
+            binds.push(Bind::Text(tag.clone()))
+        );
+    }
+    if let Some(search) = search_expression(db.kind(), &query.text) {
+        let placeholder = binds.push(Bind::Text(search));
+        filter += &match db.kind() {
+            DatabaseKind::Sqlite => format!(
+                " AND i.id IN (SELECT rowid FROM items_search WHERE items_search MATCH {placeholder})"
+            ),
+            DatabaseKind::Postgres => {
+                format!(" AND i.search @@ to_tsquery('simple', {placeholder})")
+            }
+        };
+    }
+    let from = "FROM items i JOIN statuses s ON s.id = i.status_id \
+                LEFT JOIN users a ON a.id = i.assignee_id";
+
+    let count_sql = format!("SELECT COUNT(*) {from} WHERE {filter}");
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    for bind in &binds.0 {
+        count = match bind {
+            Bind::Int(v) => count.bind(*v),
+            Bind::Text(v) => count.bind(v.as_str()),
+        };
+    }
+    let total = count.fetch_one(db.reader()).await?;
+
+    let (expression, text) = sort_expression(query.sort);
+    let (direction, beyond) = if query.descending {
+        ("DESC", "<")
+    } else {
+        ("ASC", ">")
+    };
+    let mut page_filter = filter;
+    if let Some((id, value)) = query.after.as_deref().and_then(|c| parse_cursor(c, text)) {
+        let value = binds.push(value);
+        let id = binds.push(Bind::Int(id));
+        page_filter += &format!(
+            " AND ({expression} {beyond} {value} OR ({expression} = {value} AND i.id {beyond} {id}))"
+        );
+    }
+    let sql = format!(
+        "SELECT {COLUMNS}, {expression} AS sort_value {from} WHERE {page_filter} \
+         ORDER BY {expression} {direction}, i.id {direction} LIMIT {}",
+        limit + 1
+    );
+    let mut select = sqlx::query(&sql);
+    for bind in &binds.0 {
+        select = match bind {
+            Bind::Int(v) => select.bind(*v),
+            Bind::Text(v) => select.bind(v.as_str()),
+        };
+    }
+    let rows = select.fetch_all(db.reader()).await?;
+    let more = rows.len() > limit;
+    let mut items = Vec::with_capacity(limit.min(rows.len()));
+    let mut last_value = None;
+    for row in rows.iter().take(limit) {
+        items.push(from_row(row, false)?);
+        last_value = Some(if text {
+            row.try_get::<String, _>("sort_value")?
+        } else {
+            row.try_get::<i64, _>("sort_value")?.to_string()
+        });
+    }
+    let next = match (more, items.last(), last_value) {
+        (true, Some(last), Some(value)) => Some(format!("{}:{value}", last.id)),
+        _ => None,
+    };
+    Ok(Listed { items, total, next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn searches_take_only_words() {
+        assert_eq!(
+            search_expression(DatabaseKind::Sqlite, "Dark \"mode\" OR x*").as_deref(),
+            Some("\"dark\"* \"mode\"* \"or\"* \"x\"*")
+        );
+        assert_eq!(
+            search_expression(DatabaseKind::Postgres, "dark-mode & !x").as_deref(),
+            Some("dark:* & mode:* & x:*")
+        );
+        assert_eq!(search_expression(DatabaseKind::Sqlite, " \"*:& "), None);
+    }
+
+    #[test]
+    fn cursors_must_match_the_sort() {
+        assert!(parse_cursor("12:345", false).is_some());
+        assert!(parse_cursor("12:abc", false).is_none());
+        assert!(parse_cursor("x:1", true).is_none());
+        assert!(matches!(parse_cursor("3:a:b", true), Some((3, Bind::Text(v))) if v == "a:b"));
+    }
+
+    #[test]
+    fn tags_join_and_split() {
+        let tags = vec!["api".to_owned(), "dark mode".to_owned()];
+        assert_eq!(split_tags(&join_tags(&tags)), tags);
+        assert!(split_tags("").is_empty());
+    }
+}

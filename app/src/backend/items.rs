@@ -1,0 +1,525 @@
+//! What can be done with items, whoever asks: the server functions and the
+//! REST API both call these. Each write checks the caller's role again in
+//! its transaction and records its activity in the same transaction.
+
+use crate::backend::access::{self, WorkspaceAccess};
+use crate::backend::db::item_activity::{self, Change};
+use crate::backend::db::items::{self, Fields, ItemRow, NewItem};
+use crate::backend::db::{comments, memberships, now_ms, statuses};
+use crate::backend::{AppState, format_time, markdown};
+use crate::error::AppError;
+use crate::model::{
+    ActivityEntry, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery, ItemSummary,
+    Permission, Person, Role, Status, parse_body, parse_date, parse_tags, parse_title, split_key,
+};
+use crate::rank;
+
+/// Rows a table page shows.
+pub const PAGE_SIZE: usize = 50;
+/// History entries an item page shows.
+const ACTIVITY_SHOWN: i64 = 200;
+
+pub fn key_of(access: &WorkspaceAccess, number: i64) -> String {
+    format!("{}-{number}", access.workspace.key_prefix)
+}
+
+/// The item's number from a key in a URL; any prefix is accepted, so a
+/// link keeps working after the workspace's prefix changed.
+pub fn number_of(key: &str) -> Result<i64, AppError> {
+    split_key(key)
+        .map(|(_, number)| number)
+        .ok_or(AppError::NotFound)
+}
+
+fn summary(access: &WorkspaceAccess, row: &ItemRow) -> ItemSummary {
+    ItemSummary {
+        key: key_of(access, row.number),
+        title: row.title.clone(),
+        status_id: row.status_id,
+        assignee: row.assignee_id.map(|id| Person {
+            id,
+            name: row.assignee_name.clone().unwrap_or_default(),
+        }),
+        horizon: row.horizon,
+        start_date: row.start_date.clone(),
+        end_date: row.end_date.clone(),
+        tags: row.tags.clone(),
+        archived: row.archived,
+        version: row.version,
+        updated: format_time(row.updated_at),
+    }
+}
+
+/// What a form or an API call asks to change; `None` leaves a field as it
+/// is. Text is parsed here, so every caller gets the same rules.
+#[derive(Debug, Default, Clone)]
+pub struct ItemInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub status_id: Option<i64>,
+    pub tags: Option<String>,
+    /// A member's id as text; empty for nobody.
+    pub assignee: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub horizon: Option<String>,
+    pub archived: Option<bool>,
+}
+
+/// The stored values after applying `input` to `current` (all fields, for
+/// a new item: `current` holds the defaults).
+struct Resolved {
+    title: String,
+    description: String,
+    status: Status,
+    assignee: Option<(i64, String)>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    horizon: Horizon,
+    tags: Vec<String>,
+    archived: bool,
+}
+
+async fn resolve(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    access: &WorkspaceAccess,
+    input: ItemInput,
+    current: Resolved,
+) -> Result<Resolved, AppError> {
+    let workspace_id = access.workspace.id;
+    let title = match input.title {
+        Some(title) => parse_title(&title).map_err(|m| AppError::invalid("title", m))?,
+        None => current.title,
+    };
+    let description = match input.description {
+        Some(text) => {
+            parse_body(&text, "description").map_err(|m| AppError::invalid("description", m))?
+        }
+        None => current.description,
+    };
+    let status = match input.status_id {
+        Some(id) if id != current.status.id => statuses::find_in(tx, workspace_id, id)
+            .await?
+            .ok_or_else(|| AppError::invalid("status", "choose one of the workspace's statuses"))?,
+        _ => current.status,
+    };
+    let tags = match input.tags {
+        Some(text) => parse_tags(&text).map_err(|m| AppError::invalid("tags", m))?,
+        None => current.tags,
+    };
+    let assignee = match input.assignee.as_deref().map(str::trim) {
+        None => current.assignee,
+        Some("") => None,
+        Some(text) => {
+            let id: i64 = text
+                .parse()
+                .map_err(|_| AppError::invalid("assignee", "choose a member"))?;
+            if current.assignee.as_ref().is_some_and(|(old, _)| *old == id) {
+                current.assignee
+            } else {
+                let name = member_name(tx, workspace_id, id).await?.ok_or_else(|| {
+                    AppError::invalid("assignee", "only members of this workspace can be assigned")
+                })?;
+                Some((id, name))
+            }
+        }
+    };
+    let start_date = match input.start_date {
+        Some(text) => parse_date(&text).map_err(|m| AppError::invalid("start_date", m))?,
+        None => current.start_date,
+    };
+    let end_date = match input.end_date {
+        Some(text) => parse_date(&text).map_err(|m| AppError::invalid("end_date", m))?,
+        None => current.end_date,
+    };
+    if let (Some(start), Some(end)) = (&start_date, &end_date)
+        && end < start
+    {
+        return Err(AppError::invalid("end_date", "the end is before the start"));
+    }
+    let horizon = match input.horizon {
+        Some(text) => Horizon::parse(text.trim())
+            .ok_or_else(|| AppError::invalid("horizon", "choose Now, Next, Later or Unplanned"))?,
+        None => current.horizon,
+    };
+    Ok(Resolved {
+        title,
+        description,
+        status,
+        assignee,
+        start_date,
+        end_date,
+        horizon,
+        tags,
+        archived: input.archived.unwrap_or(current.archived),
+    })
+}
+
+async fn member_name(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    workspace_id: i64,
+    user_id: i64,
+) -> Result<Option<String>, AppError> {
+    if memberships::role_in(tx, workspace_id, user_id)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    Ok(
+        sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}
+
+/// Creates an item at the top of its status's column; returns its key.
+pub async fn create(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    input: ItemInput,
+) -> Result<String, AppError> {
+    let workspace_id = access.workspace.id;
+    if input.title.is_none() {
+        return Err(AppError::invalid("title", "give the item a title"));
+    }
+    let mut tx = state.db.begin().await?;
+    access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
+    let first = statuses::first_in(&mut tx, workspace_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict("this workspace has no statuses; add one first".into())
+        })?;
+    let defaults = Resolved {
+        title: String::new(),
+        description: String::new(),
+        status: first,
+        assignee: None,
+        start_date: None,
+        end_date: None,
+        horizon: Horizon::Unplanned,
+        tags: Vec::new(),
+        archived: false,
+    };
+    let item = resolve(&mut tx, access, input, defaults).await?;
+    let number = items::take_number(&mut tx, workspace_id).await?;
+    let top = items::first_rank(&mut tx, workspace_id, item.status.id).await?;
+    let rank = rank::between(None, top.as_deref()).map_err(AppError::internal)?;
+    let now = now_ms();
+    let actor = access.actor.user.id;
+    let id = items::insert(
+        &mut tx,
+        NewItem {
+            workspace_id,
+            number,
+            title: &item.title,
+            description: &item.description,
+            status_id: item.status.id,
+            assignee_id: item.assignee.as_ref().map(|(id, _)| *id),
+            start_date: item.start_date.as_deref(),
+            end_date: item.end_date.as_deref(),
+            horizon: item.horizon,
+            rank: &rank,
+            tags: &item.tags,
+            actor_id: actor,
+            now,
+        },
+    )
+    .await?;
+    let change = Change {
+        field: "created",
+        old_value: "",
+        new_value: &item.title,
+    };
+    item_activity::record(&mut tx, id, actor, now, &[change]).await?;
+    tx.commit().await?;
+    Ok(key_of(access, number))
+}
+
+/// Applies `input` to the item if it is still at `version`; a stale edit
+/// is refused with who changed it and when. Returns the new version.
+pub async fn update(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    key: &str,
+    version: i64,
+    input: ItemInput,
+) -> Result<i64, AppError> {
+    let number = number_of(key)?;
+    let workspace_id = access.workspace.id;
+    let mut tx = state.db.begin().await?;
+    access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
+    let current = items::find_for_update(&state.db, &mut tx, workspace_id, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current.version != version {
+        return Err(stale(&current));
+    }
+    let status = statuses::find_in(&mut tx, workspace_id, current.status_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let before = Resolved {
+        title: current.title.clone(),
+        description: current.description.clone(),
+        status,
+        assignee: current
+            .assignee_id
+            .map(|id| (id, current.assignee_name.clone().unwrap_or_default())),
+        start_date: current.start_date.clone(),
+        end_date: current.end_date.clone(),
+        horizon: current.horizon,
+        tags: current.tags.clone(),
+        archived: current.archived,
+    };
+    let old = describe(&before);
+    let after = resolve(&mut tx, access, input, before).await?;
+    let new = describe(&after);
+    let changes: Vec<Change<'_>> = old
+        .iter()
+        .zip(&new)
+        .filter(|(o, n)| o.1 != n.1)
+        .map(|(o, n)| Change {
+            field: o.0,
+            old_value: &o.1,
+            new_value: &n.1,
+        })
+        .collect();
+    if changes.is_empty() {
+        return Ok(current.version);
+    }
+    // A card that changes status goes to the top of its new column.
+    let rank = if after.status.id == current.status_id {
+        current.rank.clone()
+    } else {
+        let top = items::first_rank(&mut tx, workspace_id, after.status.id).await?;
+        rank::between(None, top.as_deref()).map_err(AppError::internal)?
+    };
+    let now = now_ms();
+    let actor = access.actor.user.id;
+    let saved = items::update(
+        &mut tx,
+        &current,
+        workspace_id,
+        version,
+        Fields {
+            title: &after.title,
+            description: &after.description,
+            status_id: after.status.id,
+            assignee_id: after.assignee.as_ref().map(|(id, _)| *id),
+            start_date: after.start_date.as_deref(),
+            end_date: after.end_date.as_deref(),
+            horizon: after.horizon,
+            rank: &rank,
+            tags: &after.tags,
+            archived: after.archived,
+        },
+        actor,
+        now,
+    )
+    .await?;
+    if !saved {
+        return Err(stale(&current));
+    }
+    item_activity::record(&mut tx, current.id, actor, now, &changes).await?;
+    tx.commit().await?;
+    Ok(current.version + 1)
+}
+
+/// Each field as the history shows it: (field, value).
+fn describe(item: &Resolved) -> [(&'static str, String); 9] {
+    [
+        ("title", item.title.clone()),
+        ("description", item.description.clone()),
+        ("status", item.status.name.clone()),
+        ("tags", items::join_tags(&item.tags)),
+        (
+            "assignee",
+            item.assignee
+                .as_ref()
+                .map(|(_, name)| name.clone())
+                .unwrap_or_default(),
+        ),
+        ("start_date", item.start_date.clone().unwrap_or_default()),
+        ("end_date", item.end_date.clone().unwrap_or_default()),
+        ("horizon", item.horizon.label().to_owned()),
+        (
+            "archived",
+            if item.archived { "archived" } else { "active" }.to_owned(),
+        ),
+    ]
+}
+
+fn stale(current: &ItemRow) -> AppError {
+    AppError::Conflict(format!(
+        "changed by {} at {} — reload to see it",
+        current.updated_by.as_deref().unwrap_or("someone"),
+        format_time(current.updated_at)
+    ))
+}
+
+pub async fn delete(state: &AppState, access: &WorkspaceAccess, key: &str) -> Result<(), AppError> {
+    let number = number_of(key)?;
+    let mut tx = state.db.begin().await?;
+    access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
+    let current = items::find_for_update(&state.db, &mut tx, access.workspace.id, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    items::delete(&mut tx, current.id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn list(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    query: &ItemQuery,
+) -> Result<ItemPage, AppError> {
+    let listed = items::list(&state.db, access.workspace.id, query, PAGE_SIZE).await?;
+    Ok(ItemPage {
+        items: listed
+            .items
+            .iter()
+            .map(|row| summary(access, row))
+            .collect(),
+        total: listed.total,
+        next: listed.next,
+    })
+}
+
+pub async fn choices(state: &AppState, access: &WorkspaceAccess) -> Result<ItemChoices, AppError> {
+    let workspace_id = access.workspace.id;
+    let statuses = statuses::list(&state.db, workspace_id).await?;
+    let people = memberships::list_members(&state.db, workspace_id)
+        .await?
+        .into_iter()
+        .map(|m| Person {
+            id: m.user_id,
+            name: m.display_name,
+        })
+        .collect();
+    let tags = items::tags_in_use(&state.db, workspace_id).await?;
+    Ok(ItemChoices {
+        statuses,
+        people,
+        tags,
+    })
+}
+
+pub async fn detail(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    key: &str,
+) -> Result<ItemDetail, AppError> {
+    let number = number_of(key)?;
+    let row = items::find(&state.db, access.workspace.id, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let me = access.actor.user.id;
+    let can_contribute = access.role.allows(Permission::Contribute);
+    let comments = comments::list_for_item(&state.db, row.id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let mine = c.author_id == Some(me);
+            CommentView {
+                id: c.id,
+                author: c.author_name.unwrap_or_else(|| "A former member".into()),
+                body_html: markdown::to_safe_html(&c.body),
+                body: c.body,
+                created: format_time(c.created_at),
+                edited: c.edited_at.is_some(),
+                can_edit: mine && can_contribute,
+                can_delete: (mine && can_contribute) || access.role == Role::Owner,
+            }
+        })
+        .collect();
+    let activity = item_activity::list_for_item(&state.db, row.id, ACTIVITY_SHOWN)
+        .await?
+        .into_iter()
+        .map(|a| ActivityEntry {
+            actor: a.actor_name.unwrap_or_else(|| "A former member".into()),
+            at: format_time(a.at),
+            field: a.field,
+            old_value: a.old_value,
+            new_value: a.new_value,
+        })
+        .collect();
+    Ok(ItemDetail {
+        summary: summary(access, &row),
+        description_html: markdown::to_safe_html(&row.description),
+        description: row.description,
+        created_by: row.created_by.unwrap_or_else(|| "A former member".into()),
+        created: format_time(row.created_at),
+        updated_by: row.updated_by.unwrap_or_else(|| "A former member".into()),
+        comments,
+        activity,
+    })
+}
+
+fn parse_comment(body: &str) -> Result<String, AppError> {
+    let body = parse_body(body, "comment").map_err(|m| AppError::invalid("body", m))?;
+    if body.trim().is_empty() {
+        return Err(AppError::invalid("body", "write something first"));
+    }
+    Ok(body)
+}
+
+pub async fn add_comment(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    key: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    let number = number_of(key)?;
+    let body = parse_comment(body)?;
+    let mut tx = state.db.begin().await?;
+    access::recheck_in(state, &mut tx, access, Permission::Contribute).await?;
+    let item = items::find_for_update(&state.db, &mut tx, access.workspace.id, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    comments::insert(&mut tx, item.id, access.actor.user.id, &body, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes a comment's text: only its author may.
+pub async fn edit_comment(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    comment_id: i64,
+    body: &str,
+) -> Result<(), AppError> {
+    let body = parse_comment(body)?;
+    let mut tx = state.db.begin().await?;
+    access::recheck_in(state, &mut tx, access, Permission::Contribute).await?;
+    let comment = comments::find_in(&mut tx, access.workspace.id, comment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if comment.author_id != Some(access.actor.user.id) {
+        return Err(AppError::Forbidden);
+    }
+    comments::update(&mut tx, comment.id, &body, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a comment: its author (still a contributor) or an owner may.
+pub async fn delete_comment(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    comment_id: i64,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let mine_allowed = access::recheck_in(state, &mut tx, access, Permission::Contribute).await;
+    let comment = comments::find_in(&mut tx, access.workspace.id, comment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let is_author = comment.author_id == Some(access.actor.user.id);
+    if !(is_author && mine_allowed.is_ok()) {
+        access::recheck_in(state, &mut tx, access, Permission::Manage).await?;
+    }
+    comments::delete(&mut tx, comment.id).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,407 @@
+//! `/w/:slug/items/:key`: one item with every field, its comments and its
+//! history. Editors change fields in one form; a change someone else made
+//! in between is refused with who made it, never overwritten.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::items::{
+    AddComment, DeleteComment, DeleteItem, EditComment, UpdateItem, load_item, load_item_choices,
+};
+use crate::components::form::{
+    FormError, Notice, Submit, TextArea, field_error, form_error, succeeded,
+};
+use crate::error::AppError;
+use crate::model::{
+    ActivityEntry, CommentView, Horizon, ItemChoices, ItemDetail, Permission, WorkspaceView,
+};
+use crate::pages::guard::error_view;
+use crate::pages::items::StatusChip;
+use crate::pages::workspace::{slug_param, with_workspace};
+
+const FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "status",
+    "tags",
+    "assignee",
+    "start_date",
+    "end_date",
+    "horizon",
+];
+
+#[derive(Clone, Copy)]
+struct ItemData {
+    update: ServerAction<UpdateItem>,
+    delete: ServerAction<DeleteItem>,
+    add_comment: ServerAction<AddComment>,
+    edit_comment: ServerAction<EditComment>,
+    delete_comment: ServerAction<DeleteComment>,
+    item: Resource<Result<ItemDetail, AppError>>,
+    choices: Resource<Result<ItemChoices, AppError>>,
+}
+
+#[component]
+pub fn ItemPage() -> impl IntoView {
+    let slug = slug_param();
+    let params = use_params_map();
+    let key = Memo::new(move |_| params.with(|p| p.get("key")).unwrap_or_default());
+    let update = ServerAction::<UpdateItem>::new();
+    let delete = ServerAction::<DeleteItem>::new();
+    let add_comment = ServerAction::<AddComment>::new();
+    let edit_comment = ServerAction::<EditComment>::new();
+    let delete_comment = ServerAction::<DeleteComment>::new();
+    let data = ItemData {
+        update,
+        delete,
+        add_comment,
+        edit_comment,
+        delete_comment,
+        item: Resource::new(
+            move || {
+                (
+                    slug.get(),
+                    key.get(),
+                    update.version().get(),
+                    add_comment.version().get(),
+                    edit_comment.version().get(),
+                    delete_comment.version().get(),
+                )
+            },
+            |(slug, key, ..)| load_item(slug, key),
+        ),
+        choices: Resource::new(move || slug.get(), load_item_choices),
+    };
+    with_workspace(
+        "/items",
+        move |w: WorkspaceView| view! { <ItemView workspace=w data /> },
+    )
+}
+
+#[component]
+fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
+    let slug = workspace.slug.clone();
+    let role = workspace.role;
+    view! {
+        <Transition>
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    let item = match data.item.await {
+                        Ok(item) => item,
+                        Err(error) => return error_view(error, "/"),
+                    };
+                    let choices = match data.choices.await {
+                        Ok(choices) => choices,
+                        Err(error) => return error_view(error, "/"),
+                    };
+                    let can_edit = role.allows(Permission::Edit);
+                    let can_comment = role.allows(Permission::Contribute);
+                    let status = choices.statuses.iter().find(|s| s.id == item.summary.status_id).cloned();
+                    view! {
+                        <Title text=format!("{} {}", item.summary.key, item.summary.title) />
+                        <article class="item-page" data-key=item.summary.key.clone()>
+                            <header class="item-page__header">
+                                <p class="muted"><a href=format!("/w/{slug}/items")>"Items"</a>" / "{item.summary.key.clone()}</p>
+                                <h2 class="item-page__title">{item.summary.title.clone()}</h2>
+                                <p class="item-page__meta">
+                                    <StatusChip status />
+                                    {item.summary.archived.then(|| view! { <span class="badge">"Archived"</span> })}
+                                    <span class="muted small">
+                                        {format!("Created by {} on {} · version {}", item.created_by, item.created, item.summary.version)}
+                                    </span>
+                                </p>
+                            </header>
+                            <div class="item-page__body">
+                                <div class="item-page__main">
+                                    {if can_edit {
+                                        view! { <EditForm slug=slug.clone() item=item.clone() choices=choices.clone() update=data.update /> }.into_any()
+                                    } else {
+                                        view! { <ReadOnlyFields item=item.clone() /> }.into_any()
+                                    }}
+                                    <Comments slug=slug.clone() item=item.clone() can_comment data />
+                                </div>
+                                <aside class="item-page__side">
+                                    {can_edit.then(|| view! { <ItemActions slug=slug.clone() item=item.clone() data /> })}
+                                    <Activity entries=item.activity.clone() />
+                                </aside>
+                            </div>
+                        </article>
+                    }
+                    .into_any()
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn ReadOnlyFields(item: ItemDetail) -> impl IntoView {
+    let s = item.summary;
+    view! {
+        <section class="panel" aria-label="Details">
+            <dl class="facts">
+                <dt>"Assignee"</dt>
+                <dd>{s.assignee.map(|p| p.name).unwrap_or_else(|| "Nobody".into())}</dd>
+                <dt>"Horizon"</dt>
+                <dd>{s.horizon.label()}</dd>
+                <dt>"Dates"</dt>
+                <dd>{format!("{} – {}", s.start_date.unwrap_or_default(), s.end_date.unwrap_or_default())}</dd>
+                <dt>"Tags"</dt>
+                <dd>{s.tags.join(", ")}</dd>
+            </dl>
+            <div class="markdown" inner_html=item.description_html></div>
+        </section>
+    }
+}
+
+/// Every field in one form; it carries the version it was based on.
+#[component]
+fn EditForm(
+    slug: String,
+    item: ItemDetail,
+    choices: ItemChoices,
+    update: ServerAction<UpdateItem>,
+) -> impl IntoView {
+    let value = update.value();
+    let s = item.summary.clone();
+    let assignee = s.assignee.as_ref().map(|p| p.id);
+    view! {
+        <section class="panel" aria-labelledby="edit-heading">
+            <h3 id="edit-heading">"Details"</h3>
+            <ActionForm action=update attr:class="item-form">
+                <FormError error=form_error(value, FIELDS) />
+                <Notice show=succeeded(value) message="Saved." />
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="key" value=s.key.clone() />
+                <input type="hidden" name="version" value=s.version />
+                // Every field is sent: an empty one clears it.
+                <input type="hidden" name="full" value="1" />
+                <TextField label="Title" name="title" value=s.title.clone() error=field_error(value, "title") />
+                <div class="item-form__grid">
+                    <div class="field">
+                        <label for="item-status">"Status"</label>
+                        <select id="item-status" name="status">
+                            {choices.statuses.iter().map(|st| view! {
+                                <option value=st.id selected=st.id == s.status_id>{st.name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="item-assignee">"Assignee"</label>
+                        <select id="item-assignee" name="assignee">
+                            <option value="" selected=assignee.is_none()>"Nobody"</option>
+                            {choices.people.iter().map(|p| view! {
+                                <option value=p.id selected=assignee == Some(p.id)>{p.name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="item-horizon">"Horizon"</label>
+                        <select id="item-horizon" name="horizon">
+                            {Horizon::ALL.iter().map(|h| view! {
+                                <option value=h.as_str() selected=*h == s.horizon>{h.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <TextField label="Start" name="start_date" kind="date" value=s.start_date.clone().unwrap_or_default() error=field_error(value, "start_date") />
+                    <TextField label="End" name="end_date" kind="date" value=s.end_date.clone().unwrap_or_default() error=field_error(value, "end_date") />
+                </div>
+                <TextField label="Tags" name="tags" value=s.tags.join(", ") hint="Separated by commas" error=field_error(value, "tags") />
+                <div class="field">
+                    <label for="item-description">"Description"</label>
+                    <p class="field-hint" id="item-description-hint">"Markdown: **bold**, _italic_, lists, links, `code`."</p>
+                    <TextArea id="item-description".to_owned() name="description" rows=8 text=item.description.clone() described_by="item-description-hint" />
+                    {move || field_error(value, "description").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <Submit label="Save" busy_label="Saving…" pending=update.pending() />
+            </ActionForm>
+            {(!item.description_html.is_empty()).then(|| view! {
+                <h4>"Description"</h4>
+                <div class="markdown" inner_html=item.description_html.clone()></div>
+            })}
+        </section>
+    }
+}
+
+/// A labelled input whose value may be empty (unlike the sign-in forms'
+/// `Field`, everything here is optional except the title).
+#[component]
+fn TextField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    value: String,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("item-{name}");
+    view! {
+        <div class="field" class:field--invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|text| view! { <p class="field-hint">{text}</p> })}
+            <input id=id name=name type=kind value=value required=name == "title" aria-invalid=move || error.with(Option::is_some).then_some("true") />
+            {move || error.get().map(|message| view! { <p class="field-error">{message}</p> })}
+        </div>
+    }
+}
+
+/// Archive or restore, and delete after a second click.
+#[component]
+fn ItemActions(slug: String, item: ItemDetail, data: ItemData) -> impl IntoView {
+    let s = item.summary;
+    let archive_to = if s.archived { "0" } else { "1" };
+    let archive_label = if s.archived { "Restore" } else { "Archive" };
+    let (archive_slug, archive_key) = (slug.clone(), s.key.clone());
+    let (delete_slug, delete_key) = (slug, s.key.clone());
+    let question = format!(
+        "Delete {} with its comments and history? This cannot be undone.",
+        s.key
+    );
+    let confirm = format!("Delete {}", s.key);
+    let version = s.version;
+    view! {
+        <section class="panel" aria-label="Actions">
+            <ActionForm action=data.update>
+                <input type="hidden" name="slug" value=archive_slug.clone() />
+                <input type="hidden" name="key" value=archive_key.clone() />
+                <input type="hidden" name="version" value=version />
+                <input type="hidden" name="archived" value=archive_to />
+                <button type="submit" class="button button--quiet">{archive_label}</button>
+            </ActionForm>
+            <details class="confirm">
+                <summary class="button button--quiet">"Delete…"</summary>
+                <p>{question}</p>
+                <ActionForm action=data.delete>
+                    <FormError error=form_error(data.delete.value(), &[]) />
+                    <input type="hidden" name="slug" value=delete_slug.clone() />
+                    <input type="hidden" name="key" value=delete_key.clone() />
+                    <button type="submit" class="button button--danger">{confirm.clone()}</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn Comments(slug: String, item: ItemDetail, can_comment: bool, data: ItemData) -> impl IntoView {
+    let add_value = data.add_comment.value();
+    let key = item.summary.key.clone();
+    let count = item.comments.len();
+    view! {
+        <section class="panel" aria-labelledby="comments-heading">
+            <h3 id="comments-heading">{format!("Comments ({count})")}</h3>
+            <FormError error=form_error(data.edit_comment.value(), &[]) />
+            <FormError error=form_error(data.delete_comment.value(), &[]) />
+            <ol class="comments">
+                {item.comments.into_iter().map(|c| view! { <Comment comment=c slug=slug.clone() data /> }).collect_view()}
+            </ol>
+            {can_comment.then(|| view! {
+                <ActionForm action=data.add_comment attr:class="comment-form">
+                    <FormError error=form_error(add_value, &["body"]) />
+                    <input type="hidden" name="slug" value=slug.clone() />
+                    <input type="hidden" name="key" value=key.clone() />
+                    <div class="field">
+                        <label for="comment-body">"Add a comment"</label>
+                        <TextArea id="comment-body".to_owned() name="body" rows=3 text=String::new() placeholder="Markdown works here" required=true />
+                        {move || field_error(add_value, "body").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                    </div>
+                    <Submit label="Comment" busy_label="Sending…" pending=data.add_comment.pending() />
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Comment(comment: CommentView, slug: String, data: ItemData) -> impl IntoView {
+    let id = comment.id;
+    view! {
+        <li class="comment" id=format!("comment-{id}")>
+            <p class="comment__meta">
+                <strong>{comment.author.clone()}</strong>
+                <span class="muted small">{format!(" · {}", comment.created)}{comment.edited.then_some(" · edited")}</span>
+            </p>
+            <div class="markdown" inner_html=comment.body_html.clone()></div>
+            <div class="comment__actions">
+                {comment.can_edit.then(|| {
+                    let slug = slug.clone();
+                    let body = comment.body.clone();
+                    view! {
+                        <details>
+                            <summary class="button button--quiet button--small">"Edit"</summary>
+                            <ActionForm action=data.edit_comment>
+                                <input type="hidden" name="slug" value=slug />
+                                <input type="hidden" name="comment_id" value=id />
+                                <label for=format!("comment-edit-{id}") class="visually-hidden">"Comment"</label>
+                                <TextArea id=format!("comment-edit-{id}") name="body" rows=3 text=body.clone() required=true />
+                                <button type="submit" class="button button--small">"Save comment"</button>
+                            </ActionForm>
+                        </details>
+                    }
+                })}
+                {comment.can_delete.then(|| view! {
+                    <ActionForm action=data.delete_comment>
+                        <input type="hidden" name="slug" value=slug.clone() />
+                        <input type="hidden" name="comment_id" value=id />
+                        <button type="submit" class="button button--quiet button--small">"Delete comment"</button>
+                    </ActionForm>
+                })}
+            </div>
+        </li>
+    }
+}
+
+fn field_label(field: &str) -> &str {
+    match field {
+        "title" => "title",
+        "description" => "description",
+        "status" => "status",
+        "tags" => "tags",
+        "assignee" => "assignee",
+        "start_date" => "start date",
+        "end_date" => "end date",
+        "horizon" => "horizon",
+        "archived" => "archive state",
+        other => other,
+    }
+}
+
+fn shorten(text: &str) -> String {
+    if text.is_empty() {
+        return "nothing".to_owned();
+    }
+    let short: String = text.chars().take(80).collect();
+    if short.len() < text.len() {
+        format!("“{short}…”")
+    } else {
+        format!("“{short}”")
+    }
+}
+
+#[component]
+fn Activity(entries: Vec<ActivityEntry>) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="activity-heading">
+            <h3 id="activity-heading">"History"</h3>
+            <ol class="activity">
+                {entries.into_iter().map(|e| {
+                    let what = if e.field == "created" {
+                        "created the item".to_owned()
+                    } else if e.field == "description" {
+                        "changed the description".to_owned()
+                    } else {
+                        format!("changed the {} from {} to {}", field_label(&e.field), shorten(&e.old_value), shorten(&e.new_value))
+                    };
+                    view! {
+                        <li>
+                            <strong>{e.actor}</strong>" "{what}
+                            <span class="muted small">{format!(" · {}", e.at)}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,505 @@
+//! Items: keys that never repeat, edits that never overwrite someone else's
+//! change, history, Markdown that cannot run script, another workspace's
+//! data out of reach, and the table's filters and pages. Who may call each
+//! function is checked in `access_matrix.rs`.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{TestApp, Visitor};
+use serde_json::Value;
+
+async fn create(visitor: &Visitor, slug: &str, title: &str) -> String {
+    let response = visitor
+        .call_ok("w/items/create", &[("slug", slug), ("title", title)])
+        .await;
+    response.json::<String>().await.expect("the new key")
+}
+
+async fn item(visitor: &Visitor, slug: &str, key: &str) -> Value {
+    visitor
+        .call_json("w/items/get", &[("slug", slug), ("key", key)])
+        .await
+}
+
+async fn list(visitor: &Visitor, slug: &str, params: &str) -> Value {
+    let response = visitor
+        .call("w/items", &[("slug", slug), ("params", params)])
+        .await;
+    assert_eq!(response.status(), 200, "w/items?{params}");
+    response.json().await.expect("a page of items")
+}
+
+fn keys(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["key"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn keys_count_up_and_are_never_given_twice() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile app", "mobile").await;
+        assert_eq!(create(&admin, &slug, "First").await, "MOB-1");
+        assert_eq!(create(&admin, &slug, "Second").await, "MOB-2");
+        admin
+            .call_ok("w/items/delete", &[("slug", &slug), ("key", "MOB-2")])
+            .await;
+        assert_eq!(
+            create(&admin, &slug, "Third").await,
+            "MOB-3",
+            "{:?}",
+            app.kind()
+        );
+
+        // Twenty at once: twenty different keys.
+        let mut calls = tokio::task::JoinSet::new();
+        for n in 0..20 {
+            let visitor = Visitor {
+                client: admin.client.clone(),
+                address: admin.address.clone(),
+            };
+            let slug = slug.clone();
+            calls.spawn(async move { create(&visitor, &slug, &format!("Parallel {n}")).await });
+        }
+        let made: BTreeSet<String> = calls.join_all().await.into_iter().collect();
+        assert_eq!(made.len(), 20);
+        assert!(
+            made.iter()
+                .all(|k| !["MOB-1", "MOB-2", "MOB-3"].contains(&k.as_str()))
+        );
+
+        // Another workspace counts on its own.
+        let other = admin.create_workspace("Web", "web").await;
+        assert_eq!(create(&admin, &other, "Elsewhere").await, "WEB-1");
+    }
+}
+
+#[tokio::test]
+async fn a_stale_edit_is_refused_with_who_changed_it() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let key = create(&admin, &slug, "Dark mode").await;
+        let version = item(&admin, &slug, &key).await["summary"]["version"]
+            .as_i64()
+            .unwrap();
+
+        let first = admin
+            .call(
+                "w/items/update",
+                &[
+                    ("slug", &slug),
+                    ("key", &key),
+                    ("version", &version.to_string()),
+                    ("title", "Dark mode everywhere"),
+                    ("tags", "ui, Mobile"),
+                    ("horizon", "next"),
+                ],
+            )
+            .await;
+        assert_eq!(first.status(), 200);
+        assert_eq!(first.json::<i64>().await.unwrap(), version + 1);
+
+        // A second edit based on the old version.
+        let stale = admin
+            .call(
+                "w/items/update",
+                &[
+                    ("slug", &slug),
+                    ("key", &key),
+                    ("version", &version.to_string()),
+                    ("title", "Something else"),
+                ],
+            )
+            .await;
+        assert_eq!(stale.status(), 409, "{:?}", app.kind());
+        let message = stale.text().await.unwrap();
+        assert!(
+            message.contains("changed by Ada Admin") && message.contains("reload"),
+            "{message}"
+        );
+
+        let detail = item(&admin, &slug, &key).await;
+        assert_eq!(detail["summary"]["title"], "Dark mode everywhere");
+        assert_eq!(
+            detail["summary"]["tags"],
+            serde_json::json!(["mobile", "ui"])
+        );
+        assert_eq!(detail["summary"]["horizon"], "Next");
+        let fields: Vec<&str> = detail["activity"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["field"].as_str().unwrap())
+            .collect();
+        // Newest first; one entry per changed field, in one transaction.
+        assert_eq!(fields.last(), Some(&"created"));
+        for field in ["title", "tags", "horizon"] {
+            assert!(fields.contains(&field), "{fields:?}");
+        }
+        assert_eq!(fields.len(), 4, "{fields:?}");
+        let title_change = detail["activity"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["field"] == "title")
+            .unwrap();
+        assert_eq!(title_change["old_value"], "Dark mode");
+        assert_eq!(title_change["new_value"], "Dark mode everywhere");
+        assert_eq!(title_change["actor"], "Ada Admin");
+    }
+}
+
+#[tokio::test]
+async fn bad_values_are_refused_field_by_field() {
+    let app = TestApp::sqlite().await;
+    let admin = app.admin().await;
+    let slug = admin.create_workspace("Mobile", "mobile").await;
+    let key = create(&admin, &slug, "Dark mode").await;
+    for (field, value) in [
+        ("title", ""),
+        ("title", &"x".repeat(201)),
+        ("start_date", "2026-02-30"),
+        ("end_date", "tomorrow"),
+        ("horizon", "someday"),
+        ("status", "999999"),
+        ("status", "x"),
+        ("assignee", "999999"),
+        ("tags", "<script>"),
+        ("description", &"x".repeat(20_001)),
+    ] {
+        let mut form = vec![
+            ("slug", slug.as_str()),
+            ("key", key.as_str()),
+            ("version", "1"),
+            (field, value),
+        ];
+        if value.is_empty() {
+            // A form posts an empty field as none; the item page's says so.
+            form.push(("full", "1"));
+        }
+        let response = admin.call("w/items/update", &form).await;
+        assert_eq!(response.status(), 422, "{field}={value:.20}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["Invalid"]["field"], field, "{body}");
+    }
+    let backwards = admin
+        .call(
+            "w/items/update",
+            &[
+                ("slug", &slug),
+                ("key", &key),
+                ("version", "1"),
+                ("start_date", "2026-05-02"),
+                ("end_date", "2026-05-01"),
+            ],
+        )
+        .await;
+    assert_eq!(backwards.status(), 422);
+    assert!(backwards.text().await.unwrap().contains("before the start"));
+    // Nothing of that was saved.
+    assert_eq!(item(&admin, &slug, &key).await["summary"]["version"], 1);
+}
+
+#[tokio::test]
+async fn another_workspaces_items_statuses_and_people_are_out_of_reach() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let mine = admin.create_workspace("Mine", "mine").await;
+        let stranger = app.member(&admin, "sam@example.com").await;
+        let theirs = stranger.create_workspace("Theirs", "theirs").await;
+        let their_key = create(&stranger, &theirs, "Secret plan").await;
+        let my_key = create(&admin, &mine, "Mine").await;
+
+        // Keys resolve inside the workspace of the address: a number mine
+        // does not have is not found, whichever workspace has it.
+        let their_second = create(&stranger, &theirs, "Another secret").await;
+        assert_eq!(their_second, "THE-2");
+        for (function, extra) in [
+            ("w/items/get", vec![]),
+            ("w/items/update", vec![("version", "1"), ("title", "Taken")]),
+            ("w/items/comments/add", vec![("body", "hello")]),
+            ("w/items/delete", vec![]),
+        ] {
+            let mut form = vec![("slug", mine.as_str()), ("key", "THE-2")];
+            form.extend(extra);
+            let response = admin.call(function, &form).await;
+            let expected = if function == "w/items/delete" {
+                200
+            } else {
+                404
+            };
+            assert_eq!(response.status(), expected, "{function}");
+        }
+        // Their comment, by id, through my workspace's address.
+        stranger
+            .call_ok(
+                "w/items/comments/add",
+                &[("slug", &theirs), ("key", &their_key), ("body", "private")],
+            )
+            .await;
+        let their_comment = item(&stranger, &theirs, &their_key).await["comments"][0]["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        for function in ["w/items/comments/edit", "w/items/comments/delete"] {
+            let response = admin
+                .call(
+                    function,
+                    &[
+                        ("slug", &mine),
+                        ("comment_id", &their_comment),
+                        ("body", "mine now"),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status(), 404, "{function}");
+        }
+        // Their status id, or a non-member as assignee, in my workspace.
+        let their_statuses: Value = stranger
+            .call_json("w/items/choices", &[("slug", &theirs)])
+            .await;
+        let their_status = their_statuses["statuses"][0]["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let their_user = their_statuses["people"][0]["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        for (field, value) in [("status", &their_status), ("assignee", &their_user)] {
+            let response = admin
+                .call(
+                    "w/items/update",
+                    &[
+                        ("slug", &mine),
+                        ("key", &my_key),
+                        ("version", "1"),
+                        (field, value),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status(), 422, "{field} of another workspace");
+        }
+        // And their items are untouched.
+        let detail = item(&stranger, &theirs, &their_key).await;
+        assert_eq!(detail["summary"]["title"], "Secret plan");
+        assert_eq!(detail["comments"][0]["body"], "private");
+        assert_eq!(
+            item(&stranger, &theirs, "THE-2").await["summary"]["title"],
+            "Another secret"
+        );
+    }
+}
+
+#[tokio::test]
+async fn markdown_from_users_cannot_run_script() {
+    let app = TestApp::sqlite().await;
+    let admin = app.admin().await;
+    let slug = admin.create_workspace("Mobile", "mobile").await;
+    let key = create(&admin, &slug, "XSS").await;
+    let attack = "**hi** <script>alert(1)</script><img src=x onerror=alert(2)> \
+                  [a](javascript:alert(3)) [b](data:text/html,x) </textarea><b>out</b>";
+    admin
+        .call_ok(
+            "w/items/update",
+            &[
+                ("slug", &slug),
+                ("key", &key),
+                ("version", "1"),
+                ("description", attack),
+            ],
+        )
+        .await;
+    admin
+        .call_ok(
+            "w/items/comments/add",
+            &[("slug", &slug), ("key", &key), ("body", attack)],
+        )
+        .await;
+    let detail = item(&admin, &slug, &key).await;
+    for html in [
+        detail["description_html"].as_str().unwrap(),
+        detail["comments"][0]["body_html"].as_str().unwrap(),
+    ] {
+        assert!(html.contains("<strong>hi</strong>"), "{html}");
+        for bad in ["<script", "onerror", "javascript:", "data:"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+    }
+    // The page itself carries the sanitised HTML, not the source.
+    let page = admin
+        .client
+        .get(admin.url(&format!("/w/{slug}/items/{key}")))
+        .headers(common::browser_accept())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<strong>hi</strong>"));
+    assert!(!page.contains("<script>alert(1)"));
+    assert!(
+        !page.contains("</textarea><b>out"),
+        "the text cannot end its textarea"
+    );
+}
+
+#[tokio::test]
+async fn comments_are_changed_by_their_author_and_removed_by_an_owner() {
+    let app = TestApp::sqlite().await;
+    let admin = app.admin().await;
+    let slug = admin.create_workspace("Mobile", "mobile").await;
+    let key = create(&admin, &slug, "Dark mode").await;
+    let member = app.member(&admin, "max@example.com").await;
+    let token = admin.invite(&slug, "contributor", "").await;
+    assert_eq!(member.accept(&token).await.status(), 200);
+
+    member
+        .call_ok(
+            "w/items/comments/add",
+            &[("slug", &slug), ("key", &key), ("body", "Yes please")],
+        )
+        .await;
+    let id = item(&admin, &slug, &key).await["comments"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let by_owner = admin
+        .call(
+            "w/items/comments/edit",
+            &[("slug", &slug), ("comment_id", &id), ("body", "Rewritten")],
+        )
+        .await;
+    assert_eq!(by_owner.status(), 403, "only the author edits");
+    member
+        .call_ok(
+            "w/items/comments/edit",
+            &[
+                ("slug", &slug),
+                ("comment_id", &id),
+                ("body", "Yes, please!"),
+            ],
+        )
+        .await;
+    let comment = &item(&member, &slug, &key).await["comments"][0];
+    assert_eq!(comment["body"], "Yes, please!");
+    assert_eq!(comment["edited"], true);
+    assert_eq!(comment["can_edit"], true);
+
+    let empty = member
+        .call(
+            "w/items/comments/add",
+            &[("slug", &slug), ("key", &key), ("body", "   ")],
+        )
+        .await;
+    assert_eq!(empty.status(), 422);
+
+    admin
+        .call_ok(
+            "w/items/comments/delete",
+            &[("slug", &slug), ("comment_id", &id)],
+        )
+        .await;
+    assert_eq!(
+        item(&admin, &slug, &key).await["comments"],
+        serde_json::json!([])
+    );
+}
+
+#[tokio::test]
+async fn the_table_filters_searches_and_pages_without_gaps() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        for n in 0..120 {
+            let title = format!(
+                "Item {:03} {}",
+                n,
+                if n % 3 == 0 { "dark mode" } else { "sync" }
+            );
+            let key = create(&admin, &slug, &title).await;
+            if n % 10 == 0 {
+                admin
+                    .call_ok(
+                        "w/items/update",
+                        &[
+                            ("slug", &slug),
+                            ("key", &key),
+                            ("version", "1"),
+                            ("tags", "mobile, ios"),
+                        ],
+                    )
+                    .await;
+            }
+        }
+        // Every sort pages through all 120 exactly once.
+        for sort in [
+            "key", "title", "status", "assignee", "horizon", "start", "end", "tags", "updated",
+        ] {
+            for dir in ["asc", "desc"] {
+                let mut seen = Vec::new();
+                let mut params = format!("sort={sort}&dir={dir}");
+                loop {
+                    let page = list(&admin, &slug, &params).await;
+                    assert_eq!(page["total"], 120);
+                    seen.extend(keys(&page));
+                    match page["next"].as_str() {
+                        Some(next) => {
+                            params = format!(
+                                "sort={sort}&dir={dir}&after={}",
+                                url::form_urlencoded::byte_serialize(next.as_bytes())
+                                    .collect::<String>()
+                            )
+                        }
+                        None => break,
+                    }
+                }
+                let unique: BTreeSet<&String> = seen.iter().collect();
+                assert_eq!(seen.len(), 120, "{:?} {sort} {dir}", app.kind());
+                assert_eq!(unique.len(), 120, "{:?} {sort} {dir}", app.kind());
+            }
+        }
+        let by_title = list(&admin, &slug, "sort=title&dir=asc").await;
+        assert_eq!(by_title["items"][0]["title"], "Item 000 dark mode");
+
+        assert_eq!(list(&admin, &slug, "tag=mobile").await["total"], 12);
+        assert_eq!(list(&admin, &slug, "q=dark").await["total"], 40);
+        assert_eq!(
+            list(&admin, &slug, "q=DARK+mod").await["total"],
+            40,
+            "prefix, any case"
+        );
+        assert_eq!(list(&admin, &slug, "q=dark&tag=ios").await["total"], 4);
+        assert_eq!(
+            list(&admin, &slug, "q=ios").await["total"],
+            12,
+            "tags are searched"
+        );
+        assert_eq!(list(&admin, &slug, "horizon=now").await["total"], 0);
+        assert_eq!(list(&admin, &slug, "assignee=none").await["total"], 120);
+
+        // Crafted parameters neither fail nor widen the list.
+        for crafted in [
+            "q=%22%29+OR+1%3D1+--",
+            "q=*",
+            "q=NEAR%28a+b%29",
+            "q=%3A%2A+%26+%21",
+            "sort=id%3B+DROP+TABLE+items&dir=sideways",
+            "after=not-a-cursor",
+            "after=1%3A%27%3B",
+            "status=1+OR+1%3D1",
+            "tag=%3Cscript%3E",
+        ] {
+            let page = list(&admin, &slug, crafted).await;
+            assert!(page["total"].as_i64().unwrap() <= 120, "{crafted}");
+        }
+    }
+}
