@@ -90,6 +90,8 @@ pub struct WorkspaceSummary {
     pub description: String,
     pub role: Role,
     pub members: i64,
+    /// Items that are not archived.
+    pub items: i64,
 }
 
 /// A workspace as its pages show it, with the viewer's role.

@@ -79,6 +79,7 @@ fn Welcome(
                                         <p class="muted">{w.description}</p>
                                         <p class="small">
                                             <span class="badge">{w.role.label()}</span>
+                                            {match w.items { 1 => "1 item · ".to_owned(), n => format!("{n} items · ") }}
                                             {match w.members { 1 => "1 member".to_owned(), n => format!("{n} members") }}
                                         </p>
                                     </a>

@@ -1,0 +1,124 @@
+// The backlog: add items from the table's quick-add field, edit one on its
+// page, comment, change a status from the table, filter by tag and search
+// through the URL. Runs with JavaScript on and off, after accounts.spec.ts
+// set up the instance.
+import { test, expect } from "./fixtures";
+import type { Page } from "@playwright/test";
+
+const admin = { email: "ada@example.com", password: "correct horse battery staple" };
+const slugFor = (project: string) => `backlog-${project}`;
+
+test.describe.configure({ mode: "serial" });
+
+async function signIn(page: Page) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("user-menu")).toBeVisible();
+}
+
+// With JavaScript, typing before the page is interactive would post the
+// plain form instead: wait for hydration first.
+async function ready(page: Page, project: string) {
+  if (project === "hydrate") {
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  }
+}
+
+function row(page: Page, title: string) {
+  return page.locator("tbody tr", { hasText: title });
+}
+
+test("items are added from the table, one after another", async ({ page }, info) => {
+  const slug = slugFor(info.project.name);
+  await signIn(page);
+  await page.goto("/w/new");
+  await page.getByLabel("Name").fill("Backlog");
+  await page.getByLabel("Address").fill(slug);
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page.getByRole("heading", { name: "Backlog" })).toBeVisible();
+
+  await page.getByRole("link", { name: "Items", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/items$`));
+  await expect(page.getByText("No items yet.")).toBeVisible();
+  await ready(page, info.project.name);
+
+  const quickAdd = page.getByLabel("Title of the new item");
+  await quickAdd.fill("Dark mode");
+  await quickAdd.press("Enter");
+  await expect(row(page, "Dark mode")).toContainText("BAC-1");
+  if (info.project.name === "hydrate") {
+    // The field empties and keeps the focus for the next title.
+    await expect(quickAdd).toBeFocused();
+    await expect(quickAdd).toHaveValue("");
+  }
+  await quickAdd.fill("Offline sync");
+  await quickAdd.press("Enter");
+  await expect(row(page, "Offline sync")).toContainText("BAC-2");
+  await expect(page.getByTestId("item-count")).toHaveText("2 items");
+});
+
+test("an item is edited on its page, commented on, and keeps its history", async ({ page }, info) => {
+  const slug = slugFor(info.project.name);
+  await signIn(page);
+  await page.goto(`/w/${slug}/items`);
+  await row(page, "Dark mode").getByRole("link", { name: "Dark mode" }).click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/items/BAC-1$`));
+  await expect(page.getByRole("heading", { name: "Dark mode" })).toBeVisible();
+  await ready(page, info.project.name);
+
+  await page.getByLabel("Title").fill("Dark mode everywhere");
+  await page.getByLabel("Tags").fill("mobile, UI");
+  await page.getByLabel("Horizon").selectOption("next");
+  await page.getByLabel("Description").fill("Follow the **system** setting.");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("heading", { name: "Dark mode everywhere" })).toBeVisible();
+  await expect(page.locator(".markdown strong")).toHaveText("system");
+
+  await page.reload();
+  await ready(page, info.project.name);
+  await expect(page.getByLabel("Tags")).toHaveValue("mobile, ui");
+  await expect(page.getByLabel("Horizon")).toHaveValue("next");
+  const history = page.locator(".activity");
+  await expect(history).toContainText("changed the title from “Dark mode” to “Dark mode everywhere”");
+  await expect(history).toContainText("created the item");
+
+  await page.getByLabel("Add a comment").fill("Users ask for this *weekly*.");
+  await page.getByRole("button", { name: "Comment" }).click();
+  await expect(page.locator(".comment")).toContainText("Users ask for this weekly.");
+  await expect(page.locator(".comment em")).toHaveText("weekly");
+});
+
+test("a status is changed from the table and the table filters by tag and words", async ({ page }, info) => {
+  const slug = slugFor(info.project.name);
+  await signIn(page);
+  await page.goto(`/w/${slug}/items`);
+  await ready(page, info.project.name);
+  const status = page.getByLabel("Status of BAC-2");
+  await status.selectOption({ label: "Planned" });
+  if (info.project.name === "ssr") {
+    await row(page, "Offline sync").getByRole("button", { name: "Save" }).click();
+  }
+  await page.waitForLoadState("networkidle");
+  await page.reload();
+  await expect(page.getByLabel("Status of BAC-2").locator("option:checked")).toHaveText("Planned");
+
+  await page.goto(`/w/${slug}/items?tag=mobile`);
+  await expect(page.getByTestId("item-count")).toHaveText("1 item");
+  await expect(row(page, "Dark mode everywhere")).toBeVisible();
+  await expect(row(page, "Offline sync")).toHaveCount(0);
+
+  await page.goto(`/w/${slug}/items`);
+  await page.getByLabel("Search").fill("offl");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/q=offl/);
+  await expect(page.getByTestId("item-count")).toHaveText("1 item");
+  await expect(row(page, "Offline sync")).toBeVisible();
+
+  // A tag chip in the table is a link to that filter.
+  await page.goto(`/w/${slug}/items`);
+  await row(page, "Dark mode everywhere").getByRole("link", { name: "ui" }).click();
+  await expect(page).toHaveURL(/tag=ui/);
+  await expect(page.getByTestId("item-count")).toHaveText("1 item");
+});
