@@ -2,6 +2,9 @@
 //! takes the workspace's slug, passes `access::require` first and hands the
 //! work to `backend::items`, which the REST API calls too.
 
+// A form's fields are a server function's arguments, and an item has many.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -65,7 +68,6 @@ pub async fn load_item(slug: String, key: String) -> Result<ItemDetail, AppError
 /// goes on to the new item's page; otherwise it stays where it was (the
 /// quick-add field). Returns the new key.
 #[server(prefix = "/fn", endpoint = "w/items/create")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_item(
     slug: String,
     title: String,
@@ -122,7 +124,6 @@ fn parse_status(status: Option<String>) -> Result<Option<i64>, AppError> {
 /// field as no field at all, so the item page's form, which sends every
 /// field, says `full`: then a missing field is an emptied one.
 #[server(prefix = "/fn", endpoint = "w/items/update")]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_item(
     slug: String,
     key: String,
