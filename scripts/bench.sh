@@ -40,6 +40,10 @@ BENCH_EMAIL="bench@example.com"
 BENCH_PASSWORD="bench password for sign-in load"
 printf '%s\n' "$BENCH_PASSWORD" | DATABASE_URL="sqlite://$DATA/bench.db" WAYMARK_LOG=warn \
   "$BIN" create-admin --email "$BENCH_EMAIL" --name "Bench" >/dev/null
+# A workspace of 10,000 items, written in one transaction (not through HTTP);
+# its first item has 20 comments.
+DATABASE_URL="sqlite://$DATA/bench.db" WAYMARK_LOG=warn \
+  "$BIN" seed-demo --owner "$BENCH_EMAIL" --slug items --items 10000 --comments 20 >/dev/null
 WAYMARK_ADDR="127.0.0.1:$PORT" WAYMARK_PUBLIC_URL="$BASE" WAYMARK_LOG=warn \
   DATABASE_URL="sqlite://$DATA/bench.db" LEPTOS_SITE_ROOT="$SITE" \
   "$BIN" serve >"$OUT/server.log" 2>&1 &
@@ -115,6 +119,10 @@ measure "landing page (SSR)" "/"
 measure "about (SSR + query)" "/about"
 measure "home, signed in" "/" "$SESSION"
 measure "workspace members" "/w/bench/settings/members" "$SESSION"
+measure "items, first page" "/w/items/items" "$SESSION"
+measure "items, past item 9,000" "/w/items/items?sort=key&dir=asc&after=9000%3A9000" "$SESSION"
+measure "item, 20 comments" "/w/items/items/DEMO-1" "$SESSION"
+measure "items, text search" "/w/items/items?q=sync" "$SESSION"
 measure "static asset" "/$CSS"
 measure "liveness" "/healthz"
 

@@ -14,6 +14,10 @@ Commands:
   create-admin --email EMAIL [--name NAME]
                         Create an instance admin; the password is read from
                         a prompt, or from the first line of standard input
+  seed-demo --owner EMAIL [--slug SLUG] [--items N] [--comments N]
+                        Create a demo workspace owned by EMAIL, filled with
+                        N sample items (default 40); --comments puts that
+                        many comments on its first item (for benchmarks)
   help                  Show this help
   version               Show the version
 
@@ -27,20 +31,32 @@ Configuration comes from environment variables and an optional .env file:
                       see the README
 ";
 
+/// What `seed-demo` makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedDemo {
+    pub owner: String,
+    pub slug: String,
+    pub items: usize,
+    pub comments: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Serve,
     Migrate,
     Check,
     CreateAdmin { email: String, name: Option<String> },
+    SeedDemo(SeedDemo),
     Help,
     Version,
 }
 
 impl Command {
     pub fn parse(args: &[String]) -> Result<Self, String> {
-        if args.first().map(String::as_str) == Some("create-admin") {
-            return parse_create_admin(&args[1..]);
+        match args.first().map(String::as_str) {
+            Some("create-admin") => return parse_create_admin(&args[1..]),
+            Some("seed-demo") => return parse_seed_demo(&args[1..]),
+            _ => {}
         }
         match args {
             [] => Ok(Self::Serve),
@@ -60,9 +76,9 @@ impl Command {
     }
 }
 
-fn parse_create_admin(args: &[String]) -> Result<Command, String> {
-    let mut email = None;
-    let mut name = None;
+/// `--key value` and `--key=value` pairs.
+fn options(args: &[String]) -> Result<Vec<(String, String)>, String> {
+    let mut pairs = Vec::new();
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         let (key, inline) = match flag.split_once('=') {
@@ -76,7 +92,47 @@ fn parse_create_admin(args: &[String]) -> Result<Command, String> {
                 .cloned()
                 .ok_or_else(|| format!("{key} needs a value"))?,
         };
-        match key {
+        pairs.push((key.to_owned(), value));
+    }
+    Ok(pairs)
+}
+
+fn parse_seed_demo(args: &[String]) -> Result<Command, String> {
+    let mut seed = SeedDemo {
+        owner: String::new(),
+        slug: "demo".into(),
+        items: app::api::workspaces::DEMO_ITEMS,
+        comments: 3,
+    };
+    let count = |key: &str, value: &str, most: usize| {
+        value
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=most).contains(n))
+            .ok_or_else(|| format!("{key} takes a number from 1 to {most}"))
+    };
+    for (key, value) in options(args)? {
+        match key.as_str() {
+            "--owner" => seed.owner = value,
+            "--slug" => {
+                seed.slug = app::model::parse_slug(&value).map_err(|m| format!("--slug: {m}"))?
+            }
+            "--items" => seed.items = count(&key, &value, 1_000_000)?,
+            "--comments" => seed.comments = count(&key, &value, 10_000)?,
+            other => return Err(format!("unknown option {other:?} for seed-demo")),
+        }
+    }
+    if seed.owner.is_empty() {
+        return Err("seed-demo needs --owner EMAIL (an existing account)".into());
+    }
+    Ok(Command::SeedDemo(seed))
+}
+
+fn parse_create_admin(args: &[String]) -> Result<Command, String> {
+    let mut email = None;
+    let mut name = None;
+    for (key, value) in options(args)? {
+        match key.as_str() {
             "--email" => email = Some(value),
             "--name" => name = Some(value),
             "--password" => {
@@ -95,6 +151,39 @@ fn parse_create_admin(args: &[String]) -> Result<Command, String> {
 
 /// `waymark create-admin`: an admin account from the command line, for
 /// instances where nobody should race to the set-up page.
+/// Creates a demo workspace for an existing account, without the server.
+pub async fn seed_demo(config: &Config, seed: &SeedDemo) -> Result<(), String> {
+    use app::backend::db::users;
+
+    let state = crate::serve::open_state(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = async {
+        let owner = users::find_by_email(&state.db, &seed.owner.trim().to_lowercase())
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("--owner: no account has the email {}", seed.owner))?;
+        app::backend::demo::seed(
+            &state,
+            owner.id,
+            &owner.display_name,
+            &seed.slug,
+            seed.items,
+            seed.comments,
+        )
+        .await
+        .map_err(|e| e.to_string())
+    }
+    .await;
+    state.db.close().await;
+    let seeded = result?;
+    println!(
+        "created /w/{} with {} items for {}",
+        seeded.slug, seeded.items, seed.owner
+    );
+    Ok(())
+}
+
 pub async fn create_admin(config: &Config, email: &str, name: Option<&str>) -> Result<(), String> {
     use app::backend::accounts::{self, Registration};
     use app::backend::auth::client::ClientInfo;
@@ -256,5 +345,28 @@ mod tests {
             "x",
         ]));
         assert!(refused.unwrap_err().contains("never taken as arguments"));
+    }
+
+    #[test]
+    fn seed_demo_takes_an_owner_and_sizes() {
+        assert_eq!(
+            Command::parse(&args(&[
+                "seed-demo",
+                "--owner",
+                "a@b.c",
+                "--items=10000",
+                "--slug",
+                "Big"
+            ])),
+            Ok(Command::SeedDemo(SeedDemo {
+                owner: "a@b.c".into(),
+                slug: "big".into(),
+                items: 10_000,
+                comments: 3,
+            }))
+        );
+        assert!(Command::parse(&args(&["seed-demo"])).is_err());
+        assert!(Command::parse(&args(&["seed-demo", "--owner", "a@b.c", "--items", "0"])).is_err());
+        assert!(Command::parse(&args(&["seed-demo", "--owner", "a@b.c", "--slug", "-x"])).is_err());
     }
 }

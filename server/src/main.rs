@@ -47,6 +47,7 @@ fn main() -> ExitCode {
             Command::CreateAdmin { email, name } => {
                 cli::create_admin(&config, &email, name.as_deref()).await
             }
+            Command::SeedDemo(seed) => cli::seed_demo(&config, &seed).await,
             Command::Help | Command::Version => Ok(()),
         }
     });

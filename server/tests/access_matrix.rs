@@ -351,6 +351,10 @@ const FUNCTIONS_OUTSIDE_ANY_WORKSPACE: &[(&str, &str)] = &[
         "makes a new workspace; its maker is its owner",
     ),
     (
+        "workspaces/demo",
+        "makes a new demo workspace; its maker is its owner",
+    ),
+    (
         "invitation",
         "reaches a workspace by an invitation token, the permission itself",
     ),

@@ -107,6 +107,34 @@ pub async fn create_workspace(
     )
 }
 
+/// Items in the demo workspace a user makes from the start page.
+pub const DEMO_ITEMS: usize = 40;
+
+/// Makes a workspace with a sample backlog for the caller, who owns it,
+/// and opens its items.
+#[server(prefix = "/fn", endpoint = "workspaces/demo")]
+pub async fn create_demo_workspace() -> Result<String, AppError> {
+    use crate::backend::{demo, request, state};
+
+    respond(
+        scoped(async {
+            let auth = request::require_user().await?;
+            let seeded = demo::seed(
+                &state(),
+                auth.user.id,
+                &auth.user.display_name,
+                "demo",
+                DEMO_ITEMS,
+                3,
+            )
+            .await?;
+            request::redirect(&format!("/w/{}/items", seeded.slug));
+            Ok(seeded.slug)
+        })
+        .await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 fn parse_name(name: &str) -> Result<String, AppError> {
     let name = name.trim();

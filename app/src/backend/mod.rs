@@ -4,6 +4,7 @@ pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod db;
+pub mod demo;
 pub mod items;
 pub mod markdown;
 pub mod request;

@@ -6,8 +6,9 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::auth::load_accounts_state;
-use crate::api::workspaces::list_my_workspaces;
+use crate::api::workspaces::{CreateDemoWorkspace, list_my_workspaces};
 use crate::components::CurrentUserResource;
+use crate::components::form::{FormError, form_error};
 use crate::error::AppError;
 use crate::model::{AccountsState, CurrentUser, WorkspaceSummary};
 use crate::pages::guard::error_view;
@@ -53,6 +54,20 @@ fn Landing(state: AccountsState) -> impl IntoView {
     }
 }
 
+/// Makes a workspace filled with a sample backlog and opens it.
+#[component]
+fn DemoButton() -> impl IntoView {
+    let demo = ServerAction::<CreateDemoWorkspace>::new();
+    view! {
+        <ActionForm action=demo attr:class="demo-form">
+            <button type="submit" class="button button--quiet" disabled=move || demo.pending().get()>
+                {move || if demo.pending().get() { "Filling the demo…" } else { "Try the demo" }}
+            </button>
+            <FormError error=form_error(demo.value(), &[]) />
+        </ActionForm>
+    }
+}
+
 #[component]
 fn Welcome(
     me: CurrentUser,
@@ -63,7 +78,10 @@ fn Welcome(
             <h1>{format!("Welcome, {}", me.display_name)}</h1>
             <div class="section-head">
                 <h2>"Your workspaces"</h2>
-                <a class="button" href="/w/new">"New workspace"</a>
+                <div class="section-head__actions">
+                    <DemoButton />
+                    <a class="button" href="/w/new">"New workspace"</a>
+                </div>
             </div>
             <Suspense>
                 {move || Suspend::new(async move {

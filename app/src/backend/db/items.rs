@@ -101,11 +101,21 @@ pub async fn take_number(
     tx: &mut Transaction<'static, Any>,
     workspace_id: i64,
 ) -> Result<i64, sqlx::Error> {
+    take_numbers(tx, workspace_id, 1).await
+}
+
+/// Takes `count` numbers in a row at once; returns the first.
+pub async fn take_numbers(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    count: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "UPDATE workspaces SET next_item_number = next_item_number + 1 WHERE id = $1 \
-         RETURNING next_item_number - 1",
+        "UPDATE workspaces SET next_item_number = next_item_number + $2 WHERE id = $1 \
+         RETURNING next_item_number - $2",
     )
     .bind(workspace_id)
+    .bind(count)
     .fetch_one(&mut **tx)
     .await
 }

@@ -89,3 +89,17 @@ pub async fn first_in(
     .await?;
     row.as_ref().map(from_row).transpose()
 }
+
+/// The workspace's statuses in their order, read inside a write.
+pub async fn list_in(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+) -> Result<Vec<Status>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, name, color, category FROM statuses WHERE workspace_id = $1 ORDER BY position, id",
+    )
+    .bind(workspace_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(from_row).collect()
+}

@@ -63,6 +63,21 @@ async fn is_old_slug_of_another(
     Ok(owner.is_some_and(|id| Some(id) != own))
 }
 
+/// Whether no workspace has `slug` now or had it before.
+pub async fn slug_is_free(
+    tx: &mut Transaction<'static, Any>,
+    slug: &str,
+) -> Result<bool, sqlx::Error> {
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM workspaces WHERE slug = $1 \
+         UNION ALL SELECT workspace_id FROM workspace_old_slugs WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(taken.is_none())
+}
+
 /// A slug is free when no workspace has it now or had it before: an old
 /// slug keeps leading its members to their workspace, never to a new one.
 pub async fn insert(
