@@ -23,10 +23,10 @@ use crate::api::auth::load_current_user;
 use crate::components::{CurrentUserResource, SiteFooter, SiteHeader, ThemeState};
 use crate::model::Theme;
 use crate::pages::{
-    AboutPage, AccountSettingsPage, AdminUsersPage, HomePage, InvitationPage, ItemPage, ItemsPage,
-    NewWorkspacePage, NotFoundPage, ResetPasswordPage, SecurityLogPage, SetupPage, SignInCodePage,
-    SignInPage, SignUpPage, TwoFactorSetupPage, WorkspaceMembersPage, WorkspacePage,
-    WorkspaceSettingsPage,
+    AboutPage, AccountSettingsPage, AdminUsersPage, BoardPage, HomePage, InvitationPage, ItemPage,
+    ItemsPage, NewWorkspacePage, NotFoundPage, ResetPasswordPage, SecurityLogPage, SetupPage,
+    SignInCodePage, SignInPage, SignUpPage, TwoFactorSetupPage, WorkspaceMembersPage,
+    WorkspacePage, WorkspaceSettingsPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -191,7 +191,8 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/w/:slug/settings") view=WorkspaceSettingsPage ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/settings/members") view=WorkspaceMembersPage ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/items") view=ItemsPage ssr=ssr.clone() />
-                <Route path=path!("/w/:slug/items/:key") view=ItemPage ssr=ssr />
+                <Route path=path!("/w/:slug/items/:key") view=ItemPage ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/board") view=BoardPage ssr=ssr />
             </Routes>
         </main>
         <SiteFooter />

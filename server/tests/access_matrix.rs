@@ -202,6 +202,25 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         arguments: |w| vec![w.slug_arg(), ("key", w.item_key.clone())],
     },
     FunctionRow {
+        endpoint: "w/board",
+        least: Role::Viewer,
+        arguments: |w| vec![w.slug_arg(), ("params", "tag=secret".into())],
+    },
+    FunctionRow {
+        // To the top of the column it is already at the top of: each
+        // allowed call succeeds without changing the version.
+        endpoint: "w/items/move",
+        least: Role::Editor,
+        arguments: |w| {
+            vec![
+                w.slug_arg(),
+                ("key", w.item_key.clone()),
+                ("version", "1".into()),
+                ("status", w.first_status.to_string()),
+            ]
+        },
+    },
+    FunctionRow {
         endpoint: "w/items/create",
         least: Role::Editor,
         arguments: |w| vec![w.slug_arg(), ("title", "Another idea".into())],
@@ -270,6 +289,7 @@ const PAGE_ROWS: &[(&str, Role)] = &[
     ("/w/{slug}/settings/members", Role::Viewer),
     ("/w/{slug}/items", Role::Viewer),
     ("/w/{slug}/items/{key}", Role::Viewer),
+    ("/w/{slug}/board", Role::Viewer),
 ];
 
 /// Server functions that touch no existing workspace by its address, each
@@ -494,6 +514,8 @@ struct Workspace {
     /// An item, with a comment of the owner's.
     item_key: String,
     comment: i64,
+    /// The id of the workspace's first status, which the item has.
+    first_status: i64,
 }
 
 impl Workspace {
@@ -575,6 +597,7 @@ impl World {
             pending_invitation: 0,
             item_key: String::new(),
             comment: 0,
+            first_status: 0,
         };
         owner
             .call_ok(
@@ -631,11 +654,16 @@ impl World {
             .call_json("w/items/get", &[("slug", &w.slug), ("key", &item_key)])
             .await;
         let comment = item["comments"][0]["id"].as_i64().expect("a comment id");
+        let choices: serde_json::Value = owner
+            .call_json("w/items/choices", &[("slug", &w.slug)])
+            .await;
+        let first_status = choices["statuses"][0]["id"].as_i64().expect("a status id");
         Workspace {
             spare_member,
             pending_invitation,
             item_key,
             comment,
+            first_status,
             ..w
         }
     }

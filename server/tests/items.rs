@@ -503,3 +503,162 @@ async fn the_table_filters_searches_and_pages_without_gaps() {
         }
     }
 }
+
+async fn board(visitor: &Visitor, slug: &str) -> Value {
+    visitor
+        .call_json("w/board", &[("slug", slug), ("params", "")])
+        .await
+}
+
+/// The keys of each column, top to bottom.
+fn columns(board: &Value) -> Vec<Vec<String>> {
+    board
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            c["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["key"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn board_moves_keep_the_order_through_200_random_moves() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        for n in 0..12 {
+            create(&admin, &slug, &format!("Card {n}")).await;
+        }
+        let statuses: Vec<i64> = board(&admin, &slug)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["status"]["id"].as_i64().unwrap())
+            .collect();
+        // The expected board, kept beside the server's.
+        let mut expected = columns(&board(&admin, &slug).await);
+        let mut seed: u64 = 0x1234_5678_9abc_def1;
+        let mut next = move |below: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as usize
+        };
+        for round in 0..200 {
+            let from = loop {
+                let c = next(expected.len());
+                if !expected[c].is_empty() {
+                    break c;
+                }
+            };
+            let at = next(expected[from].len());
+            let key = expected[from].remove(at);
+            let to = next(expected.len());
+            let index = next(expected[to].len() + 1);
+            let after = index.checked_sub(1).map(|i| expected[to][i].clone());
+            let before = expected[to].get(index).cloned();
+            expected[to].insert(index, key.clone());
+            let version = item(&admin, &slug, &key).await["summary"]["version"]
+                .as_i64()
+                .unwrap()
+                .to_string();
+            let status = statuses[to].to_string();
+            let mut form = vec![
+                ("slug", slug.as_str()),
+                ("key", key.as_str()),
+                ("version", version.as_str()),
+                ("status", status.as_str()),
+            ];
+            if let Some(after) = &after {
+                form.push(("after", after));
+            }
+            if let Some(before) = &before {
+                form.push(("before", before));
+            }
+            let response = admin.call("w/items/move", &form).await;
+            assert_eq!(
+                response.status(),
+                200,
+                "round {round}: {}",
+                response.text().await.unwrap()
+            );
+        }
+        assert_eq!(
+            columns(&board(&admin, &slug).await),
+            expected,
+            "{:?}",
+            app.kind()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_move_between_cards_that_moved_meanwhile_is_refused() {
+    let app = TestApp::sqlite().await;
+    let admin = app.admin().await;
+    let slug = admin.create_workspace("Mobile", "mobile").await;
+    for n in 0..3 {
+        create(&admin, &slug, &format!("Card {n}")).await;
+    }
+    let first = board(&admin, &slug).await;
+    let idea = first[0]["status"]["id"].as_i64().unwrap().to_string();
+    let planned = first[1]["status"]["id"].as_i64().unwrap().to_string();
+    // Someone moves MOB-2 to Planned; then a stale drop names it as a
+    // neighbour in Idea.
+    admin
+        .call_ok(
+            "w/items/move",
+            &[
+                ("slug", &slug),
+                ("key", "MOB-2"),
+                ("version", "1"),
+                ("status", &planned),
+            ],
+        )
+        .await;
+    let refused = admin
+        .call(
+            "w/items/move",
+            &[
+                ("slug", &slug),
+                ("key", "MOB-1"),
+                ("version", "1"),
+                ("status", &idea),
+                ("after", "MOB-2"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 409);
+    assert!(refused.text().await.unwrap().contains("board changed"));
+    // A neighbour from another workspace, or the card itself, is no better.
+    for neighbour in ["MOB-99", "MOB-1", "not a key"] {
+        let response = admin
+            .call(
+                "w/items/move",
+                &[
+                    ("slug", &slug),
+                    ("key", "MOB-1"),
+                    ("version", "1"),
+                    ("status", &idea),
+                    ("before", neighbour),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 409, "{neighbour}");
+    }
+    // The move to Planned is in the history; nothing else moved.
+    let detail = item(&admin, &slug, "MOB-2").await;
+    assert_eq!(detail["activity"][0]["field"], "status");
+    assert_eq!(detail["activity"][0]["new_value"], "Planned");
+    assert_eq!(
+        columns(&board(&admin, &slug).await)[0],
+        vec!["MOB-3", "MOB-1"]
+    );
+}

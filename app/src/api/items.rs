@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{ItemChoices, ItemDetail, ItemPage};
+use crate::model::{BoardColumn, ItemChoices, ItemDetail, ItemPage};
 
 #[cfg(feature = "ssr")]
 use crate::backend::request::{respond, scoped};
@@ -29,6 +29,58 @@ pub async fn load_items(slug: String, params: String) -> Result<ItemPage, AppErr
                 .collect();
             let query = ItemQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             items::list(&state(), &access, &query).await
+        })
+        .await,
+    )
+}
+
+/// The board's columns, with the filter of `params` (as for `load_items`).
+#[server(prefix = "/fn", endpoint = "w/board")]
+pub async fn load_board(slug: String, params: String) -> Result<Vec<BoardColumn>, AppError> {
+    use crate::backend::{access, items, state};
+    use crate::model::{ItemQuery, Permission};
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::View).await?;
+            let pairs: Vec<(String, String)> = url::form_urlencoded::parse(params.as_bytes())
+                .into_owned()
+                .take(32)
+                .collect();
+            let query = ItemQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            items::board(&state(), &access, &query).await
+        })
+        .await,
+    )
+}
+
+/// Moves a card: into the column of `status`, below the card `after` and
+/// above the card `before` (keys; neither puts it on top). Returns the
+/// item's new version.
+#[server(prefix = "/fn", endpoint = "w/items/move")]
+pub async fn move_item(
+    slug: String,
+    key: String,
+    version: i64,
+    status: String,
+    after: Option<String>,
+    before: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::backend::{access, items, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Edit).await?;
+            let status_id = parse_status(Some(status))?.ok_or_else(|| {
+                AppError::invalid("status", "choose one of the workspace's statuses")
+            })?;
+            let drop = items::Drop {
+                status_id,
+                after,
+                before,
+            };
+            items::move_to(&state(), &access, &key, version, drop).await
         })
         .await,
     )

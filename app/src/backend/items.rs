@@ -9,13 +9,16 @@ use crate::backend::db::{comments, memberships, now_ms, statuses};
 use crate::backend::{AppState, format_time, markdown};
 use crate::error::AppError;
 use crate::model::{
-    ActivityEntry, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery, ItemSummary,
-    Permission, Person, Role, Status, parse_body, parse_date, parse_tags, parse_title, split_key,
+    ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery,
+    ItemSummary, Permission, Person, Role, Status, parse_body, parse_date, parse_tags, parse_title,
+    split_key,
 };
 use crate::rank;
 
 /// Rows a table page shows.
 pub const PAGE_SIZE: usize = 50;
+/// Cards a board column shows; the table lists the rest.
+pub const CARDS_PER_COLUMN: usize = 100;
 /// History entries an item page shows.
 const ACTIVITY_SHOWN: i64 = 200;
 
@@ -385,6 +388,158 @@ pub async fn list(
         total: listed.total,
         next: listed.next,
     })
+}
+
+/// The board: one column per status, each in rank order.
+pub async fn board(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    query: &ItemQuery,
+) -> Result<Vec<BoardColumn>, AppError> {
+    let workspace_id = access.workspace.id;
+    let mut columns = Vec::new();
+    for status in statuses::list(&state.db, workspace_id).await? {
+        let (rows, total) =
+            items::list_column(&state.db, workspace_id, status.id, query, CARDS_PER_COLUMN).await?;
+        columns.push(BoardColumn {
+            items: rows.iter().map(|row| summary(access, row)).collect(),
+            status,
+            total,
+        });
+    }
+    Ok(columns)
+}
+
+/// Where a card is dropped: into the column of `status_id`, below the card
+/// `after` and above the card `before` (keys; neither for the top).
+#[derive(Debug, Clone, Default)]
+pub struct Drop {
+    pub status_id: i64,
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+/// Moves a card on the board: its status and its place in the column, in
+/// one write with its history. Refused when the item changed since
+/// `version`, or when the neighbours it was dropped between are no longer
+/// neighbours in that column (someone else moved them first).
+pub async fn move_to(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    key: &str,
+    version: i64,
+    drop: Drop,
+) -> Result<i64, AppError> {
+    let number = number_of(key)?;
+    let workspace_id = access.workspace.id;
+    let mut tx = state.db.begin().await?;
+    access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
+    let current = items::find_for_update(&state.db, &mut tx, workspace_id, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current.version != version {
+        return Err(stale(&current));
+    }
+    let status = statuses::find_in(&mut tx, workspace_id, drop.status_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("status", "choose one of the workspace's statuses"))?;
+    let above = neighbour_rank(&mut tx, workspace_id, number, status.id, drop.after).await?;
+    let below = neighbour_rank(&mut tx, workspace_id, number, status.id, drop.before).await?;
+    // The gap the card goes into, between its true neighbours in the
+    // column (the moving card itself left out).
+    let (low, high) = match (above, below) {
+        (None, None) => (
+            None,
+            items::rank_beside(&mut tx, workspace_id, status.id, None, true, number).await?,
+        ),
+        (Some(a), None) => {
+            let next = items::rank_beside(&mut tx, workspace_id, status.id, Some(&a), true, number)
+                .await?;
+            (Some(a), next)
+        }
+        (None, Some(b)) => {
+            let previous =
+                items::rank_beside(&mut tx, workspace_id, status.id, Some(&b), false, number)
+                    .await?;
+            (previous, Some(b))
+        }
+        (Some(a), Some(b)) => (Some(a), Some(b)),
+    };
+    let current_rank = current.rank.as_str();
+    let already_there = status.id == current.status_id
+        && low.as_deref().is_none_or(|l| l < current_rank)
+        && high.as_deref().is_none_or(|h| current_rank < h);
+    if already_there {
+        return Ok(current.version);
+    }
+    let rank = rank::between(low.as_deref(), high.as_deref()).map_err(|_| board_changed())?;
+    let before_status = statuses::find_in(&mut tx, workspace_id, current.status_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let now = now_ms();
+    let actor = access.actor.user.id;
+    let saved = items::update(
+        &mut tx,
+        &current,
+        workspace_id,
+        version,
+        Fields {
+            title: &current.title,
+            description: &current.description,
+            status_id: status.id,
+            assignee_id: current.assignee_id,
+            start_date: current.start_date.as_deref(),
+            end_date: current.end_date.as_deref(),
+            horizon: current.horizon,
+            rank: &rank,
+            tags: &current.tags,
+            archived: current.archived,
+        },
+        actor,
+        now,
+    )
+    .await?;
+    if !saved {
+        return Err(stale(&current));
+    }
+    if before_status.id != status.id {
+        let change = Change {
+            field: "status",
+            old_value: &before_status.name,
+            new_value: &status.name,
+        };
+        item_activity::record(&mut tx, current.id, actor, now, &[change]).await?;
+    }
+    tx.commit().await?;
+    Ok(current.version + 1)
+}
+
+fn board_changed() -> AppError {
+    AppError::Conflict(
+        "the board changed while you moved the card — it is back where the server has it".into(),
+    )
+}
+
+/// The rank of the card `key` that a moved card was dropped next to; it
+/// must still be in the target column.
+async fn neighbour_rank(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    workspace_id: i64,
+    moving: i64,
+    status_id: i64,
+    key: Option<String>,
+) -> Result<Option<String>, AppError> {
+    let Some(key) = key.filter(|k| !k.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let number = number_of(key.trim()).map_err(|_| board_changed())?;
+    if number == moving {
+        return Err(board_changed());
+    }
+    match items::place_of(tx, workspace_id, number).await? {
+        Some((status, rank)) if status == status_id => Ok(Some(rank)),
+        _ => Err(board_changed()),
+    }
 }
 
 pub async fn choices(state: &AppState, access: &WorkspaceAccess) -> Result<ItemChoices, AppError> {

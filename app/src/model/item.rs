@@ -115,6 +115,15 @@ pub struct ItemPage {
     pub next: Option<String>,
 }
 
+/// One status's column of the board: its first cards in rank order and how
+/// many match in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardColumn {
+    pub status: Status,
+    pub items: Vec<ItemSummary>,
+    pub total: i64,
+}
+
 /// Everything the item page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemDetail {

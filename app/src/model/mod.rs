@@ -14,9 +14,9 @@ pub use account::{
 pub use email::{Email, parse_display_name};
 pub use instance::{DatabaseKind, InstanceInfo};
 pub use item::{
-    ActivityEntry, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery, ItemSummary,
-    MAX_BODY, MAX_TAGS, MAX_TITLE, Person, SortColumn, Status, StatusCategory, parse_body,
-    parse_date, parse_tag, parse_tags, parse_title, split_key,
+    ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery,
+    ItemSummary, MAX_BODY, MAX_TAGS, MAX_TITLE, Person, SortColumn, Status, StatusCategory,
+    parse_body, parse_date, parse_tag, parse_tags, parse_title, split_key,
 };
 pub use theme::Theme;
 pub use workspace::{

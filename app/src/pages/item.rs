@@ -120,11 +120,11 @@ fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
                                     } else {
                                         view! { <ReadOnlyFields item=item.clone() /> }.into_any()
                                     }}
-                                    <Comments slug=slug.clone() item=item.clone() can_comment data />
+                                    {view! { <Comments slug=slug.clone() item=item.clone() can_comment data /> }.into_any()}
                                 </div>
                                 <aside class="item-page__side">
-                                    {can_edit.then(|| view! { <ItemActions slug=slug.clone() item=item.clone() data /> })}
-                                    <Activity entries=item.activity.clone() />
+                                    {can_edit.then(|| view! { <ItemActions slug=slug.clone() item=item.clone() data /> }.into_any())}
+                                    {view! { <Activity entries=item.activity.clone() /> }.into_any()}
                                 </aside>
                             </div>
                         </article>
@@ -295,7 +295,7 @@ fn Comments(slug: String, item: ItemDetail, can_comment: bool, data: ItemData) -
             <FormError error=form_error(data.edit_comment.value(), &[]) />
             <FormError error=form_error(data.delete_comment.value(), &[]) />
             <ol class="comments">
-                {item.comments.into_iter().map(|c| view! { <Comment comment=c slug=slug.clone() data /> }).collect_view()}
+                {item.comments.into_iter().map(|c| view! { <Comment comment=c slug=slug.clone() data /> }.into_any()).collect_view()}
             </ol>
             {can_comment.then(|| view! {
                 <ActionForm action=data.add_comment attr:class="comment-form">

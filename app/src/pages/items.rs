@@ -28,7 +28,7 @@ struct TableData {
 }
 
 /// The view's query as the URL has it, without the `?`.
-fn url_params() -> Memo<String> {
+pub(crate) fn url_params() -> Memo<String> {
     let location = use_location();
     Memo::new(move |_| {
         location
@@ -37,7 +37,7 @@ fn url_params() -> Memo<String> {
     })
 }
 
-fn parse_params(params: &str) -> ItemQuery {
+pub(crate) fn parse_params(params: &str) -> ItemQuery {
     let pairs: Vec<(String, String)> = params
         .split('&')
         .filter_map(|pair| {
@@ -120,8 +120,8 @@ fn ItemsTable(workspace: WorkspaceView, data: TableData) -> impl IntoView {
                     };
                     let query = data.query.get_untracked();
                     view! {
-                        <FilterBar query=query.clone() choices=choices.clone() />
-                        <Table slug page query choices can_edit update=data.update />
+                        {view! { <FilterBar query=query.clone() choices=choices.clone() /> }.into_any()}
+                        {view! { <Table slug page query choices can_edit update=data.update /> }.into_any()}
                     }
                     .into_any()
                 })
@@ -178,7 +178,7 @@ fn QuickAdd(slug: String, create: ServerAction<CreateItem>) -> impl IntoView {
 /// The filter bar: a plain GET form, so it works without JavaScript and
 /// every filter ends up in the URL.
 #[component]
-fn FilterBar(query: ItemQuery, choices: ItemChoices) -> impl IntoView {
+pub(crate) fn FilterBar(query: ItemQuery, choices: ItemChoices) -> impl IntoView {
     let sort = (query.sort != SortColumn::default()).then(|| query.sort.as_str());
     let dir = sort.map(|_| if query.descending { "desc" } else { "asc" });
     view! {
@@ -298,7 +298,7 @@ fn Table(
                         </thead>
                         <tbody>
                             {page.items.into_iter().map(|item| {
-                                view! { <ItemRow item slug=slug.clone() statuses can_edit update /> }
+                                view! { <ItemRow item slug=slug.clone() statuses can_edit update /> }.into_any()
                             }).collect_view()}
                         </tbody>
                     </table>

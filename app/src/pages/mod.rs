@@ -3,6 +3,7 @@
 mod about;
 mod account_settings;
 mod admin;
+mod board;
 pub mod guard;
 mod home;
 mod invitation;
@@ -19,6 +20,7 @@ mod workspace;
 pub use about::AboutPage;
 pub use account_settings::AccountSettingsPage;
 pub use admin::{AdminUsersPage, SecurityLogPage};
+pub use board::BoardPage;
 pub use home::HomePage;
 pub use invitation::InvitationPage;
 pub use item::ItemPage;

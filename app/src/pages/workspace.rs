@@ -106,6 +106,7 @@ fn WorkspaceFrame(
         <nav class="tabs" aria-label="Workspace">
             <a href=base.clone() aria-current=section.is_empty().then_some("page")>"Overview"</a>
             <a href=format!("{base}/items") aria-current=section.starts_with("/items").then_some("page")>"Items"</a>
+            <a href=format!("{base}/board") aria-current=(section == "/board").then_some("page")>"Board"</a>
             <a href=format!("{base}/settings") aria-current=(section == "/settings").then_some("page")>"Settings"</a>
             <a href=format!("{base}/settings/members") aria-current=(section == "/settings/members").then_some("page")>
                 "Members"

@@ -412,12 +412,9 @@ pub fn search_expression(kind: DatabaseKind, text: &str) -> Option<String> {
     })
 }
 
-pub async fn list(
-    db: &Db,
-    workspace_id: i64,
-    query: &ItemQuery,
-    limit: usize,
-) -> Result<Listed, sqlx::Error> {
+/// The `WHERE` clause of a query's filter (without its cursor) and what it
+/// binds.
+fn filter(db: &Db, workspace_id: i64, query: &ItemQuery) -> (String, Binds) {
     let mut binds = Binds(Vec::new());
     let mut filter = format!(
         "i.workspace_id = {} AND i.archived = {}",
@@ -447,27 +444,60 @@ pub async fn list(
     }
     if let Some(search) = search_expression(db.kind(), &query.text) {
         let placeholder = binds.push(Bind::Text(search));
-        filter += &match db.kind() {
+        let words = match db.kind() {
             DatabaseKind::Sqlite => format!(
-                " AND i.id IN (SELECT rowid FROM items_search WHERE items_search MATCH {placeholder})"
+                "i.id IN (SELECT rowid FROM items_search WHERE items_search MATCH {placeholder})"
             ),
-            DatabaseKind::Postgres => {
-                format!(" AND i.search @@ to_tsquery('simple', {placeholder})")
-            }
+            DatabaseKind::Postgres => format!("i.search @@ to_tsquery('simple', {placeholder})"),
+        };
+        // A key (WAY-12) or its number finds that item too.
+        let number = crate::model::split_key(query.text.trim())
+            .map(|(_, n)| n)
+            .or_else(|| query.text.trim().parse::<i64>().ok().filter(|n| *n > 0));
+        filter += &match number {
+            Some(n) => format!(" AND ({words} OR i.number = {})", binds.push(Bind::Int(n))),
+            None => format!(" AND {words}"),
         };
     }
-    let from = "FROM items i JOIN statuses s ON s.id = i.status_id \
-                LEFT JOIN users a ON a.id = i.assignee_id";
+    (filter, binds)
+}
 
-    let count_sql = format!("SELECT COUNT(*) {from} WHERE {filter}");
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    binds: &'q Binds,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    for bind in &binds.0 {
+        query = match bind {
+            Bind::Int(v) => query.bind(*v),
+            Bind::Text(v) => query.bind(v.as_str()),
+        };
+    }
+    query
+}
+
+const FROM: &str = "FROM items i JOIN statuses s ON s.id = i.status_id \
+                    LEFT JOIN users a ON a.id = i.assignee_id";
+
+async fn count(db: &Db, filter: &str, binds: &Binds) -> Result<i64, sqlx::Error> {
+    let sql = format!("SELECT COUNT(*) {FROM} WHERE {filter}");
+    let mut count = sqlx::query_scalar::<_, i64>(&sql);
     for bind in &binds.0 {
         count = match bind {
             Bind::Int(v) => count.bind(*v),
             Bind::Text(v) => count.bind(v.as_str()),
         };
     }
-    let total = count.fetch_one(db.reader()).await?;
+    count.fetch_one(db.reader()).await
+}
+
+pub async fn list(
+    db: &Db,
+    workspace_id: i64,
+    query: &ItemQuery,
+    limit: usize,
+) -> Result<Listed, sqlx::Error> {
+    let (filter, mut binds) = filter(db, workspace_id, query);
+    let total = count(db, &filter, &binds).await?;
 
     let (expression, text) = sort_expression(query.sort);
     let (direction, beyond) = if query.descending {
@@ -484,18 +514,13 @@ pub async fn list(
         );
     }
     let sql = format!(
-        "SELECT {COLUMNS}, {expression} AS sort_value {from} WHERE {page_filter} \
+        "SELECT {COLUMNS}, {expression} AS sort_value {FROM} WHERE {page_filter} \
          ORDER BY {expression} {direction}, i.id {direction} LIMIT {}",
         limit + 1
     );
-    let mut select = sqlx::query(&sql);
-    for bind in &binds.0 {
-        select = match bind {
-            Bind::Int(v) => select.bind(*v),
-            Bind::Text(v) => select.bind(v.as_str()),
-        };
-    }
-    let rows = select.fetch_all(db.reader()).await?;
+    let rows = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(db.reader())
+        .await?;
     let more = rows.len() > limit;
     let mut items = Vec::with_capacity(limit.min(rows.len()));
     let mut last_value = None;
@@ -512,6 +537,80 @@ pub async fn list(
         _ => None,
     };
     Ok(Listed { items, total, next })
+}
+
+/// The first `limit` items of one status's board column, in rank order,
+/// that match `query` (whose own status is ignored), and how many match.
+pub async fn list_column(
+    db: &Db,
+    workspace_id: i64,
+    status_id: i64,
+    query: &ItemQuery,
+    limit: usize,
+) -> Result<(Vec<ItemRow>, i64), sqlx::Error> {
+    let column = ItemQuery {
+        status: Some(status_id),
+        ..query.clone()
+    };
+    let (filter, binds) = filter(db, workspace_id, &column);
+    let total = count(db, &filter, &binds).await?;
+    let sql = format!("SELECT {COLUMNS} {FROM} WHERE {filter} ORDER BY i.rank, i.id LIMIT {limit}");
+    let rows = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(db.reader())
+        .await?;
+    let items = rows
+        .iter()
+        .map(|row| from_row(row, false))
+        .collect::<Result<_, _>>()?;
+    Ok((items, total))
+}
+
+/// The rank next to `rank` in a status's column — the next one up when
+/// `after`, else the one before; from the top when `rank` is `None` —
+/// leaving out the item numbered `moving`.
+pub async fn rank_beside(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    status_id: i64,
+    rank: Option<&str>,
+    after: bool,
+    moving: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let sql = match (rank, after) {
+        (None, _) => {
+            "SELECT MIN(rank) FROM items WHERE workspace_id = $1 AND status_id = $2 \
+                      AND number <> $3"
+        }
+        (Some(_), true) => {
+            "SELECT MIN(rank) FROM items WHERE workspace_id = $1 AND status_id = $2 \
+                            AND number <> $3 AND rank > $4"
+        }
+        (Some(_), false) => {
+            "SELECT MAX(rank) FROM items WHERE workspace_id = $1 AND status_id = $2 \
+                             AND number <> $3 AND rank < $4"
+        }
+    };
+    let mut query = sqlx::query_scalar(sql)
+        .bind(workspace_id)
+        .bind(status_id)
+        .bind(moving);
+    if let Some(rank) = rank {
+        query = query.bind(rank);
+    }
+    query.fetch_one(&mut **tx).await
+}
+
+/// The status and rank of the item numbered `number`, read inside a write.
+pub async fn place_of(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    number: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT status_id, rank FROM items WHERE workspace_id = $1 AND number = $2")
+        .bind(workspace_id)
+        .bind(number)
+        .fetch_optional(&mut **tx)
+        .await
 }
 
 #[cfg(test)]

@@ -1,0 +1,422 @@
+//! `/w/:slug/board`: a column per status. Cards move by drag and drop, by
+//! keyboard (Alt + arrows) or, without JavaScript, by each card's status
+//! select. A move shows at once and is then sent; if the server refuses it,
+//! the board reloads to where the server has the card and says why.
+
+use leptos::prelude::*;
+
+use crate::api::items::{MoveItem, load_board, load_item_choices};
+use crate::components::form::{FormError, form_error};
+use crate::error::AppError;
+use crate::model::{BoardColumn, ItemChoices, ItemQuery, ItemSummary, Permission, WorkspaceView};
+use crate::pages::guard::error_view;
+use crate::pages::items::{FilterBar, parse_params, url_params};
+use crate::pages::workspace::{slug_param, with_workspace};
+
+#[derive(Clone, Copy)]
+struct BoardData {
+    moved: ServerAction<MoveItem>,
+    board: Resource<Result<Vec<BoardColumn>, AppError>>,
+    choices: Resource<Result<ItemChoices, AppError>>,
+    query: Memo<ItemQuery>,
+}
+
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let slug = slug_param();
+    let params = url_params();
+    let moved = ServerAction::<MoveItem>::new();
+    let data = BoardData {
+        moved,
+        board: Resource::new(
+            move || (slug.get(), params.get(), moved.version().get()),
+            |(slug, params, _)| load_board(slug, params),
+        ),
+        choices: Resource::new(move || slug.get(), load_item_choices),
+        query: Memo::new(move |_| parse_params(&params.get())),
+    };
+    with_workspace(
+        "/board",
+        move |w: WorkspaceView| view! { <Board workspace=w data /> },
+    )
+}
+
+/// A card being moved: from where to where, by key.
+#[derive(Clone, Debug, PartialEq)]
+struct Move {
+    key: String,
+    status_id: i64,
+    /// The position in the target column, counted without the card.
+    index: usize,
+}
+
+/// Moves the card in the local copy of the board and says which cards it
+/// now sits between, for the server.
+fn apply(
+    columns: &mut [BoardColumn],
+    m: &Move,
+) -> Option<(ItemSummary, Option<String>, Option<String>)> {
+    let (from, at) = columns.iter().enumerate().find_map(|(c, column)| {
+        column
+            .items
+            .iter()
+            .position(|i| i.key == m.key)
+            .map(|at| (c, at))
+    })?;
+    let to = columns.iter().position(|c| c.status.id == m.status_id)?;
+    let mut card = columns[from].items.remove(at);
+    columns[from].total -= 1;
+    card.status_id = m.status_id;
+    let target = &mut columns[to];
+    let index = m.index.min(target.items.len());
+    let after = index
+        .checked_sub(1)
+        .and_then(|i| target.items.get(i))
+        .map(|i| i.key.clone());
+    let before = target.items.get(index).map(|i| i.key.clone());
+    target.items.insert(index, card.clone());
+    target.total += 1;
+    Some((card, after, before))
+}
+
+#[component]
+fn Board(workspace: WorkspaceView, data: BoardData) -> impl IntoView {
+    let can_edit = workspace.role.allows(Permission::Edit);
+    let slug = workspace.slug.clone();
+    view! {
+        <FormError error=form_error(data.moved.value(), &[]) />
+        <Transition>
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    let choices = match data.choices.await {
+                        Ok(choices) => choices,
+                        Err(error) => return error_view(error, "/"),
+                    };
+                    let columns = match data.board.await {
+                        Ok(columns) => columns,
+                        Err(error) => return error_view(error, "/"),
+                    };
+                    let query = data.query.get_untracked();
+                    view! {
+                        {view! { <FilterBar query choices /> }.into_any()}
+                        {view! { <Columns slug columns can_edit moved=data.moved /> }.into_any()}
+                    }
+                    .into_any()
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Columns(
+    slug: String,
+    columns: Vec<BoardColumn>,
+    can_edit: bool,
+    moved: ServerAction<MoveItem>,
+) -> impl IntoView {
+    let columns = RwSignal::new(columns);
+    let dragging = RwSignal::new(None::<String>);
+    let announcement = RwSignal::new(String::new());
+    let focus_after = RwSignal::new(None::<String>);
+    let slug = StoredValue::new(slug);
+
+    // Shows the move at once, then sends it; the board reloads with the
+    // server's answer either way (`moved.version()` is the board's source).
+    let send = move |m: Move| {
+        let mut result = None;
+        columns.update(|cols| result = apply(cols, &m));
+        let Some((card, after, before)) = result else {
+            return;
+        };
+        let column = columns.with_untracked(|cols| {
+            cols.iter()
+                .find(|c| c.status.id == m.status_id)
+                .map(|c| c.status.name.clone())
+                .unwrap_or_default()
+        });
+        announcement.set(format!(
+            "{} moved to {column}, position {}.",
+            card.key,
+            m.index + 1
+        ));
+        moved.dispatch(MoveItem {
+            slug: slug.get_value(),
+            key: card.key,
+            version: card.version,
+            status: m.status_id.to_string(),
+            after,
+            before,
+        });
+    };
+
+    // After a keyboard move the board redraws; keep the focus on the card.
+    Effect::new(move || {
+        columns.track();
+        if let Some(key) = focus_after.get_untracked() {
+            focus_card(&key);
+        }
+    });
+
+    let keyboard_move = move |key: String, ev: leptos::ev::KeyboardEvent| {
+        if !ev.alt_key() {
+            return;
+        }
+        let target = columns.with_untracked(|cols| {
+            let c = cols
+                .iter()
+                .position(|c| c.items.iter().any(|i| i.key == key))?;
+            let at = cols[c].items.iter().position(|i| i.key == key)?;
+            match ev.key().as_str() {
+                "ArrowUp" if at > 0 => Some((cols[c].status.id, at - 1)),
+                "ArrowDown" if at + 1 < cols[c].items.len() => Some((cols[c].status.id, at + 1)),
+                "ArrowLeft" if c > 0 => Some((cols[c - 1].status.id, 0)),
+                "ArrowRight" if c + 1 < cols.len() => Some((cols[c + 1].status.id, 0)),
+                _ => None,
+            }
+        });
+        if let Some((status_id, index)) = target {
+            ev.prevent_default();
+            focus_after.set(Some(key.clone()));
+            send(Move {
+                key,
+                status_id,
+                index,
+            });
+        }
+    };
+
+    view! {
+        <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
+        {can_edit.then(|| view! {
+            <p class="muted small board-help">"Drag cards between columns, or focus a card and press Alt + arrow keys."</p>
+        })}
+        <div class="board" data-testid="board">
+            {move || columns.get().into_iter().map(|column| {
+                let status_id = column.status.id;
+                let count = column.items.len();
+                let more = column.total - count as i64;
+                let name = column.status.name.clone();
+                let statuses: Vec<(i64, String)> = columns.with_untracked(|cols| {
+                    cols.iter().map(|c| (c.status.id, c.status.name.clone())).collect()
+                });
+                view! {
+                    <section class="board-column" aria-label=name.clone() data-status=status_id>
+                        <h2 class="board-column__title">
+                            <svg class="status-chip__dot" viewBox="0 0 10 10" aria-hidden="true">
+                                <circle cx="5" cy="5" r="5" fill=column.status.color.clone() />
+                            </svg>
+                            {name.clone()}
+                            <span class="muted small">{format!(" {}", column.total)}</span>
+                        </h2>
+                        <ol
+                            class="board-column__cards"
+                            on:dragover=move |ev| ev.prevent_default()
+                            on:drop=move |ev| {
+                                ev.prevent_default();
+                                if let Some(key) = dragging.get_untracked() {
+                                    dragging.set(None);
+                                    send(Move { key, status_id, index: usize::MAX });
+                                }
+                            }
+                        >
+                            {column.items.into_iter().enumerate().map(|(index, item)| {
+                                let key = item.key.clone();
+                                let drag_key = key.clone();
+                                let keyboard_key = key.clone();
+                                view! {
+                                    <li
+                                        class="card"
+                                        data-key=key.clone()
+                                        tabindex=can_edit.then_some("0")
+                                        draggable=can_edit.then_some("true")
+                                        aria-roledescription=can_edit.then_some("movable card")
+                                        on:dragstart=move |ev| {
+                                            if let Some(transfer) = ev.data_transfer() {
+                                                let _ = transfer.set_data("text/plain", &drag_key);
+                                            }
+                                            dragging.set(Some(drag_key.clone()));
+                                        }
+                                        on:dragend=move |_| dragging.set(None)
+                                        on:dragover=move |ev| ev.prevent_default()
+                                        on:drop=move |ev| {
+                                            ev.prevent_default();
+                                            ev.stop_propagation();
+                                            if let Some(moving) = dragging.get_untracked() {
+                                                dragging.set(None);
+                                                // Dropped on a card: it goes above that card. In
+                                                // its own column, cards below it shift up by one.
+                                                let own_above = columns.with_untracked(|cols| {
+                                                    cols.iter().find(|c| c.status.id == status_id).is_some_and(|c| {
+                                                        c.items.iter().position(|i| i.key == moving).is_some_and(|p| p < index)
+                                                    })
+                                                });
+                                                let index = if own_above { index - 1 } else { index };
+                                                send(Move { key: moving, status_id, index });
+                                            }
+                                        }
+                                        on:keydown=move |ev| keyboard_move(keyboard_key.clone(), ev)
+                                    >
+                                        {view! { <Card item slug=slug.get_value() statuses=statuses.clone() can_edit moved /> }.into_any()}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                        {(more > 0).then(|| view! {
+                            <a class="board-column__more" href=format!("/w/{}/items?status={status_id}", slug.get_value())>
+                                {format!("{more} more in the table")}
+                            </a>
+                        })}
+                        {(count == 0).then(|| view! { <p class="muted small board-column__empty">"No items"</p> })}
+                    </section>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+fn focus_card(key: &str) {
+    use leptos::wasm_bindgen::JsCast;
+
+    let selector = format!(".card[data-key=\"{key}\"]");
+    if let Ok(Some(element)) = document().query_selector(&selector)
+        && let Ok(element) = element.dyn_into::<leptos::web_sys::HtmlElement>()
+    {
+        let _ = element.focus();
+    }
+}
+
+/// A card: key, title, tags, assignee; for editors, a status select that
+/// posts a form without JavaScript.
+#[component]
+fn Card(
+    item: ItemSummary,
+    slug: String,
+    statuses: Vec<(i64, String)>,
+    can_edit: bool,
+    moved: ServerAction<MoveItem>,
+) -> impl IntoView {
+    let href = format!("/w/{slug}/items/{}", item.key);
+    let select = can_edit.then(|| {
+        let key = item.key.clone();
+        let version = item.version;
+        let current = item.status_id;
+        let label = format!("Status of {}", item.key);
+        let dispatch_slug = slug.clone();
+        view! {
+            <ActionForm action=moved attr:class="card__move">
+                <input type="hidden" name="slug" value=slug.clone() />
+                <input type="hidden" name="key" value=key.clone() />
+                <input type="hidden" name="version" value=version />
+                <select
+                    name="status"
+                    aria-label=label
+                    on:change=move |ev| {
+                        ev.prevent_default();
+                        moved.dispatch(MoveItem {
+                            slug: dispatch_slug.clone(),
+                            key: key.clone(),
+                            version,
+                            status: event_target_value(&ev),
+                            after: None,
+                            before: None,
+                        });
+                    }
+                >
+                    {statuses.iter().map(|(id, name)| view! {
+                        <option value=*id selected=*id == current>{name.clone()}</option>
+                    }).collect_view()}
+                </select>
+                <noscript><button type="submit" class="button button--quiet button--small">"Move"</button></noscript>
+            </ActionForm>
+        }
+    });
+    view! {
+        <p class="card__key muted small">{item.key.clone()}</p>
+        <a class="card__title" href=href draggable="false">{item.title.clone()}</a>
+        {(!item.tags.is_empty()).then(|| view! {
+            <p class="card__tags">
+                {item.tags.iter().map(|t| view! { <span class="chip">{t.clone()}</span> }).collect_view()}
+            </p>
+        })}
+        {item.assignee.as_ref().map(|p| view! { <p class="card__assignee muted small">{p.name.clone()}</p> })}
+        {select}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Horizon, Status, StatusCategory};
+
+    fn card(key: &str, status_id: i64) -> ItemSummary {
+        ItemSummary {
+            key: key.into(),
+            title: key.into(),
+            status_id,
+            assignee: None,
+            horizon: Horizon::Unplanned,
+            start_date: None,
+            end_date: None,
+            tags: vec![],
+            archived: false,
+            version: 1,
+            updated: String::new(),
+        }
+    }
+
+    fn column(id: i64, keys: &[&str]) -> BoardColumn {
+        BoardColumn {
+            status: Status {
+                id,
+                name: format!("S{id}"),
+                color: "#000000".into(),
+                category: StatusCategory::Planned,
+            },
+            items: keys.iter().map(|k| card(k, id)).collect(),
+            total: keys.len() as i64,
+        }
+    }
+
+    #[test]
+    fn a_move_reports_its_new_neighbours() {
+        let mut board = vec![column(1, &["A-1", "A-2", "A-3"]), column(2, &["A-4"])];
+        let (card, after, before) = apply(
+            &mut board,
+            &Move {
+                key: "A-1".into(),
+                status_id: 2,
+                index: 1,
+            },
+        )
+        .unwrap();
+        assert_eq!(card.status_id, 2);
+        assert_eq!((after.as_deref(), before), (Some("A-4"), None));
+        assert_eq!(board[0].total, 2);
+        assert_eq!(board[1].items.len(), 2);
+
+        let (_, after, before) = apply(
+            &mut board,
+            &Move {
+                key: "A-3".into(),
+                status_id: 1,
+                index: 0,
+            },
+        )
+        .unwrap();
+        assert_eq!((after, before.as_deref()), (None, Some("A-2")));
+        assert_eq!(board[0].items[0].key, "A-3");
+        assert!(
+            apply(
+                &mut board,
+                &Move {
+                    key: "A-9".into(),
+                    status_id: 1,
+                    index: 0
+                }
+            )
+            .is_none()
+        );
+    }
+}
