@@ -122,3 +122,34 @@ test("a status is changed from the table and the table filters by tag and words"
   await expect(page).toHaveURL(/tag=ui/);
   await expect(page.getByTestId("item-count")).toHaveText("1 item");
 });
+
+test("a card moves to another column on the board and stays there", async ({ page }, info) => {
+  const slug = slugFor(info.project.name);
+  await signIn(page);
+  await page.goto(`/w/${slug}/board`);
+  await ready(page, info.project.name);
+  const column = (name: string) => page.locator(`.board-column[aria-label="${name}"]`);
+  await expect(column("Idea").locator('.card[data-key="BAC-1"]')).toBeVisible();
+
+  if (info.project.name === "hydrate") {
+    await column("Idea").locator('.card[data-key="BAC-1"]').dragTo(column("In progress").locator("ol"));
+    await expect(column("In progress").locator('.card[data-key="BAC-1"]')).toBeVisible();
+    // The keyboard way: Alt + arrow moves the focused card.
+    await column("Planned").locator('.card[data-key="BAC-2"]').focus();
+    await page.keyboard.press("Alt+ArrowRight");
+    await expect(column("In progress").locator('.card[data-key="BAC-2"]')).toBeVisible();
+    await page.waitForLoadState("networkidle");
+  } else {
+    const card = column("Idea").locator('.card[data-key="BAC-1"]');
+    await card.getByLabel("Status of BAC-1").selectOption({ label: "In progress" });
+    await card.getByRole("button", { name: "Move" }).click();
+    await expect(column("In progress").locator('.card[data-key="BAC-1"]')).toBeVisible();
+  }
+
+  await page.reload();
+  await expect(column("In progress").locator('.card[data-key="BAC-1"]')).toBeVisible();
+  await expect(column("Idea").locator('.card[data-key="BAC-1"]')).toHaveCount(0);
+  if (info.project.name === "hydrate") {
+    await expect(column("In progress").locator('.card[data-key="BAC-2"]')).toBeVisible();
+  }
+});

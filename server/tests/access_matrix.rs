@@ -89,8 +89,10 @@ fn classify(status: u16, location: Option<&str>) -> Expect {
     }
 }
 
-/// Arguments of one call, made for the workspace of its row.
-type Arguments = fn(&Workspace) -> Vec<(&'static str, String)>;
+/// Arguments of one call, made for the workspace of its row and the actor
+/// who calls (so that each allowed actor can succeed at, say, deleting a
+/// thing of its own).
+type Arguments = fn(&Workspace, Actor) -> Vec<(&'static str, String)>;
 
 /// One row of the matrix: a server function, the least role it needs, and
 /// valid arguments. Each row runs on a workspace of its own, so what one
@@ -105,18 +107,18 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
     FunctionRow {
         endpoint: "w/load",
         least: Role::Viewer,
-        arguments: |w| vec![w.slug_arg()],
+        arguments: |w, _| vec![w.slug_arg()],
     },
     FunctionRow {
         endpoint: "w/members",
         least: Role::Viewer,
-        arguments: |w| vec![w.slug_arg()],
+        arguments: |w, _| vec![w.slug_arg()],
     },
     FunctionRow {
         endpoint: "w/update",
         least: Role::Owner,
         // The same settings again: each allowed call succeeds.
-        arguments: |w| {
+        arguments: |w, _| {
             vec![
                 w.slug_arg(),
                 ("name", w.name.clone()),
@@ -129,12 +131,12 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
     FunctionRow {
         endpoint: "w/delete",
         least: Role::Owner,
-        arguments: |w| vec![w.slug_arg(), ("confirm_name", w.name.clone())],
+        arguments: |w, _| vec![w.slug_arg(), ("confirm_name", w.name.clone())],
     },
     FunctionRow {
         endpoint: "w/members/role",
         least: Role::Owner,
-        arguments: |w| {
+        arguments: |w, _| {
             vec![
                 w.slug_arg(),
                 ("user_id", w.spare_member.to_string()),
@@ -145,17 +147,17 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
     FunctionRow {
         endpoint: "w/members/remove",
         least: Role::Owner,
-        arguments: |w| vec![w.slug_arg(), ("user_id", w.spare_member.to_string())],
+        arguments: |w, _| vec![w.slug_arg(), ("user_id", w.spare_member.to_string())],
     },
     FunctionRow {
         endpoint: "w/invitations",
         least: Role::Owner,
-        arguments: |w| vec![w.slug_arg()],
+        arguments: |w, _| vec![w.slug_arg()],
     },
     FunctionRow {
         endpoint: "w/invitations/create",
         least: Role::Owner,
-        arguments: |w| {
+        arguments: |w, _| {
             vec![
                 w.slug_arg(),
                 ("role", "viewer".into()),
@@ -167,12 +169,12 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
     FunctionRow {
         endpoint: "w/invitations/new_link",
         least: Role::Owner,
-        arguments: |w| vec![w.slug_arg()],
+        arguments: |w, _| vec![w.slug_arg()],
     },
     FunctionRow {
         endpoint: "w/invitations/revoke",
         least: Role::Owner,
-        arguments: |w| {
+        arguments: |w, _| {
             vec![
                 w.slug_arg(),
                 ("invitation_id", w.pending_invitation.to_string()),
@@ -184,53 +186,53 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         // owner may too.
         endpoint: "w/leave",
         least: Role::Viewer,
-        arguments: |w| vec![w.slug_arg()],
+        arguments: |w, _| vec![w.slug_arg()],
     },
     FunctionRow {
         endpoint: "w/items",
         least: Role::Viewer,
-        arguments: |w| vec![w.slug_arg(), ("params", "sort=title&tag=secret".into())],
+        arguments: |w, _| vec![w.slug_arg(), ("params", "sort=title&tag=secret".into())],
     },
     FunctionRow {
         endpoint: "w/items/choices",
         least: Role::Viewer,
-        arguments: |w| vec![w.slug_arg()],
+        arguments: |w, _| vec![w.slug_arg()],
     },
     FunctionRow {
         endpoint: "w/items/get",
         least: Role::Viewer,
-        arguments: |w| vec![w.slug_arg(), ("key", w.item_key.clone())],
+        arguments: |w, _| vec![w.slug_arg(), ("key", w.item_key.clone())],
     },
     FunctionRow {
         endpoint: "w/board",
         least: Role::Viewer,
-        arguments: |w| vec![w.slug_arg(), ("params", "tag=secret".into())],
+        arguments: |w, _| vec![w.slug_arg(), ("params", "tag=secret".into())],
     },
     FunctionRow {
         // To the top of the column it is already at the top of: each
         // allowed call succeeds without changing the version.
         endpoint: "w/items/move",
         least: Role::Editor,
-        arguments: |w| {
+        arguments: |w, _| {
             vec![
                 w.slug_arg(),
                 ("key", w.item_key.clone()),
                 ("version", "1".into()),
-                ("status", w.first_status.to_string()),
+                ("status", w.statuses[0].to_string()),
             ]
         },
     },
     FunctionRow {
         endpoint: "w/items/create",
         least: Role::Editor,
-        arguments: |w| vec![w.slug_arg(), ("title", "Another idea".into())],
+        arguments: |w, _| vec![w.slug_arg(), ("title", "Another idea".into())],
     },
     FunctionRow {
         // The title it already has: each allowed call succeeds at the same
         // version.
         endpoint: "w/items/update",
         least: Role::Editor,
-        arguments: |w| {
+        arguments: |w, _| {
             vec![
                 w.slug_arg(),
                 ("key", w.item_key.clone()),
@@ -243,12 +245,12 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         // Deleting what is already gone counts as done.
         endpoint: "w/items/delete",
         least: Role::Editor,
-        arguments: |w| vec![w.slug_arg(), ("key", w.item_key.clone())],
+        arguments: |w, _| vec![w.slug_arg(), ("key", w.item_key.clone())],
     },
     FunctionRow {
         endpoint: "w/items/comments/add",
         least: Role::Contributor,
-        arguments: |w| {
+        arguments: |w, _| {
             vec![
                 w.slug_arg(),
                 ("key", w.item_key.clone()),
@@ -261,7 +263,7 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         // every other role is refused.
         endpoint: "w/items/comments/edit",
         least: Role::Owner,
-        arguments: |w| {
+        arguments: |w, _| {
             vec![
                 w.slug_arg(),
                 ("comment_id", w.comment.to_string()),
@@ -274,7 +276,63 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         // owner's.
         endpoint: "w/items/comments/delete",
         least: Role::Owner,
-        arguments: |w| vec![w.slug_arg(), ("comment_id", w.comment.to_string())],
+        arguments: |w, _| vec![w.slug_arg(), ("comment_id", w.comment.to_string())],
+    },
+    FunctionRow {
+        endpoint: "w/statuses",
+        least: Role::Viewer,
+        arguments: |w, _| vec![w.slug_arg()],
+    },
+    FunctionRow {
+        endpoint: "w/statuses/create",
+        least: Role::Editor,
+        arguments: |w, actor| {
+            vec![
+                w.slug_arg(),
+                ("name", format!("Review {actor:?}")),
+                ("color", "#aa00ff".into()),
+                ("category", "active".into()),
+            ]
+        },
+    },
+    FunctionRow {
+        // The first status as it is: each allowed call succeeds.
+        endpoint: "w/statuses/update",
+        least: Role::Editor,
+        arguments: |w, _| {
+            vec![
+                w.slug_arg(),
+                ("status_id", w.statuses[0].to_string()),
+                ("name", "Idea".into()),
+                ("color", "#8a94a6".into()),
+                ("category", "planned".into()),
+            ]
+        },
+    },
+    FunctionRow {
+        // The first status up: already first, so nothing changes.
+        endpoint: "w/statuses/shift",
+        least: Role::Editor,
+        arguments: |w, _| {
+            vec![
+                w.slug_arg(),
+                ("status_id", w.statuses[0].to_string()),
+                ("direction", "up".into()),
+            ]
+        },
+    },
+    FunctionRow {
+        // The editor and the owner each delete a status of their own.
+        endpoint: "w/statuses/delete",
+        least: Role::Editor,
+        arguments: |w, actor| {
+            let gone = if actor == Actor::Owner { 2 } else { 1 };
+            vec![
+                w.slug_arg(),
+                ("status_id", w.statuses[gone].to_string()),
+                ("move_to", w.statuses[0].to_string()),
+            ]
+        },
     },
 ];
 
@@ -290,6 +348,7 @@ const PAGE_ROWS: &[(&str, Role)] = &[
     ("/w/{slug}/items", Role::Viewer),
     ("/w/{slug}/items/{key}", Role::Viewer),
     ("/w/{slug}/board", Role::Viewer),
+    ("/w/{slug}/settings/statuses", Role::Viewer),
 ];
 
 /// Server functions that touch no existing workspace by its address, each
@@ -514,8 +573,8 @@ struct Workspace {
     /// An item, with a comment of the owner's.
     item_key: String,
     comment: i64,
-    /// The id of the workspace's first status, which the item has.
-    first_status: i64,
+    /// The ids of the workspace's statuses, in order; the item has the first.
+    statuses: Vec<i64>,
 }
 
 impl Workspace {
@@ -597,7 +656,7 @@ impl World {
             pending_invitation: 0,
             item_key: String::new(),
             comment: 0,
-            first_status: 0,
+            statuses: Vec::new(),
         };
         owner
             .call_ok(
@@ -657,13 +716,18 @@ impl World {
         let choices: serde_json::Value = owner
             .call_json("w/items/choices", &[("slug", &w.slug)])
             .await;
-        let first_status = choices["statuses"][0]["id"].as_i64().expect("a status id");
+        let statuses = choices["statuses"]
+            .as_array()
+            .expect("statuses")
+            .iter()
+            .map(|s| s["id"].as_i64().expect("a status id"))
+            .collect();
         Workspace {
             spare_member,
             pending_invitation,
             item_key,
             comment,
-            first_status,
+            statuses,
             ..w
         }
     }
@@ -897,8 +961,8 @@ async fn every_workspace_function_and_page_follows_the_one_access_rule() {
                 .find(|row| row.endpoint == endpoint)
                 .unwrap();
             let workspace = world.workspace().await;
-            let arguments = (row.arguments)(&workspace);
             for actor in ACTORS {
+                let arguments = (row.arguments)(&workspace, actor);
                 let request = Request::Function(row.endpoint, &arguments);
                 check(&world, &workspace, request, row.least, actor, &mut failures).await;
                 checked += 1;

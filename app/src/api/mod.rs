@@ -8,5 +8,6 @@ pub mod auth;
 pub mod invitations;
 pub mod items;
 pub mod password_reset;
+pub mod statuses;
 pub mod theme;
 pub mod workspaces;

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod items;
 pub mod markdown;
 pub mod request;
+pub mod statuses;
 
 use leptos::config::LeptosOptions;
 

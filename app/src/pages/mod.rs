@@ -14,6 +14,7 @@ mod reset_password;
 mod setup;
 mod sign_in;
 mod sign_up;
+mod statuses;
 mod two_factor_setup;
 mod workspace;
 
@@ -30,5 +31,6 @@ pub use reset_password::ResetPasswordPage;
 pub use setup::SetupPage;
 pub use sign_in::{SignInCodePage, SignInPage};
 pub use sign_up::SignUpPage;
+pub use statuses::WorkspaceStatusesPage;
 pub use two_factor_setup::TwoFactorSetupPage;
 pub use workspace::{NewWorkspacePage, WorkspaceMembersPage, WorkspacePage, WorkspaceSettingsPage};

@@ -111,6 +111,9 @@ fn WorkspaceFrame(
             <a href=format!("{base}/settings/members") aria-current=(section == "/settings/members").then_some("page")>
                 "Members"
             </a>
+            <a href=format!("{base}/settings/statuses") aria-current=(section == "/settings/statuses").then_some("page")>
+                "Statuses"
+            </a>
         </nav>
         {children()}
     }

@@ -600,6 +600,45 @@ pub async fn rank_beside(
     query.fetch_one(&mut **tx).await
 }
 
+/// The items of a status's column, top to bottom: (id, rank).
+pub async fn in_status(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    status_id: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, rank FROM items WHERE workspace_id = $1 AND status_id = $2 ORDER BY rank, id",
+    )
+    .bind(workspace_id)
+    .bind(status_id)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Puts an item in another status's column at `rank`, as a change by
+/// `actor_id` (its version goes up).
+pub async fn set_status(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    status_id: i64,
+    rank: &str,
+    actor_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE items SET status_id = $2, rank = $3, version = version + 1, updated_by = $4, \
+         updated_at = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status_id)
+    .bind(rank)
+    .bind(actor_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
+}
+
 /// The status and rank of the item numbered `number`, read inside a write.
 pub async fn place_of(
     tx: &mut Transaction<'static, Any>,

@@ -103,3 +103,82 @@ pub async fn list_in(
     .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// Whether another status of the workspace than `except` has `name`, in
+/// any case.
+pub async fn name_taken(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    name: &str,
+    except: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM statuses WHERE workspace_id = $1 AND lower(name) = lower($2) AND id <> $3",
+    )
+    .bind(workspace_id)
+    .bind(name)
+    .bind(except.unwrap_or(0))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Adds a status at the end of the list.
+pub async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    name: &str,
+    color: &str,
+    category: StatusCategory,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO statuses (workspace_id, name, color, category, position, created_at) \
+         VALUES ($1, $2, $3, $4, \
+                 (SELECT COALESCE(MAX(position), -1) + 1 FROM statuses WHERE workspace_id = $1), $5) \
+         RETURNING id",
+    )
+    .bind(workspace_id)
+    .bind(name)
+    .bind(color)
+    .bind(category.as_str())
+    .bind(now_ms())
+    .fetch_one(&mut **tx)
+    .await
+}
+
+pub async fn update(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    name: &str,
+    color: &str,
+    category: StatusCategory,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE statuses SET name = $2, color = $3, category = $4 WHERE id = $1")
+        .bind(id)
+        .bind(name)
+        .bind(color)
+        .bind(category.as_str())
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
+
+/// Stores the order of the workspace's statuses: `ids` first to last.
+pub async fn set_order(tx: &mut Transaction<'static, Any>, ids: &[i64]) -> Result<(), sqlx::Error> {
+    for (position, id) in (0_i64..).zip(ids) {
+        sqlx::query("UPDATE statuses SET position = $2 WHERE id = $1")
+            .bind(id)
+            .bind(position)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn delete(tx: &mut Transaction<'static, Any>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM statuses WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
