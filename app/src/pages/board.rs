@@ -50,12 +50,12 @@ struct Move {
     index: usize,
 }
 
-/// Moves the card in the local copy of the board and says which cards it
-/// now sits between, for the server.
-fn apply(
-    columns: &mut [BoardColumn],
-    m: &Move,
-) -> Option<(ItemSummary, Option<String>, Option<String>)> {
+/// Where a card landed: the card, the cards it now sits between (for the
+/// server) and its place in the column, from 0.
+type Landed = (ItemSummary, Option<String>, Option<String>, usize);
+
+/// Moves the card in the local copy of the board.
+fn apply(columns: &mut [BoardColumn], m: &Move) -> Option<Landed> {
     let (from, at) = columns.iter().enumerate().find_map(|(c, column)| {
         column
             .items
@@ -76,7 +76,7 @@ fn apply(
     let before = target.items.get(index).map(|i| i.key.clone());
     target.items.insert(index, card.clone());
     target.total += 1;
-    Some((card, after, before))
+    Some((card, after, before, index))
 }
 
 #[component]
@@ -127,7 +127,7 @@ fn Columns(
     let send = move |m: Move| {
         let mut result = None;
         columns.update(|cols| result = apply(cols, &m));
-        let Some((card, after, before)) = result else {
+        let Some((card, after, before, index)) = result else {
             return;
         };
         let column = columns.with_untracked(|cols| {
@@ -139,7 +139,7 @@ fn Columns(
         announcement.set(format!(
             "{} moved to {column}, position {}.",
             card.key,
-            m.index + 1
+            index + 1
         ));
         moved.dispatch(MoveItem {
             slug: slug.get_value(),
@@ -382,7 +382,7 @@ mod tests {
     #[test]
     fn a_move_reports_its_new_neighbours() {
         let mut board = vec![column(1, &["A-1", "A-2", "A-3"]), column(2, &["A-4"])];
-        let (card, after, before) = apply(
+        let (card, after, before, _) = apply(
             &mut board,
             &Move {
                 key: "A-1".into(),
@@ -396,7 +396,7 @@ mod tests {
         assert_eq!(board[0].total, 2);
         assert_eq!(board[1].items.len(), 2);
 
-        let (_, after, before) = apply(
+        let (_, after, before, at) = apply(
             &mut board,
             &Move {
                 key: "A-3".into(),
@@ -405,7 +405,7 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!((after, before.as_deref()), (None, Some("A-2")));
+        assert_eq!((after, before.as_deref(), at), (None, Some("A-2"), 0));
         assert_eq!(board[0].items[0].key, "A-3");
         assert!(
             apply(
