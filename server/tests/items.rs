@@ -814,3 +814,61 @@ async fn statuses_are_added_renamed_reordered_and_deleted_with_their_items_moved
         assert_eq!(history["new_value"], "Planned");
     }
 }
+
+#[tokio::test]
+async fn the_start_page_counts_items_that_are_not_archived() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        for n in 0..4 {
+            create(&admin, &slug, &format!("Item {n}")).await;
+        }
+        let count = || async {
+            let list: Value = admin.call_json("workspaces", &[]).await;
+            list[0]["items"].as_i64().unwrap()
+        };
+        assert_eq!(count().await, 4);
+        admin
+            .call_ok(
+                "w/items/update",
+                &[
+                    ("slug", &slug),
+                    ("key", "MOB-1"),
+                    ("version", "1"),
+                    ("archived", "1"),
+                ],
+            )
+            .await;
+        admin
+            .call_ok("w/items/delete", &[("slug", &slug), ("key", "MOB-2")])
+            .await;
+        // Deleting an archived item leaves the count alone.
+        admin
+            .call_ok("w/items/delete", &[("slug", &slug), ("key", "MOB-1")])
+            .await;
+        assert_eq!(count().await, 2, "{:?}", app.kind());
+        admin
+            .call_ok(
+                "w/items/update",
+                &[
+                    ("slug", &slug),
+                    ("key", "MOB-3"),
+                    ("version", "1"),
+                    ("archived", "1"),
+                ],
+            )
+            .await;
+        admin
+            .call_ok(
+                "w/items/update",
+                &[
+                    ("slug", &slug),
+                    ("key", "MOB-3"),
+                    ("version", "2"),
+                    ("archived", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(count().await, 2);
+    }
+}

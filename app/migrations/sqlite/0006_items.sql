@@ -5,6 +5,9 @@
 -- The number the next item of a workspace gets: it only grows, so a key
 -- (WAY-12) is never given twice, even after deletes.
 ALTER TABLE workspaces ADD COLUMN next_item_number BIGINT NOT NULL DEFAULT 1;
+-- Items that are not archived, kept by every write that adds, deletes,
+-- archives or restores one, so the start page need not count them.
+ALTER TABLE workspaces ADD COLUMN item_count BIGINT NOT NULL DEFAULT 0;
 
 CREATE TABLE statuses (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -47,7 +50,10 @@ CREATE TABLE items (
 );
 CREATE UNIQUE INDEX items_workspace_id_number ON items (workspace_id, number);
 CREATE INDEX items_workspace_id_status_id_rank ON items (workspace_id, status_id, rank);
-CREATE INDEX items_workspace_id_updated_at ON items (workspace_id, updated_at, id);
+-- The table's default order and its order by key, for pages read straight
+-- off an index.
+CREATE INDEX items_workspace_id_archived_updated_at ON items (workspace_id, archived, updated_at, id);
+CREATE INDEX items_workspace_id_archived_number ON items (workspace_id, archived, number);
 CREATE INDEX items_status_id ON items (status_id);
 CREATE INDEX items_assignee_id ON items (assignee_id);
 CREATE INDEX items_created_by ON items (created_by);

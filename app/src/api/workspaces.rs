@@ -16,25 +16,16 @@ pub const DEFAULT_INVITATION_DAYS: i64 = 7;
 
 #[server(prefix = "/fn", endpoint = "workspaces")]
 pub async fn list_my_workspaces() -> Result<Vec<WorkspaceSummary>, AppError> {
-    use crate::backend::db::items;
-    use crate::backend::{request, state};
+    use crate::backend::request;
 
     respond(
         scoped(async {
             let auth = request::require_user().await?;
             let rows = request::my_workspaces(&auth).await?;
-            let ids: Vec<i64> = rows.iter().map(|w| w.workspace.id).collect();
-            let counts = items::count_by_workspace(&state().db, &ids).await?;
-            let count_of = |id: i64| {
-                counts
-                    .iter()
-                    .find(|(workspace, _)| *workspace == id)
-                    .map_or(0, |(_, n)| *n)
-            };
             Ok(rows
                 .into_iter()
                 .map(|w| WorkspaceSummary {
-                    items: count_of(w.workspace.id),
+                    items: w.items,
                     slug: w.workspace.slug,
                     name: w.workspace.name,
                     description: w.workspace.description,

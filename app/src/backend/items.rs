@@ -18,7 +18,7 @@ use crate::rank;
 /// Rows a table page shows.
 pub const PAGE_SIZE: usize = 50;
 /// Cards a board column shows; the table lists the rest.
-pub const CARDS_PER_COLUMN: usize = 100;
+pub const CARDS_PER_COLUMN: usize = 50;
 /// History entries an item page shows.
 const ACTIVITY_SHOWN: i64 = 200;
 

@@ -174,7 +174,22 @@ pub async fn insert(
     .fetch_one(&mut **tx)
     .await?;
     insert_tags(tx, new.workspace_id, id, new.tags).await?;
+    add_to_count(tx, new.workspace_id, 1).await?;
     Ok(id)
+}
+
+/// Keeps `workspaces.item_count` (items not archived) in step.
+async fn add_to_count(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    delta: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE workspaces SET item_count = item_count + $2 WHERE id = $1")
+        .bind(workspace_id)
+        .bind(delta)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
 }
 
 async fn insert_tags(
@@ -284,6 +299,9 @@ pub async fn update(
     if result.rows_affected() == 0 {
         return Ok(false);
     }
+    if fields.archived != item.archived {
+        add_to_count(tx, workspace_id, if fields.archived { -1 } else { 1 }).await?;
+    }
     if fields.tags != item.tags.as_slice() {
         sqlx::query("DELETE FROM item_tags WHERE item_id = $1")
             .bind(item.id)
@@ -295,6 +313,13 @@ pub async fn update(
 }
 
 pub async fn delete(tx: &mut Transaction<'static, Any>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE workspaces SET item_count = item_count - 1 \
+         WHERE id = (SELECT workspace_id FROM items WHERE id = $1 AND archived = 0)",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query("DELETE FROM items WHERE id = $1")
         .bind(id)
         .execute(&mut **tx)
@@ -308,25 +333,6 @@ pub async fn tags_in_use(db: &Db, workspace_id: i64) -> Result<Vec<String>, sqlx
         .bind(workspace_id)
         .fetch_all(db.reader())
         .await
-}
-
-/// How many items each of the workspaces has (archived ones left out).
-pub async fn count_by_workspace(
-    db: &Db,
-    workspace_ids: &[i64],
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    if workspace_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list: Vec<String> = workspace_ids.iter().map(i64::to_string).collect();
-    // The ids are integers from the database, so they can be spelled out.
-    sqlx::query_as(&format!(
-        "SELECT workspace_id, COUNT(*) FROM items WHERE archived = 0 AND workspace_id IN ({}) \
-         GROUP BY workspace_id",
-        list.join(", ")
-    ))
-    .fetch_all(db.reader())
-    .await
 }
 
 /// A page of the workspace's items for `query`, at most `limit` long, and
@@ -343,7 +349,10 @@ fn sort_expression(column: SortColumn) -> (&'static str, bool) {
     match column {
         SortColumn::Key => ("i.number", false),
         SortColumn::Title => ("lower(i.title)", true),
-        SortColumn::Status => ("s.position", false),
+        SortColumn::Status => (
+            "(SELECT st.position FROM statuses st WHERE st.id = i.status_id)",
+            false,
+        ),
         SortColumn::Assignee => ("COALESCE(lower(a.display_name), '')", true),
         SortColumn::Horizon => (
             "CASE i.horizon WHEN 'now' THEN 0 WHEN 'next' THEN 1 WHEN 'later' THEN 2 ELSE 3 END",
@@ -475,11 +484,11 @@ fn bind_all<'q>(
     query
 }
 
-const FROM: &str = "FROM items i JOIN statuses s ON s.id = i.status_id \
-                    LEFT JOIN users a ON a.id = i.assignee_id";
+const FROM: &str = "FROM items i LEFT JOIN users a ON a.id = i.assignee_id";
 
+/// How many items match: the filter names only `items` columns, so no join.
 async fn count(db: &Db, filter: &str, binds: &Binds) -> Result<i64, sqlx::Error> {
-    let sql = format!("SELECT COUNT(*) {FROM} WHERE {filter}");
+    let sql = format!("SELECT COUNT(*) FROM items i WHERE {filter}");
     let mut count = sqlx::query_scalar::<_, i64>(&sql);
     for bind in &binds.0 {
         count = match bind {

@@ -99,6 +99,8 @@ pub struct MyWorkspace {
     pub workspace: WorkspaceRow,
     pub role: Role,
     pub members: i64,
+    /// Items that are not archived.
+    pub items: i64,
 }
 
 /// The user's workspaces, most recently used first (the order
@@ -106,7 +108,8 @@ pub struct MyWorkspace {
 pub async fn list_for_user(db: &Db, user_id: i64) -> Result<Vec<MyWorkspace>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT w.id, w.name, w.slug, w.description, w.key_prefix, m.role, \
-                (SELECT COUNT(*) FROM memberships o WHERE o.workspace_id = w.id) AS members \
+                (SELECT COUNT(*) FROM memberships o WHERE o.workspace_id = w.id) AS members, \
+                w.item_count \
          FROM memberships m JOIN workspaces w ON w.id = m.workspace_id \
          WHERE m.user_id = $1 ORDER BY m.last_used_at DESC, m.workspace_id DESC",
     )
@@ -119,6 +122,7 @@ pub async fn list_for_user(db: &Db, user_id: i64) -> Result<Vec<MyWorkspace>, sq
                 workspace: workspaces::from_row(row)?,
                 role: role(&row.try_get::<String, _>("role")?)?,
                 members: row.try_get("members")?,
+                items: row.try_get("item_count")?,
             })
         })
         .collect()
