@@ -18,16 +18,12 @@ use crate::backend::request::{respond, scoped};
 #[server(prefix = "/fn", endpoint = "w/items")]
 pub async fn load_items(slug: String, params: String) -> Result<ItemPage, AppError> {
     use crate::backend::{access, items, state};
-    use crate::model::{ItemQuery, Permission};
+    use crate::model::Permission;
 
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::View).await?;
-            let pairs: Vec<(String, String)> = url::form_urlencoded::parse(params.as_bytes())
-                .into_owned()
-                .take(32)
-                .collect();
-            let query = ItemQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let query = item_query(&params);
             items::list(&state(), &access, &query).await
         })
         .await,
@@ -38,16 +34,12 @@ pub async fn load_items(slug: String, params: String) -> Result<ItemPage, AppErr
 #[server(prefix = "/fn", endpoint = "w/board")]
 pub async fn load_board(slug: String, params: String) -> Result<Vec<BoardColumn>, AppError> {
     use crate::backend::{access, items, state};
-    use crate::model::{ItemQuery, Permission};
+    use crate::model::Permission;
 
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::View).await?;
-            let pairs: Vec<(String, String)> = url::form_urlencoded::parse(params.as_bytes())
-                .into_owned()
-                .take(32)
-                .collect();
-            let query = ItemQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let query = item_query(&params);
             items::board(&state(), &access, &query).await
         })
         .await,
@@ -84,6 +76,16 @@ pub async fn move_item(
         })
         .await,
     )
+}
+
+/// A view's URL query (`q=…&status=…`), at most 32 parameters of it.
+#[cfg(feature = "ssr")]
+fn item_query(params: &str) -> crate::model::ItemQuery {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(params.as_bytes())
+        .into_owned()
+        .take(32)
+        .collect();
+    crate::model::ItemQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// The workspace's statuses, members and tags: what the filter bar and the
