@@ -153,3 +153,41 @@ test("a card moves to another column on the board and stays there", async ({ pag
     await expect(column("In progress").locator('.card[data-key="BAC-2"]')).toBeVisible();
   }
 });
+
+test("several items change status at once in the table, and the keyboard moves between rows", async ({ page }, info) => {
+  const slug = slugFor(info.project.name);
+  await signIn(page);
+  await page.goto(`/w/${slug}/items`);
+  await ready(page, info.project.name);
+  await page.getByLabel("Select BAC-1").check();
+  await page.getByLabel("Select BAC-2").check();
+  if (info.project.name === "hydrate") {
+    await expect(page.locator(".bulk-bar__count")).toHaveText("2 items selected");
+  }
+  await page.getByLabel("Status for the selected items").selectOption({ label: "Shipped" });
+  await page.getByRole("button", { name: "Set status" }).click();
+  if (info.project.name === "hydrate") {
+    await expect(page.getByRole("status").filter({ hasText: "2 items changed." })).toBeVisible();
+  }
+  await page.reload();
+  for (const key of ["BAC-1", "BAC-2"]) {
+    await expect(page.getByLabel(`Status of ${key}`).locator("option:checked")).toHaveText("Shipped");
+  }
+
+  if (info.project.name === "hydrate") {
+    await ready(page, info.project.name);
+    // Arrows go from row to row in the same column; Enter on a row's
+    // checkbox opens its item.
+    const first = page.locator("tbody tr").first();
+    const second = page.locator("tbody tr").nth(1);
+    const secondKey = await second.getAttribute("data-key");
+    await first.locator(".items-table__title a").focus();
+    await page.keyboard.press("ArrowDown");
+    await expect(second.locator(".items-table__title a")).toBeFocused();
+    await page.keyboard.press("ArrowUp");
+    await expect(first.locator(".items-table__title a")).toBeFocused();
+    await second.getByRole("checkbox").focus();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(new RegExp(`/w/${slug}/items/${secondKey}$`));
+  }
+});

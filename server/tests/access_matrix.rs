@@ -242,6 +242,20 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         },
     },
     FunctionRow {
+        // The status it already has: each allowed call succeeds and
+        // changes nothing.
+        endpoint: "w/items/bulk",
+        least: Role::Editor,
+        arguments: |w, _| {
+            vec![
+                w.slug_arg(),
+                ("keys[0]", w.item_key.clone()),
+                ("action", "status".into()),
+                ("status", w.statuses[0].to_string()),
+            ]
+        },
+    },
+    FunctionRow {
         // Deleting what is already gone counts as done.
         endpoint: "w/items/delete",
         least: Role::Editor,

@@ -872,3 +872,121 @@ async fn the_start_page_counts_items_that_are_not_archived() {
         assert_eq!(count().await, 2);
     }
 }
+
+#[tokio::test]
+async fn bulk_actions_change_every_selected_item_or_none() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let mut made = Vec::new();
+        for n in 0..5 {
+            made.push(create(&admin, &slug, &format!("Item {n}")).await);
+        }
+        let choices: Value = admin.call_json("w/items/choices", &[("slug", &slug)]).await;
+        let shipped = choices["statuses"][3]["id"].as_i64().unwrap().to_string();
+        let shipped_name = choices["statuses"][3]["name"].as_str().unwrap().to_owned();
+        let bulk = |action: &'static str, keys: &[&str], extra: Vec<(&'static str, String)>| {
+            let mut form: Vec<(String, String)> = vec![
+                ("slug".into(), slug.clone()),
+                ("action".into(), action.into()),
+            ];
+            // As the table's checkboxes post them: only the ticked rows.
+            for (i, key) in keys.iter().enumerate() {
+                form.push((format!("keys[{}]", i * 2 + 1), (*key).to_owned()));
+            }
+            form.extend(extra.into_iter().map(|(k, v)| (k.to_owned(), v)));
+            form
+        };
+        let call = |form: Vec<(String, String)>| {
+            let admin = &admin;
+            async move {
+                let pairs: Vec<(&str, &str)> =
+                    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                admin.call("w/items/bulk", &pairs).await
+            }
+        };
+
+        // Three to Shipped: each with its history row.
+        let response = call(bulk(
+            "status",
+            &[&made[0], &made[2], &made[4]],
+            vec![("status", shipped.clone())],
+        ))
+        .await;
+        assert_eq!(response.status(), 200, "{:?}", app.kind());
+        assert_eq!(response.json::<usize>().await.unwrap(), 3);
+        for (n, key) in made.iter().enumerate() {
+            let detail = item(&admin, &slug, key).await;
+            let moved = detail["summary"]["status_id"].as_i64().unwrap().to_string() == shipped;
+            assert_eq!(moved, n % 2 == 0, "{key}");
+            let history = detail["activity"].as_array().unwrap();
+            assert_eq!(
+                history
+                    .iter()
+                    .any(|a| a["field"] == "status" && a["new_value"] == shipped_name.as_str()),
+                n % 2 == 0
+            );
+        }
+
+        // Archive two, then restore them; the same again changes nothing.
+        let archived = call(bulk("archive", &[&made[0], &made[1]], vec![])).await;
+        assert_eq!(archived.json::<usize>().await.unwrap(), 2);
+        assert_eq!(list(&admin, &slug, "").await["total"], 3);
+        assert_eq!(keys(&list(&admin, &slug, "archived=1").await).len(), 2);
+        let again = call(bulk("archive", &[&made[0], &made[1]], vec![])).await;
+        assert_eq!(again.json::<usize>().await.unwrap(), 0);
+        call(bulk("restore", &[&made[0], &made[1]], vec![])).await;
+        assert_eq!(list(&admin, &slug, "").await["total"], 5);
+
+        // Bad input: nothing selected, too many, a foreign status, an
+        // unknown action, a key that is not one. Nothing is written.
+        let their = app.member(&admin, "sam@example.com").await;
+        let theirs = their.create_workspace("Theirs", "theirs").await;
+        let their_status = their
+            .call_json::<Value>("w/items/choices", &[("slug", &theirs)])
+            .await["statuses"][0]["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let many: Vec<String> = (1..=201).map(|n| format!("MOB-{n}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        for (form, field) in [
+            (bulk("archive", &[], vec![]), "keys"),
+            (bulk("archive", &many, vec![]), "keys"),
+            (
+                bulk(
+                    "status",
+                    &[&made[1]],
+                    vec![("status", their_status.clone())],
+                ),
+                "status",
+            ),
+            (bulk("status", &[&made[1]], vec![]), "status"),
+            (bulk("shred", &[&made[1]], vec![]), "action"),
+            (bulk("archive", &[&made[1], "not a key"], vec![]), "keys"),
+        ] {
+            let response = call(form).await;
+            assert_eq!(response.status(), 422, "{field}");
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["Invalid"]["field"], field, "{body}");
+        }
+        let untouched = item(&admin, &slug, &made[1]).await;
+        assert_eq!(untouched["summary"]["archived"], false);
+        assert_eq!(
+            untouched["summary"]["version"], 3,
+            "archived and restored only"
+        );
+
+        // Delete, with a key deleted meanwhile skipped.
+        admin
+            .call_ok("w/items/delete", &[("slug", &slug), ("key", &made[3])])
+            .await;
+        let deleted = call(bulk("delete", &[&made[3], &made[4]], vec![])).await;
+        assert_eq!(deleted.json::<usize>().await.unwrap(), 1);
+        assert_eq!(list(&admin, &slug, "").await["total"], 3);
+        let gone = admin
+            .call("w/items/get", &[("slug", &slug), ("key", &made[4])])
+            .await;
+        assert_eq!(gone.status(), 404);
+    }
+}

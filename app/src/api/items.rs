@@ -226,6 +226,44 @@ pub async fn update_item(
     )
 }
 
+/// Applies one action to the selected items, in one transaction: `action`
+/// is `status` (with `status`), `archive`, `restore` or `delete`. `keys`
+/// comes from the table's checkboxes (`keys[3]=WAY-12`). Returns how many
+/// items changed.
+#[server(prefix = "/fn", endpoint = "w/items/bulk")]
+pub async fn bulk_update_items(
+    slug: String,
+    #[server(default)] keys: Vec<String>,
+    action: String,
+    status: Option<String>,
+) -> Result<usize, AppError> {
+    use crate::backend::items::BulkAction;
+    use crate::backend::{access, items, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Edit).await?;
+            let action = match action.as_str() {
+                "status" => BulkAction::SetStatus(parse_status(status)?.ok_or_else(|| {
+                    AppError::invalid("status", "choose the status to give them")
+                })?),
+                "archive" => BulkAction::Archive,
+                "restore" => BulkAction::Restore,
+                "delete" => BulkAction::Delete,
+                _ => {
+                    return Err(AppError::invalid(
+                        "action",
+                        "use status, archive, restore or delete",
+                    ));
+                }
+            };
+            items::bulk(&state(), &access, &keys, action).await
+        })
+        .await,
+    )
+}
+
 /// Deletes an item for good, with its comments and history. An item that
 /// is already gone counts as deleted.
 #[server(prefix = "/fn", endpoint = "w/items/delete")]

@@ -14,6 +14,7 @@ use crate::model::{
     split_key,
 };
 use crate::rank;
+use sqlx::{Any, Transaction};
 
 /// Rows a table page shows.
 pub const PAGE_SIZE: usize = 50;
@@ -112,7 +113,8 @@ async fn resolve(
     };
     let assignee = match input.assignee.as_deref().map(str::trim) {
         None => current.assignee,
-        Some("") => None,
+        // A select's "Nobody" posts `none`: a form drops an empty field.
+        Some("" | "none") => None,
         Some(text) => {
             let id: i64 = text
                 .parse()
@@ -250,16 +252,30 @@ pub async fn update(
     input: ItemInput,
 ) -> Result<i64, AppError> {
     let number = number_of(key)?;
-    let workspace_id = access.workspace.id;
     let mut tx = state.db.begin().await?;
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
-    let current = items::find_for_update(&state.db, &mut tx, workspace_id, number)
+    let current = items::find_for_update(&state.db, &mut tx, access.workspace.id, number)
         .await?
         .ok_or(AppError::NotFound)?;
     if current.version != version {
         return Err(stale(&current));
     }
-    let status = statuses::find_in(&mut tx, workspace_id, current.status_id)
+    let version = update_in(&mut tx, access, &current, input).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// Writes `input` over `current` (read with `find_for_update` in `tx`),
+/// with one history row per changed field; returns the new version.
+async fn update_in(
+    tx: &mut Transaction<'static, Any>,
+    access: &WorkspaceAccess,
+    current: &ItemRow,
+    input: ItemInput,
+) -> Result<i64, AppError> {
+    let workspace_id = access.workspace.id;
+    let version = current.version;
+    let status = statuses::find_in(tx, workspace_id, current.status_id)
         .await?
         .ok_or(AppError::Internal)?;
     let before = Resolved {
@@ -276,7 +292,7 @@ pub async fn update(
         archived: current.archived,
     };
     let old = describe(&before);
-    let after = resolve(&mut tx, access, input, before).await?;
+    let after = resolve(tx, access, input, before).await?;
     let new = describe(&after);
     let changes: Vec<Change<'_>> = old
         .iter()
@@ -295,14 +311,14 @@ pub async fn update(
     let rank = if after.status.id == current.status_id {
         current.rank.clone()
     } else {
-        let top = items::first_rank(&mut tx, workspace_id, after.status.id).await?;
+        let top = items::first_rank(tx, workspace_id, after.status.id).await?;
         rank::between(None, top.as_deref()).map_err(AppError::internal)?
     };
     let now = now_ms();
     let actor = access.actor.user.id;
     let saved = items::update(
-        &mut tx,
-        &current,
+        tx,
+        current,
         workspace_id,
         version,
         Fields {
@@ -322,10 +338,9 @@ pub async fn update(
     )
     .await?;
     if !saved {
-        return Err(stale(&current));
+        return Err(stale(current));
     }
-    item_activity::record(&mut tx, current.id, actor, now, &changes).await?;
-    tx.commit().await?;
+    item_activity::record(tx, current.id, actor, now, &changes).await?;
     Ok(current.version + 1)
 }
 
@@ -371,6 +386,77 @@ pub async fn delete(state: &AppState, access: &WorkspaceAccess, key: &str) -> Re
     items::delete(&mut tx, current.id).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// What a bulk action does to each selected item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkAction {
+    /// Moves each to the top of this status's column.
+    SetStatus(i64),
+    Archive,
+    Restore,
+    Delete,
+}
+
+/// The most items one bulk action takes: a few pages' worth.
+pub const BULK_LIMIT: usize = 200;
+
+/// Applies `action` to the items of `keys`, all in one transaction: either
+/// every item changes, with its history, or none does. Items deleted
+/// meanwhile are skipped. Returns how many items changed.
+pub async fn bulk(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    keys: &[String],
+    action: BulkAction,
+) -> Result<usize, AppError> {
+    if keys.is_empty() {
+        return Err(AppError::invalid("keys", "select at least one item"));
+    }
+    if keys.len() > BULK_LIMIT {
+        return Err(AppError::invalid(
+            "keys",
+            format!("select at most {BULK_LIMIT} items at once"),
+        ));
+    }
+    let mut numbers = keys
+        .iter()
+        .map(|key| {
+            number_of(key)
+                .map_err(|_| AppError::invalid("keys", format!("{key:?} is not an item key")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut tx = state.db.begin().await?;
+    access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
+    let input = match action {
+        BulkAction::SetStatus(id) => ItemInput {
+            status_id: Some(id),
+            ..ItemInput::default()
+        },
+        BulkAction::Archive | BulkAction::Restore => ItemInput {
+            archived: Some(action == BulkAction::Archive),
+            ..ItemInput::default()
+        },
+        BulkAction::Delete => ItemInput::default(),
+    };
+    let mut changed = 0;
+    for number in numbers {
+        let Some(current) =
+            items::find_for_update(&state.db, &mut tx, access.workspace.id, number).await?
+        else {
+            continue;
+        };
+        if action == BulkAction::Delete {
+            items::delete(&mut tx, current.id).await?;
+            changed += 1;
+        } else if update_in(&mut tx, access, &current, input.clone()).await? != current.version {
+            changed += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(changed)
 }
 
 pub async fn list(

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_location;
 
-use crate::api::items::{CreateItem, UpdateItem, load_item_choices, load_items};
+use crate::api::items::{BulkUpdateItems, CreateItem, UpdateItem, load_item_choices, load_items};
 use crate::components::form::{FormError, field_error, form_error};
 use crate::error::AppError;
 use crate::model::{
@@ -15,6 +15,7 @@ use crate::model::{
 };
 use crate::pages::guard::error_view;
 use crate::pages::workspace::{slug_param, with_workspace};
+use leptos::server_fn::ServerFn;
 
 /// The page's data and actions, owned by the page so that the Suspense
 /// around it cannot drop them while they load.
@@ -22,6 +23,7 @@ use crate::pages::workspace::{slug_param, with_workspace};
 struct TableData {
     create: ServerAction<CreateItem>,
     update: ServerAction<UpdateItem>,
+    bulk: ServerAction<BulkUpdateItems>,
     page: Resource<Result<ItemPage, AppError>>,
     choices: Resource<Result<ItemChoices, AppError>>,
     query: Memo<ItemQuery>,
@@ -74,9 +76,11 @@ pub fn ItemsPage() -> impl IntoView {
     let params = url_params();
     let create = ServerAction::<CreateItem>::new();
     let update = ServerAction::<UpdateItem>::new();
+    let bulk = ServerAction::<BulkUpdateItems>::new();
     let data = TableData {
         create,
         update,
+        bulk,
         page: Resource::new(
             move || {
                 (
@@ -84,9 +88,10 @@ pub fn ItemsPage() -> impl IntoView {
                     params.get(),
                     create.version().get(),
                     update.version().get(),
+                    bulk.version().get(),
                 )
             },
-            |(slug, params, _, _)| load_items(slug, params),
+            |(slug, params, _, _, _)| load_items(slug, params),
         ),
         choices: Resource::new(
             move || (slug.get(), create.version().get()),
@@ -121,7 +126,7 @@ fn ItemsTable(workspace: WorkspaceView, data: TableData) -> impl IntoView {
                     let query = data.query.get_untracked();
                     view! {
                         {view! { <FilterBar query=query.clone() choices=choices.clone() /> }.into_any()}
-                        {view! { <Table slug page query choices can_edit update=data.update /> }.into_any()}
+                        {view! { <Table slug page query choices can_edit update=data.update bulk=data.bulk /> }.into_any()}
                     }
                     .into_any()
                 })
@@ -244,8 +249,9 @@ fn Table(
     choices: ItemChoices,
     can_edit: bool,
     update: ServerAction<UpdateItem>,
+    bulk: ServerAction<BulkUpdateItems>,
 ) -> impl IntoView {
-    let statuses = StoredValue::new(choices.statuses.clone());
+    let choices = StoredValue::new(choices);
     let headers = [
         (SortColumn::Key, "Key"),
         (SortColumn::Title, "Title"),
@@ -276,39 +282,220 @@ fn Table(
         .to_query_string()
     });
     let empty = page.items.is_empty();
+    // How many rows are ticked; counted in the browser only.
+    let selected = RwSignal::new(0usize);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
+    let recount = move || selected.set(checked_rows().len());
+    let archived = query.archived;
     view! {
         <p class="muted small" data-testid="item-count">{count}</p>
         <FormError error=form_error(update.value(), &[]) />
+        {(can_edit && !empty).then(|| view! {
+            <BulkBar slug=slug.clone() choices archived bulk selected />
+        })}
         {if empty {
             view! {
                 <p class="empty-state">
-                    {if query.is_filtered() { "No item matches this filter." } else { "No items yet." }}
+                    {if query.is_filtered() {
+                        "No item matches this filter. Clear the filter, or search for other words."
+                    } else if query.archived {
+                        "Nothing is archived."
+                    } else {
+                        "No items yet. Type a title in the field above and press Enter to add the first."
+                    }}
                 </p>
             }.into_any()
         } else {
             view! {
                 <div class="table-scroll">
-                    <table class="table items-table">
+                    <table class="table items-table" aria-describedby="items-table-help">
                         <thead>
                             <tr>
+                                {can_edit.then(|| view! {
+                                    <th scope="col" class="items-table__select">
+                                        {move || hydrated.get().then(|| view! {
+                                            <input
+                                                type="checkbox"
+                                                aria-label="Select every item on this page"
+                                                prop:checked={move || { let n = selected.get(); n != 0 && n == row_boxes().len() }}
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    for input in row_boxes() {
+                                                        input.set_checked(on);
+                                                    }
+                                                    recount();
+                                                }
+                                            />
+                                        })}
+                                        <span class="visually-hidden">"Select"</span>
+                                    </th>
+                                })}
                                 {headers.into_iter().map(|(column, label)| {
                                     view! { <SortHeader column label query=query.clone() /> }
                                 }).collect_view()}
                             </tr>
                         </thead>
-                        <tbody>
-                            {page.items.into_iter().map(|item| {
-                                view! { <ItemRow item slug=slug.clone() statuses can_edit update /> }.into_any()
+                        <tbody on:keydown=table_keys on:change=move |_| recount()>
+                            {page.items.into_iter().enumerate().map(|(index, item)| {
+                                view! { <ItemRow index item slug=slug.clone() choices can_edit update /> }.into_any()
                             }).collect_view()}
                         </tbody>
                     </table>
                 </div>
+                <p id="items-table-help" class="muted small">
+                    "Up and down arrows move between rows; Enter opens the item."
+                </p>
             }.into_any()
         }}
         <nav class="pager" aria-label="Pages">
             {first.map(|href| view! { <a class="button button--quiet" href=href>"First page"</a> })}
             {next.map(|href| view! { <a class="button button--quiet" href=href rel="next">"Next page"</a> })}
         </nav>
+    }
+}
+
+/// The id of the form the rows' checkboxes belong to.
+const BULK_FORM: &str = "bulk-form";
+
+/// The rows' checkboxes (in the browser; none on the server).
+fn row_boxes() -> Vec<leptos::web_sys::HtmlInputElement> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let selector = format!("input[type=checkbox][form={BULK_FORM}]");
+        let Ok(list) = document().query_selector_all(&selector) else {
+            return Vec::new();
+        };
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into().ok())
+            .collect()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Vec::new()
+}
+
+fn checked_rows() -> Vec<leptos::web_sys::HtmlInputElement> {
+    row_boxes().into_iter().filter(|b| b.checked()).collect()
+}
+
+/// Arrow keys move between rows (to the same column's control, or the
+/// title); Enter on a row's checkbox opens the item. Selects keep their
+/// arrows.
+fn table_keys(ev: leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::{Element, HtmlElement, HtmlTableCellElement};
+
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        if target.tag_name() == "SELECT" {
+            return;
+        }
+        let row = target.closest("tr").ok().flatten();
+        let cell = target
+            .closest("td")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<HtmlTableCellElement>().ok());
+        let (Some(row), Some(cell)) = (row, cell) else {
+            return;
+        };
+        let focusable = |row: &Element, index: u32| -> Option<HtmlElement> {
+            let cell = row.children().item(index)?;
+            let control = cell
+                .query_selector("a, input, select")
+                .ok()
+                .flatten()
+                .or_else(|| row.query_selector(".items-table__title a").ok().flatten())?;
+            control.dyn_into().ok()
+        };
+        match ev.key().as_str() {
+            "ArrowDown" | "ArrowUp" => {
+                let next = if ev.key() == "ArrowDown" {
+                    row.next_element_sibling()
+                } else {
+                    row.previous_element_sibling()
+                };
+                if let Some(control) = next.and_then(|r| focusable(&r, cell.cell_index() as u32)) {
+                    ev.prevent_default();
+                    let _ = control.focus();
+                }
+            }
+            "Enter" if target.tag_name() == "INPUT" => {
+                if let Some(link) = row
+                    .query_selector(".items-table__title a")
+                    .ok()
+                    .flatten()
+                    .and_then(|l| l.dyn_into::<HtmlElement>().ok())
+                {
+                    ev.prevent_default();
+                    link.click();
+                }
+            }
+            _ => {}
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
+/// What to do with the ticked rows: set a status, archive (or restore),
+/// delete after a second click. A plain form: the rows' checkboxes belong
+/// to it through their `form` attribute.
+#[component]
+fn BulkBar(
+    slug: String,
+    choices: StoredValue<ItemChoices>,
+    archived: bool,
+    bulk: ServerAction<BulkUpdateItems>,
+    selected: RwSignal<usize>,
+) -> impl IntoView {
+    let value = bulk.value();
+    // After an action the rows are drawn again, unticked.
+    Effect::new(move || {
+        if matches!(value.get(), Some(Ok(_))) {
+            selected.set(0);
+        }
+    });
+    view! {
+        <ActionForm action=bulk attr:id=BULK_FORM attr:class="bulk-bar" attr:aria-label="Change the selected items">
+            <input type="hidden" name="slug" value=slug />
+            <span class="bulk-bar__count muted small" aria-live="polite">
+                {move || match selected.get() {
+                    0 => "Tick items to change several at once.".to_owned(),
+                    1 => "1 item selected".to_owned(),
+                    n => format!("{n} items selected"),
+                }}
+            </span>
+            <label for="bulk-status" class="visually-hidden">"Status for the selected items"</label>
+            <select id="bulk-status" name="status">
+                <option value="">"Status…"</option>
+                {choices.with_value(|c| c.statuses.iter().map(|s| view! {
+                    <option value=s.id>{s.name.clone()}</option>
+                }).collect_view())}
+            </select>
+            <button type="submit" class="button button--quiet button--small" name="action" value="status">"Set status"</button>
+            {if archived {
+                view! { <button type="submit" class="button button--quiet button--small" name="action" value="restore">"Restore"</button> }.into_any()
+            } else {
+                view! { <button type="submit" class="button button--quiet button--small" name="action" value="archive">"Archive"</button> }.into_any()
+            }}
+            <details class="confirm">
+                <summary class="button button--quiet button--small">"Delete…"</summary>
+                <button type="submit" class="button button--danger button--small" name="action" value="delete">
+                    "Delete the selected items for good"
+                </button>
+            </details>
+            <FormError error=form_error(value, &["keys", "status", "action"]) />
+            {move || value.get().and_then(Result::ok).map(|n| view! {
+                <p class="notice" role="status">
+                    {match n { 1 => "1 item changed.".to_owned(), n => format!("{n} items changed.") }}
+                </p>
+            })}
+        </ActionForm>
     }
 }
 
@@ -346,59 +533,86 @@ fn status_of(statuses: &[Status], id: i64) -> Option<Status> {
     statuses.iter().find(|s| s.id == id).cloned()
 }
 
+/// One row. For editors: a checkbox for bulk actions, and status and
+/// assignee selects that save on change (with JavaScript) or with the
+/// row's Save button (without). The selects belong to a plain form in the
+/// key cell: far cheaper to render fifty times than an `ActionForm`.
 #[component]
 fn ItemRow(
+    index: usize,
     item: ItemSummary,
     slug: String,
-    statuses: StoredValue<Vec<Status>>,
+    choices: StoredValue<ItemChoices>,
     can_edit: bool,
     update: ServerAction<UpdateItem>,
 ) -> impl IntoView {
     let href = format!("/w/{slug}/items/{}", item.key);
-    let status = statuses.with_value(|list| status_of(list, item.status_id));
-    let status_cell = if can_edit {
-        let key = item.key.clone();
-        let version = item.version;
-        let form_slug = slug.clone();
-        let dispatch_slug = slug.clone();
-        let label = format!("Status of {}", item.key);
-        view! {
-            <ActionForm action=update attr:class="inline-edit">
-                <input type="hidden" name="slug" value=form_slug />
-                <input type="hidden" name="key" value=key.clone() />
-                <input type="hidden" name="version" value=version />
+    let form_id = format!("row-{}", item.key);
+    let key = item.key.clone();
+    let version = item.version;
+    // Saves one field of this row (the others stay as they are).
+    let save = {
+        let (slug, key) = (slug.clone(), key.clone());
+        move |status: Option<String>, assignee: Option<String>| {
+            update.dispatch(UpdateItem {
+                slug: slug.clone(),
+                key: key.clone(),
+                version,
+                title: None,
+                description: None,
+                status,
+                tags: None,
+                assignee,
+                start_date: None,
+                end_date: None,
+                horizon: None,
+                archived: None,
+                full: None,
+            });
+        }
+    };
+    let (status_cell, assignee_cell) = if can_edit {
+        let save_assignee = save.clone();
+        let current = item.assignee.as_ref().map(|p| p.id);
+        (
+            view! {
                 <select
                     name="status"
-                    aria-label=label
-                    on:change=move |ev| {
-                        ev.prevent_default();
-                        update.dispatch(UpdateItem {
-                            slug: dispatch_slug.clone(),
-                            key: key.clone(),
-                            version,
-                            title: None,
-                            description: None,
-                            status: Some(event_target_value(&ev)),
-                            tags: None,
-                            assignee: None,
-                            start_date: None,
-                            end_date: None,
-                            horizon: None,
-                            archived: None,
-                            full: None,
-                        });
-                    }
+                    form=form_id.clone()
+                    aria-label=format!("Status of {key}")
+                    on:change=move |ev| save(Some(event_target_value(&ev)), None)
                 >
-                    {statuses.with_value(|list| list.iter().map(|s| view! {
+                    {choices.with_value(|c| c.statuses.iter().map(|s| view! {
                         <option value=s.id selected=s.id == item.status_id>{s.name.clone()}</option>
                     }).collect_view())}
                 </select>
-                <noscript><button type="submit" class="button button--quiet button--small">"Save"</button></noscript>
-            </ActionForm>
-        }
-        .into_any()
+            }
+            .into_any(),
+            view! {
+                <select
+                    name="assignee"
+                    form=form_id.clone()
+                    aria-label=format!("Assignee of {key}")
+                    on:change=move |ev| save_assignee(None, Some(event_target_value(&ev)))
+                >
+                    <option value="none" selected=current.is_none()>"Nobody"</option>
+                    {choices.with_value(|c| c.people.iter().map(|p| view! {
+                        <option value=p.id selected=current == Some(p.id)>{p.name.clone()}</option>
+                    }).collect_view())}
+                </select>
+            }
+            .into_any(),
+        )
     } else {
-        view! { <StatusChip status /> }.into_any()
+        let status = choices.with_value(|c| status_of(&c.statuses, item.status_id));
+        (
+            view! { <StatusChip status /> }.into_any(),
+            item.assignee
+                .as_ref()
+                .map(|p| p.name.clone())
+                .unwrap_or_default()
+                .into_any(),
+        )
     };
     let tag_links = item
         .tags
@@ -413,11 +627,36 @@ fn ItemRow(
         })
         .collect_view();
     view! {
-        <tr data-key=item.key.clone()>
-            <td class="items-table__key"><a href=href.clone()>{item.key.clone()}</a></td>
+        <tr data-key=key.clone()>
+            {can_edit.then(|| view! {
+                <td class="items-table__select">
+                    <input
+                        type="checkbox"
+                        form=BULK_FORM
+                        name=format!("keys[{index}]")
+                        value=key.clone()
+                        aria-label=format!("Select {key}")
+                    />
+                </td>
+            })}
+            <td class="items-table__key">
+                <a href=href.clone()>{key.clone()}</a>
+                {can_edit.then(|| view! {
+                    <form id=form_id.clone() method="post" action=UpdateItem::url() class="items-table__row-form">
+                        <input type="hidden" name="slug" value=slug.clone() />
+                        <input type="hidden" name="key" value=key.clone() />
+                        <input type="hidden" name="version" value=version />
+                        <noscript>
+                            <button type="submit" class="button button--quiet button--small">
+                                "Save"<span class="visually-hidden">{format!(" {key}")}</span>
+                            </button>
+                        </noscript>
+                    </form>
+                })}
+            </td>
             <td class="items-table__title"><a href=href>{item.title.clone()}</a></td>
             <td>{status_cell}</td>
-            <td>{item.assignee.as_ref().map(|p| p.name.clone()).unwrap_or_default()}</td>
+            <td>{assignee_cell}</td>
             <td>{item.horizon.label()}</td>
             <td>{item.start_date.clone().unwrap_or_default()}</td>
             <td>{item.end_date.clone().unwrap_or_default()}</td>

@@ -327,12 +327,26 @@ pub async fn delete(tx: &mut Transaction<'static, Any>, id: i64) -> Result<(), s
         .map(drop)
 }
 
-/// Every tag in use in the workspace, sorted.
+/// The most tags the filter bar offers: past that, typing the tag in the
+/// URL still filters by it.
+const TAGS_LISTED: i64 = 500;
+
+/// Every tag in use in the workspace, sorted (the first `TAGS_LISTED`).
+/// One index lookup per distinct tag, jumping from each tag to the next,
+/// instead of reading every item's tags.
 pub async fn tags_in_use(db: &Db, workspace_id: i64) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT DISTINCT tag FROM item_tags WHERE workspace_id = $1 ORDER BY tag")
-        .bind(workspace_id)
-        .fetch_all(db.reader())
-        .await
+    sqlx::query_scalar(
+        "WITH RECURSIVE t (tag, n) AS ( \
+             SELECT MIN(tag), 1 FROM item_tags WHERE workspace_id = $1 \
+             UNION ALL \
+             SELECT (SELECT MIN(tag) FROM item_tags WHERE workspace_id = $1 AND tag > t.tag), n + 1 \
+             FROM t WHERE t.tag IS NOT NULL AND n < $2 \
+         ) SELECT tag FROM t WHERE tag IS NOT NULL ORDER BY tag",
+    )
+    .bind(workspace_id)
+    .bind(TAGS_LISTED)
+    .fetch_all(db.reader())
+    .await
 }
 
 /// A page of the workspace's items for `query`, at most `limit` long, and
@@ -421,12 +435,27 @@ pub fn search_expression(kind: DatabaseKind, text: &str) -> Option<String> {
     })
 }
 
+/// How a query with a text search should find its rows.
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    /// Through the workspace's indexes: a page in some order stops early.
+    Indexed,
+    /// From the search's matches to their rows, as for counting them all;
+    /// SQLite would otherwise walk the workspace's whole index (`+` keeps
+    /// it from using an index for a column).
+    FromMatches,
+}
+
 /// The `WHERE` clause of a query's filter (without its cursor) and what it
 /// binds.
-fn filter(db: &Db, workspace_id: i64, query: &ItemQuery) -> (String, Binds) {
+fn filter(db: &Db, workspace_id: i64, query: &ItemQuery, scope: Scope) -> (String, Binds) {
     let mut binds = Binds(Vec::new());
+    let unindexed = scope == Scope::FromMatches
+        && db.kind() == DatabaseKind::Sqlite
+        && search_expression(db.kind(), &query.text).is_some();
+    let plus = if unindexed { "+" } else { "" };
     let mut filter = format!(
-        "i.workspace_id = {} AND i.archived = {}",
+        "{plus}i.workspace_id = {} AND {plus}i.archived = {}",
         binds.push(Bind::Int(workspace_id)),
         binds.push(Bind::Int(i64::from(query.archived)))
     );
@@ -487,7 +516,15 @@ fn bind_all<'q>(
 const FROM: &str = "FROM items i LEFT JOIN users a ON a.id = i.assignee_id";
 
 /// How many items match: the filter names only `items` columns, so no join.
-async fn count(db: &Db, filter: &str, binds: &Binds) -> Result<i64, sqlx::Error> {
+/// Without a filter it is the workspace's own count, kept by every write.
+async fn count(db: &Db, workspace_id: i64, query: &ItemQuery) -> Result<i64, sqlx::Error> {
+    if !query.is_filtered() && !query.archived {
+        return sqlx::query_scalar("SELECT item_count FROM workspaces WHERE id = $1")
+            .bind(workspace_id)
+            .fetch_one(db.reader())
+            .await;
+    }
+    let (filter, binds) = filter(db, workspace_id, query, Scope::FromMatches);
     let sql = format!("SELECT COUNT(*) FROM items i WHERE {filter}");
     let mut count = sqlx::query_scalar::<_, i64>(&sql);
     for bind in &binds.0 {
@@ -505,8 +542,8 @@ pub async fn list(
     query: &ItemQuery,
     limit: usize,
 ) -> Result<Listed, sqlx::Error> {
-    let (filter, mut binds) = filter(db, workspace_id, query);
-    let total = count(db, &filter, &binds).await?;
+    let total = count(db, workspace_id, query).await?;
+    let (filter, mut binds) = filter(db, workspace_id, query, Scope::Indexed);
 
     let (expression, text) = sort_expression(query.sort);
     let (direction, beyond) = if query.descending {
@@ -561,8 +598,8 @@ pub async fn list_column(
         status: Some(status_id),
         ..query.clone()
     };
-    let (filter, binds) = filter(db, workspace_id, &column);
-    let total = count(db, &filter, &binds).await?;
+    let total = count(db, workspace_id, &column).await?;
+    let (filter, binds) = filter(db, workspace_id, &column, Scope::Indexed);
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE {filter} ORDER BY i.rank, i.id LIMIT {limit}");
     let rows = bind_all(sqlx::query(&sql), &binds)
         .fetch_all(db.reader())

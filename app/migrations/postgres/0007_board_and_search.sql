@@ -1,0 +1,4 @@
+-- A board column lists and counts the items of one status that are not
+-- archived, in rank order: read straight off this index, without a visit to
+-- each row to see whether it is archived.
+CREATE INDEX items_workspace_id_status_id_archived_rank ON items (workspace_id, status_id, archived, rank, id);
