@@ -1,6 +1,7 @@
 // Every page passes axe-core (WCAG 2.2 A and AA, and axe's best practices)
 // in the light and the dark theme: the pages a visitor sees signed out, and
-// every page of a filled workspace signed in. Runs after accounts.spec.ts
+// every page of a filled workspace signed in; and none scrolls sideways at
+// 375 px. Runs after accounts.spec.ts
 // set up the instance. axe itself is JavaScript, so the "ssr" project checks
 // the server-rendered page in a browser that runs script but never loads
 // Waymark's own: the page a visitor without JavaScript gets.
@@ -52,6 +53,29 @@ async function check(page: Page, path: string, project: string): Promise<Finding
     }));
     all.push(...found);
   }
+  // On a 375 px phone the page itself never scrolls sideways; a wide table
+  // scrolls inside its own box.
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto(path);
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest(".table-scroll, .board"))
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`);
+    return { scroll: document.documentElement.scrollWidth, width, wide };
+  });
+  if (overflow.scroll > overflow.width) {
+    all.push({
+      page: `${path} (375 px)`,
+      rule: "no-sideways-scroll",
+      impact: "serious",
+      help: `the page is ${overflow.scroll} px wide`,
+      nodes: overflow.wide,
+    });
+  }
+  if (size) await page.setViewportSize(size);
   return all;
 }
 
