@@ -20,7 +20,7 @@ use leptos_router::hooks::use_location;
 use leptos_router::{SsrMode, path};
 
 use crate::api::auth::load_current_user;
-use crate::components::{CurrentUserResource, SiteFooter, SiteHeader, ThemeState};
+use crate::components::{CurrentUserResource, Shortcuts, SiteFooter, SiteHeader, ThemeState};
 use crate::model::Theme;
 use crate::pages::{
     AboutPage, AccountSettingsPage, AdminUsersPage, BoardPage, HomePage, InvitationPage, ItemPage,
@@ -197,6 +197,7 @@ fn Site() -> impl IntoView {
             </Routes>
         </main>
         <SiteFooter />
+        <Shortcuts />
     }
 }
 

@@ -344,7 +344,7 @@ fn Table(
                     </table>
                 </div>
                 <p id="items-table-help" class="muted small">
-                    "Up and down arrows move between rows; Enter opens the item."
+                    "Up and down arrows move between rows; Enter opens the item; ? lists every shortcut."
                 </p>
             }.into_any()
         }}
