@@ -990,3 +990,94 @@ async fn bulk_actions_change_every_selected_item_or_none() {
         assert_eq!(gone.status(), 404);
     }
 }
+
+#[tokio::test]
+async fn the_board_filters_counts_and_cuts_each_column() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let mut made = Vec::new();
+        for n in 0..57 {
+            made.push(create(&admin, &slug, &format!("Card {n}")).await);
+        }
+        let statuses: Vec<i64> = board(&admin, &slug)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["status"]["id"].as_i64().unwrap())
+            .collect();
+        // Five to the second column, three of them tagged; one archived.
+        for (n, key) in made.iter().take(5).enumerate() {
+            let mut form = vec![
+                ("slug", slug.clone()),
+                ("key", key.clone()),
+                ("version", "1".to_owned()),
+                ("status", statuses[1].to_string()),
+            ];
+            if n < 3 {
+                form.push(("tags", "sync".to_owned()));
+            }
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            admin.call_ok("w/items/update", &pairs).await;
+        }
+        admin
+            .call_ok(
+                "w/items/update",
+                &[
+                    ("slug", &slug),
+                    ("key", &made[5]),
+                    ("version", "1"),
+                    ("archived", "1"),
+                ],
+            )
+            .await;
+
+        let whole = board(&admin, &slug).await;
+        let cut: Vec<(i64, usize)> = whole
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["total"].as_i64().unwrap(),
+                    c["items"].as_array().unwrap().len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            cut,
+            vec![(51, 50), (5, 5), (0, 0), (0, 0)],
+            "{:?}",
+            app.kind()
+        );
+
+        let tagged: Value = admin
+            .call_json(
+                "w/board",
+                &[("slug", &slug), ("params", "tag=sync&status=1")],
+            )
+            .await;
+        let cut: Vec<(i64, usize)> = tagged
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["total"].as_i64().unwrap(),
+                    c["items"].as_array().unwrap().len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            cut,
+            vec![(0, 0), (3, 3), (0, 0), (0, 0)],
+            "the board ignores status="
+        );
+        let found: Value = admin
+            .call_json("w/board", &[("slug", &slug), ("params", "q=card")])
+            .await;
+        assert_eq!(found[0]["total"], 51);
+        assert_eq!(found[1]["total"], 5);
+    }
+}

@@ -482,18 +482,19 @@ pub async fn board(
     access: &WorkspaceAccess,
     query: &ItemQuery,
 ) -> Result<Vec<BoardColumn>, AppError> {
-    let workspace_id = access.workspace.id;
-    let mut columns = Vec::new();
-    for status in statuses::list(&state.db, workspace_id).await? {
-        let (rows, total) =
-            items::list_column(&state.db, workspace_id, status.id, query, CARDS_PER_COLUMN).await?;
-        columns.push(BoardColumn {
-            items: rows.iter().map(|row| summary(access, row)).collect(),
-            status,
-            total,
-        });
-    }
-    Ok(columns)
+    let columns = items::board(&state.db, access.workspace.id, query, CARDS_PER_COLUMN).await?;
+    Ok(columns
+        .into_iter()
+        .map(|column| BoardColumn {
+            items: column
+                .items
+                .iter()
+                .map(|row| summary(access, row))
+                .collect(),
+            status: column.status,
+            total: column.total,
+        })
+        .collect())
 }
 
 /// Where a card is dropped: into the column of `status_id`, below the card

@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use super::{Db, flag};
-use crate::model::{DatabaseKind, Horizon, ItemQuery, SortColumn};
+use crate::model::{DatabaseKind, Horizon, ItemQuery, SortColumn, Status};
 
 /// An item as stored, with the names of the people it refers to.
 #[derive(Debug, Clone)]
@@ -585,30 +585,79 @@ pub async fn list(
     Ok(Listed { items, total, next })
 }
 
-/// The first `limit` items of one status's board column, in rank order,
-/// that match `query` (whose own status is ignored), and how many match.
-pub async fn list_column(
+/// One board column: a status, how many items in it match, and the first
+/// of them in rank order.
+pub struct Column {
+    pub status: Status,
+    pub total: i64,
+    pub items: Vec<ItemRow>,
+}
+
+/// The board for `query` (whose own status is ignored): a column per status
+/// in the workspace's order, each with its first `limit` items. Two queries
+/// whatever the number of statuses: the statuses with their counts, then
+/// every column's cards at once, each part read off the board's index.
+pub async fn board(
     db: &Db,
     workspace_id: i64,
-    status_id: i64,
     query: &ItemQuery,
     limit: usize,
-) -> Result<(Vec<ItemRow>, i64), sqlx::Error> {
-    let column = ItemQuery {
-        status: Some(status_id),
+) -> Result<Vec<Column>, sqlx::Error> {
+    let any_status = ItemQuery {
+        status: None,
         ..query.clone()
     };
-    let total = count(db, workspace_id, &column).await?;
-    let (filter, binds) = filter(db, workspace_id, &column, Scope::Indexed);
-    let sql = format!("SELECT {COLUMNS} {FROM} WHERE {filter} ORDER BY i.rank, i.id LIMIT {limit}");
+    // `filter` binds the workspace's id first: `$1` serves both tables.
+    let (filter, binds) = filter(db, workspace_id, &any_status, Scope::Indexed);
+    let sql = format!(
+        "SELECT s.id, s.name, s.color, s.category, \
+             (SELECT COUNT(*) FROM items i WHERE i.status_id = s.id AND {filter}) AS total \
+         FROM statuses s WHERE s.workspace_id = $1 ORDER BY s.position, s.id"
+    );
     let rows = bind_all(sqlx::query(&sql), &binds)
         .fetch_all(db.reader())
         .await?;
-    let items = rows
+    let mut columns = Vec::with_capacity(rows.len());
+    for row in &rows {
+        columns.push(Column {
+            status: super::statuses::from_row(row)?,
+            total: row.try_get("total")?,
+            items: Vec::new(),
+        });
+    }
+    // Status ids come from the database, so they are written in as numbers.
+    let parts: Vec<String> = columns
         .iter()
-        .map(|row| from_row(row, false))
-        .collect::<Result<_, _>>()?;
-    Ok((items, total))
+        .filter(|c| c.total > 0)
+        .enumerate()
+        .map(|(n, c)| {
+            format!(
+                "SELECT * FROM (SELECT {COLUMNS} {FROM} WHERE i.status_id = {} AND {filter} \
+                 ORDER BY i.rank, i.id LIMIT {limit}) AS c{n}",
+                c.status.id
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        return Ok(columns);
+    }
+    let sql = parts.join(" UNION ALL ");
+    let rows = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(db.reader())
+        .await?;
+    for row in &rows {
+        let item = from_row(row, false)?;
+        if let Some(column) = columns.iter_mut().find(|c| c.status.id == item.status_id) {
+            column.items.push(item);
+        }
+    }
+    // A union keeps no order of its own.
+    for column in &mut columns {
+        column
+            .items
+            .sort_by(|a, b| a.rank.cmp(&b.rank).then(a.id.cmp(&b.id)));
+    }
+    Ok(columns)
 }
 
 /// The rank next to `rank` in a status's column — the next one up when

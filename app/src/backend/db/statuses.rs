@@ -14,7 +14,7 @@ const DEFAULTS: [(&str, &str, StatusCategory); 4] = [
     ("Shipped", "#16a34a", StatusCategory::Done),
 ];
 
-fn from_row(row: &AnyRow) -> Result<Status, sqlx::Error> {
+pub(super) fn from_row(row: &AnyRow) -> Result<Status, sqlx::Error> {
     let category: String = row.try_get("category")?;
     Ok(Status {
         id: row.try_get("id")?,
