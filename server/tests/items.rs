@@ -1047,7 +1047,7 @@ async fn the_board_filters_counts_and_cuts_each_column() {
             .collect();
         assert_eq!(
             cut,
-            vec![(51, 50), (5, 5), (0, 0), (0, 0)],
+            vec![(51, 30), (5, 5), (0, 0), (0, 0)],
             "{:?}",
             app.kind()
         );

@@ -18,8 +18,10 @@ use sqlx::{Any, Transaction};
 
 /// Rows a table page shows.
 pub const PAGE_SIZE: usize = 50;
-/// Cards a board column shows; the table lists the rest.
-pub const CARDS_PER_COLUMN: usize = 50;
+/// Cards a board column shows; the table lists the rest (the column links
+/// to them). A column is read from the top: thirty cards are several
+/// screens, and drawing a card costs as much as a table row.
+pub const CARDS_PER_COLUMN: usize = 30;
 /// History entries an item page shows.
 const ACTIVITY_SHOWN: i64 = 200;
 

@@ -199,7 +199,7 @@ fn Columns(
                 let count = column.items.len();
                 let more = column.total - count as i64;
                 let name = column.status.name.clone();
-                let statuses: Vec<(i64, String)> = columns.with_untracked(|cols| {
+                let statuses: std::sync::Arc<[(i64, String)]> = columns.with_untracked(|cols| {
                     cols.iter().map(|c| (c.status.id, c.status.name.clone())).collect()
                 });
                 view! {
@@ -294,7 +294,7 @@ fn focus_card(key: &str) {
 fn Card(
     item: ItemSummary,
     slug: String,
-    statuses: Vec<(i64, String)>,
+    statuses: std::sync::Arc<[(i64, String)]>,
     can_edit: bool,
     moved: ServerAction<MoveItem>,
 ) -> impl IntoView {

@@ -474,9 +474,12 @@ fn filter(db: &Db, workspace_id: i64, query: &ItemQuery, scope: Scope) -> (Strin
         None => {}
     }
     if let Some(tag) = &query.tag {
+        // The tag's items are listed once, then each row is looked up in
+        // that list: far cheaper than a correlated subquery per row.
         filter += &format!(
-            " AND EXISTS (SELECT 1 FROM item_tags t WHERE t.workspace_id = i.workspace_id \
-               AND t.tag = {} AND t.item_id = i.id)",
+            " AND i.id IN (SELECT t.item_id FROM item_tags t WHERE t.workspace_id = {} \
+               AND t.tag = {})",
+            binds.push(Bind::Int(workspace_id)),
             binds.push(Bind::Text(tag.clone()))
         );
     }
