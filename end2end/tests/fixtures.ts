@@ -1,6 +1,19 @@
 // Shared test set-up: fail any test whose page logs an error or a Content
 // Security Policy violation, so a broken hydration cannot pass silently.
 import { test as base, expect } from "@playwright/test";
+import type { Page } from "@playwright/test";
+
+// The instance's first account, made by accounts.spec.ts.
+export const admin = { name: "Ada Admin", email: "ada@example.com", password: "correct horse battery staple" };
+
+// Signs in through the form and waits for the signed-in header.
+export async function signIn(page: Page, email = admin.email, password = admin.password) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("user-menu")).toBeVisible();
+}
 
 export const test = base.extend<{ consoleErrors: string[] }>({
   consoleErrors: [

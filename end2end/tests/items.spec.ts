@@ -2,21 +2,13 @@
 // page, comment, change a status from the table, filter by tag and search
 // through the URL. Runs with JavaScript on and off, after accounts.spec.ts
 // set up the instance.
-import { test, expect } from "./fixtures";
+import { test, expect, signIn } from "./fixtures";
 import type { Page } from "@playwright/test";
 
-const admin = { email: "ada@example.com", password: "correct horse battery staple" };
 const slugFor = (project: string) => `backlog-${project}`;
 
 test.describe.configure({ mode: "serial" });
 
-async function signIn(page: Page) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(admin.email);
-  await page.getByLabel("Password").fill(admin.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("user-menu")).toBeVisible();
-}
 
 // With JavaScript, typing before the page is interactive would post the
 // plain form instead: wait for hydration first.

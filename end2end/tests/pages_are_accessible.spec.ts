@@ -5,7 +5,7 @@
 // set up the instance. axe itself is JavaScript, so the "ssr" project checks
 // the server-rendered page in a browser that runs script but never loads
 // Waymark's own: the page a visitor without JavaScript gets.
-import { test, expect } from "./fixtures";
+import { test, expect, signIn } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 
@@ -17,19 +17,11 @@ async function openPage(browser: Browser, baseURL: string | undefined, project: 
   return context.newPage();
 }
 
-const admin = { email: "ada@example.com", password: "correct horse battery staple" };
 
 test.describe.configure({ mode: "serial" });
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"];
 
-async function signIn(page: Page) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(admin.email);
-  await page.getByLabel("Password").fill(admin.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("user-menu")).toBeVisible();
-}
 
 type Finding = { page: string; rule: string; impact: string | null | undefined; help: string; nodes: string[] };
 

@@ -3,21 +3,13 @@
 // workspace with the invited role; a viewer sees no edit forms, and nothing
 // of a workspace they are not in. Runs with JavaScript on and off, after
 // accounts.spec.ts set up the instance.
-import { test, expect } from "./fixtures";
+import { test, expect, admin, signIn } from "./fixtures";
 import type { Browser, Page } from "@playwright/test";
 
-const admin = { email: "ada@example.com", password: "correct horse battery staple" };
 const slugFor = (project: string) => `launch-${project}`;
 
 test.describe.configure({ mode: "serial" });
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("user-menu")).toBeVisible();
-}
 
 async function inviteLink(page: Page, slug: string, role: string): Promise<string> {
   await page.goto(`/w/${slug}/settings/members`);
@@ -40,7 +32,7 @@ async function joinAs(browser: Browser, baseURL: string, invitePath: string, nam
 }
 
 test("the admin creates a workspace and it is listed on the start page", async ({ page }, info) => {
-  await signIn(page, admin.email, admin.password);
+  await signIn(page);
   await page.getByRole("link", { name: "New workspace" }).first().click();
   await page.getByLabel("Name").fill("Launch plan");
   await page.getByLabel("Address").fill(slugFor(info.project.name));
@@ -60,7 +52,7 @@ test("the admin creates a workspace and it is listed on the start page", async (
 
 test("a second person signs up through an invitation link and gets the invited role", async ({ page, browser, baseURL }, info) => {
   const slug = slugFor(info.project.name);
-  await signIn(page, admin.email, admin.password);
+  await signIn(page);
   const invite = await inviteLink(page, slug, "editor");
   expect(invite).toMatch(/^\/invite\/[A-Za-z0-9_-]{43}$/);
 
@@ -79,7 +71,7 @@ test("a second person signs up through an invitation link and gets the invited r
 
 test("a viewer cannot reach the edit forms", async ({ page, browser, baseURL }, info) => {
   const slug = slugFor(info.project.name);
-  await signIn(page, admin.email, admin.password);
+  await signIn(page);
   const invite = await inviteLink(page, slug, "viewer");
   const js = info.project.name === "hydrate";
   const { context, page: viewer } = await joinAs(browser, baseURL!, invite, "Vera Viewer", `vera-${info.project.name}@example.com`, js);

@@ -17,6 +17,15 @@ async fn create(visitor: &Visitor, slug: &str, title: &str) -> String {
     response.json::<String>().await.expect("the new key")
 }
 
+/// `count` items titled "TITLE 0", "TITLE 1", …; their keys in order.
+async fn create_many(visitor: &Visitor, slug: &str, title: &str, count: usize) -> Vec<String> {
+    let mut made = Vec::with_capacity(count);
+    for n in 0..count {
+        made.push(create(visitor, slug, &format!("{title} {n}")).await);
+    }
+    made
+}
+
 async fn item(visitor: &Visitor, slug: &str, key: &str) -> Value {
     visitor
         .call_json("w/items/get", &[("slug", slug), ("key", key)])
@@ -878,10 +887,7 @@ async fn bulk_actions_change_every_selected_item_or_none() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
-        let mut made = Vec::new();
-        for n in 0..5 {
-            made.push(create(&admin, &slug, &format!("Item {n}")).await);
-        }
+        let made = create_many(&admin, &slug, "Item", 5).await;
         let choices: Value = admin.call_json("w/items/choices", &[("slug", &slug)]).await;
         let shipped = choices["statuses"][3]["id"].as_i64().unwrap().to_string();
         let shipped_name = choices["statuses"][3]["name"].as_str().unwrap().to_owned();
@@ -991,15 +997,27 @@ async fn bulk_actions_change_every_selected_item_or_none() {
     }
 }
 
+/// Each column's (items that match, cards shown).
+fn cut(board: &Value) -> Vec<(i64, usize)> {
+    board
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["total"].as_i64().unwrap(),
+                c["items"].as_array().unwrap().len(),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn the_board_filters_counts_and_cuts_each_column() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
-        let mut made = Vec::new();
-        for n in 0..57 {
-            made.push(create(&admin, &slug, &format!("Card {n}")).await);
-        }
+        let made = create_many(&admin, &slug, "Card", 57).await;
         let statuses: Vec<i64> = board(&admin, &slug)
             .await
             .as_array()
@@ -1033,20 +1051,8 @@ async fn the_board_filters_counts_and_cuts_each_column() {
             )
             .await;
 
-        let whole = board(&admin, &slug).await;
-        let cut: Vec<(i64, usize)> = whole
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| {
-                (
-                    c["total"].as_i64().unwrap(),
-                    c["items"].as_array().unwrap().len(),
-                )
-            })
-            .collect();
         assert_eq!(
-            cut,
+            cut(&board(&admin, &slug).await),
             vec![(51, 30), (5, 5), (0, 0), (0, 0)],
             "{:?}",
             app.kind()
@@ -1058,19 +1064,8 @@ async fn the_board_filters_counts_and_cuts_each_column() {
                 &[("slug", &slug), ("params", "tag=sync&status=1")],
             )
             .await;
-        let cut: Vec<(i64, usize)> = tagged
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| {
-                (
-                    c["total"].as_i64().unwrap(),
-                    c["items"].as_array().unwrap().len(),
-                )
-            })
-            .collect();
         assert_eq!(
-            cut,
+            cut(&tagged),
             vec![(0, 0), (3, 3), (0, 0), (0, 0)],
             "the board ignores status="
         );
