@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::items::{MoveItem, load_board, load_item_choices};
+use crate::components::Loading;
 use crate::components::form::{FormError, form_error};
 use crate::error::AppError;
 use crate::model::{BoardColumn, ItemChoices, ItemQuery, ItemSummary, Permission, WorkspaceView};
@@ -82,11 +83,13 @@ fn apply(columns: &mut [BoardColumn], m: &Move) -> Option<Landed> {
 
 #[component]
 fn Board(workspace: WorkspaceView, data: BoardData) -> impl IntoView {
+    let pending = RwSignal::new(false);
     let can_edit = workspace.role.allows(Permission::Edit);
     let slug = workspace.slug.clone();
     view! {
         <FormError error=form_error(data.moved.value(), &[]) />
-        <Transition>
+        <Loading pending />
+        <Transition set_pending=pending>
             {move || {
                 let slug = slug.clone();
                 Suspend::new(async move {

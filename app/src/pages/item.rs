@@ -9,6 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::items::{
     AddComment, DeleteComment, DeleteItem, EditComment, UpdateItem, load_item, load_item_choices,
 };
+use crate::components::Loading;
 use crate::components::form::{
     FormError, Notice, Submit, TextArea, field_error, form_error, succeeded,
 };
@@ -81,10 +82,12 @@ pub fn ItemPage() -> impl IntoView {
 
 #[component]
 fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
+    let pending = RwSignal::new(false);
     let slug = workspace.slug.clone();
     let role = workspace.role;
     view! {
-        <Transition>
+        <Loading pending />
+        <Transition set_pending=pending>
             {move || {
                 let slug = slug.clone();
                 Suspend::new(async move {

@@ -7,6 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_location;
 
 use crate::api::items::{BulkUpdateItems, CreateItem, UpdateItem, load_item_choices, load_items};
+use crate::components::Loading;
 use crate::components::form::{FormError, field_error, form_error};
 use crate::error::AppError;
 use crate::model::{
@@ -107,11 +108,13 @@ pub fn ItemsPage() -> impl IntoView {
 
 #[component]
 fn ItemsTable(workspace: WorkspaceView, data: TableData) -> impl IntoView {
+    let pending = RwSignal::new(false);
     let can_edit = workspace.role.allows(Permission::Edit);
     let slug = workspace.slug.clone();
     view! {
         {can_edit.then(|| view! { <QuickAdd slug=slug.clone() create=data.create /> })}
-        <Transition>
+        <Loading pending />
+        <Transition set_pending=pending>
             {move || {
                 let slug = slug.clone();
                 Suspend::new(async move {

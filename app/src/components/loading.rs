@@ -1,0 +1,13 @@
+//! A "Loading…" pill while a page fetches its data again (after a filter,
+//! a sort, a save); it shows only when that takes longer than a blink, and
+//! never on the first, server-rendered paint.
+
+use leptos::prelude::*;
+
+/// Give `pending` to the page's `<Transition set_pending=…>`.
+#[component]
+pub fn Loading(pending: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <p class="loading" aria-live="polite">{move || pending.get().then_some("Loading…")}</p>
+    }
+}
