@@ -188,30 +188,3 @@ test("several items change status at once in the table, and the keyboard moves b
     await expect(page).toHaveURL(new RegExp(`/w/${slug}/items/${secondKey}$`));
   }
 });
-
-test("keyboard shortcuts: ? lists them, / searches, c adds from anywhere in the workspace", async ({ page }, info) => {
-  test.skip(info.project.name !== "hydrate", "shortcuts need JavaScript");
-  const slug = slugFor(info.project.name);
-  await signIn(page);
-  await page.goto(`/w/${slug}/board`);
-  await ready(page, info.project.name);
-  const overlay = page.getByRole("dialog", { name: "Keyboard shortcuts" });
-  await expect(overlay).toBeHidden();
-  await page.keyboard.press("?");
-  await expect(overlay).toBeVisible();
-  await expect(overlay.getByRole("button", { name: "Close" })).toBeFocused();
-  await page.keyboard.press("Escape");
-  await expect(overlay).toBeHidden();
-
-  await page.keyboard.press("/");
-  await expect(page.getByLabel("Search")).toBeFocused();
-  // Typing in a field is never taken for a shortcut.
-  await page.keyboard.type("c?");
-  await expect(page.getByLabel("Search")).toHaveValue("c?");
-  await expect(overlay).toBeHidden();
-
-  await page.locator("h1").click();
-  await page.keyboard.press("c");
-  await expect(page).toHaveURL(new RegExp(`/w/${slug}/items$`));
-  await expect(page.getByLabel("Title of the new item")).toBeFocused();
-});

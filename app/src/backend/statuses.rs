@@ -48,6 +48,19 @@ pub async fn list(state: &AppState, access: &WorkspaceAccess) -> Result<Vec<Stat
     Ok(statuses::list(&state.db, access.workspace.id).await?)
 }
 
+/// A status's name, colour and category as typed, checked.
+fn parse_fields(
+    name: &str,
+    color: &str,
+    category: &str,
+) -> Result<(String, String, StatusCategory), AppError> {
+    Ok((
+        parse_name(name)?,
+        parse_color(color)?,
+        parse_category(category)?,
+    ))
+}
+
 pub async fn create(
     state: &AppState,
     access: &WorkspaceAccess,
@@ -55,9 +68,7 @@ pub async fn create(
     color: &str,
     category: &str,
 ) -> Result<(), AppError> {
-    let name = parse_name(name)?;
-    let color = parse_color(color)?;
-    let category = parse_category(category)?;
+    let (name, color, category) = parse_fields(name, color, category)?;
     let workspace_id = access.workspace.id;
     let mut tx = state.db.begin().await?;
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
@@ -82,9 +93,7 @@ pub async fn update(
     color: &str,
     category: &str,
 ) -> Result<(), AppError> {
-    let name = parse_name(name)?;
-    let color = parse_color(color)?;
-    let category = parse_category(category)?;
+    let (name, color, category) = parse_fields(name, color, category)?;
     let workspace_id = access.workspace.id;
     let mut tx = state.db.begin().await?;
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;

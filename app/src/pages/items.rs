@@ -492,7 +492,8 @@ fn BulkBar(
                     "Delete the selected items for good"
                 </button>
             </details>
-            <FormError error=form_error(value, &["keys", "status", "action"]) />
+            // The bar has no field of its own to show an error beside.
+            <FormError error=form_error(value, &[]) />
             {move || value.get().and_then(Result::ok).map(|n| view! {
                 <p class="notice" role="status">
                     {match n { 1 => "1 item changed.".to_owned(), n => format!("{n} items changed.") }}

@@ -529,14 +529,10 @@ async fn count(db: &Db, workspace_id: i64, query: &ItemQuery) -> Result<i64, sql
     }
     let (filter, binds) = filter(db, workspace_id, query, Scope::FromMatches);
     let sql = format!("SELECT COUNT(*) FROM items i WHERE {filter}");
-    let mut count = sqlx::query_scalar::<_, i64>(&sql);
-    for bind in &binds.0 {
-        count = match bind {
-            Bind::Int(v) => count.bind(*v),
-            Bind::Text(v) => count.bind(v.as_str()),
-        };
-    }
-    count.fetch_one(db.reader()).await
+    bind_all(sqlx::query(&sql), &binds)
+        .fetch_one(db.reader())
+        .await?
+        .try_get(0)
 }
 
 pub async fn list(
