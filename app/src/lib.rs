@@ -20,7 +20,9 @@ use leptos_router::hooks::use_location;
 use leptos_router::{SsrMode, path};
 
 use crate::api::auth::load_current_user;
-use crate::components::{CurrentUserResource, Shortcuts, SiteFooter, SiteHeader, ThemeState};
+use crate::components::{
+    CurrentUserResource, Shortcuts, SiteFooter, SiteHeader, ThemeState, ToastRegion, Toasts,
+};
 use crate::model::Theme;
 use crate::pages::{
     AboutPage, AccountSettingsPage, AdminUsersPage, BoardPage, HomePage, InvitationPage, ItemPage,
@@ -141,6 +143,7 @@ impl AssetNames {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(ThemeState::new(request_theme()));
+    Toasts::provide();
     // Effects run only in the browser, after hydration: the mark tells
     // tests (and curious users) that the page is interactive.
     Effect::new(|| {
@@ -198,6 +201,7 @@ fn Site() -> impl IntoView {
         </main>
         <SiteFooter />
         <Shortcuts />
+        <ToastRegion />
     }
 }
 

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::markup::escape_html;
 use crate::error::AppError;
 
 /// The error for one field, if the last submission failed on it.
@@ -118,8 +119,11 @@ pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
 
 #[component]
 pub fn Notice(#[prop(into)] show: Signal<bool>, message: &'static str) -> impl IntoView {
+    // Once the page runs in the browser the same news comes as a toast.
+    let live = crate::components::Toasts::live();
+    crate::components::toast::toast_when(show, message);
     move || {
-        show.get().then(|| {
+        (show.get() && !live.get()).then(|| {
             view! {
                 <p class="notice" role="status">
                     {message}
@@ -202,34 +206,5 @@ pub fn TextArea(
             required=required
             inner_html=escape_html(&text)
         ></textarea>
-    }
-}
-
-/// Text as HTML that shows exactly that text.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_html;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            escape_html("</textarea><b a='1'>&\""),
-            "&lt;/textarea&gt;&lt;b a=&#39;1&#39;&gt;&amp;&quot;"
-        );
     }
 }

@@ -3,10 +3,12 @@
 mod error_panel;
 pub mod form;
 mod loading;
+pub mod markup;
 mod shortcuts;
 mod site_footer;
 mod site_header;
 mod theme_toggle;
+pub mod toast;
 
 pub use error_panel::ErrorPanel;
 pub use loading::Loading;
@@ -14,3 +16,4 @@ pub use shortcuts::Shortcuts;
 pub use site_footer::SiteFooter;
 pub use site_header::{CurrentUserResource, SiteHeader};
 pub use theme_toggle::{ThemeState, ThemeToggle};
+pub use toast::{ToastRegion, Toasts};

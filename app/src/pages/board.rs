@@ -9,10 +9,12 @@ use leptos::server_fn::ServerFn;
 use crate::api::items::{MoveItem, load_board, load_item_choices};
 use crate::components::Loading;
 use crate::components::form::{FormError, form_error};
+use crate::components::markup::Markup;
+use crate::components::toast::toast_results;
 use crate::error::AppError;
 use crate::model::{BoardColumn, ItemChoices, ItemQuery, ItemSummary, Permission, WorkspaceView};
 use crate::pages::guard::error_view;
-use crate::pages::items::{FilterBar, parse_params, url_params};
+use crate::pages::items::{FilterBar, Options, parse_params, url_params};
 use crate::pages::workspace::{slug_param, with_workspace};
 
 #[derive(Clone, Copy)]
@@ -86,6 +88,8 @@ fn Board(workspace: WorkspaceView, data: BoardData) -> impl IntoView {
     let pending = RwSignal::new(false);
     let can_edit = workspace.role.allows(Permission::Edit);
     let slug = workspace.slug.clone();
+    // The card shows where it went at once; a refusal also says why.
+    toast_results(data.moved.value(), |_: &i64| None);
     view! {
         <FormError error=form_error(data.moved.value(), &[]) />
         <Loading pending />
@@ -196,14 +200,68 @@ fn Columns(
         {can_edit.then(|| view! {
             <p class="muted small board-help">"Drag cards between columns, or focus a card and press Alt + arrow keys."</p>
         })}
-        <div class="board" data-testid="board">
+        <div
+            class="board"
+            data-testid="board"
+            on:dragstart=move |ev| {
+                if let Some((key, ..)) = card_of(&ev) {
+                    if let Some(transfer) = ev.data_transfer() {
+                        let _ = transfer.set_data("text/plain", &key);
+                    }
+                    dragging.set(Some(key));
+                }
+            }
+            on:dragend=move |_| dragging.set(None)
+            on:dragover=move |ev| ev.prevent_default()
+            on:drop=move |ev| {
+                ev.prevent_default();
+                let Some(moving) = dragging.get_untracked() else { return };
+                dragging.set(None);
+                let Some(status_id) = column_of(&ev) else { return };
+                // Dropped on a card: it goes above that card (in its own
+                // column, cards below it shift up by one); elsewhere in a
+                // column, at its end.
+                let index = match card_of(&ev) {
+                    Some((_, _, index)) => {
+                        let own_above = columns.with_untracked(|cols| {
+                            cols.iter().find(|c| c.status.id == status_id).is_some_and(|c| {
+                                c.items.iter().position(|i| i.key == moving).is_some_and(|p| p < index)
+                            })
+                        });
+                        if own_above { index - 1 } else { index }
+                    }
+                    None => usize::MAX,
+                };
+                send(Move { key: moving, status_id, index });
+            }
+            on:keydown=move |ev| {
+                if let Some((key, ..)) = card_of(&ev) {
+                    keyboard_move(key, ev);
+                }
+            }
+            on:change=move |ev| {
+                // A card's status select (the form it is in posts without
+                // JavaScript).
+                if let Some((key, version, _)) = card_of(&ev) {
+                    ev.prevent_default();
+                    moved.dispatch(MoveItem {
+                        slug: slug.get_value(),
+                        key,
+                        version,
+                        status: event_target_value(&ev),
+                        after: None,
+                        before: None,
+                    });
+                }
+            }
+        >
             {move || columns.get().into_iter().map(|column| {
                 let status_id = column.status.id;
                 let count = column.items.len();
                 let more = column.total - count as i64;
                 let name = column.status.name.clone();
-                let statuses: std::sync::Arc<[(i64, String)]> = columns.with_untracked(|cols| {
-                    cols.iter().map(|c| (c.status.id, c.status.name.clone())).collect()
+                let statuses = columns.with_untracked(|cols| {
+                    Options::new(cols.iter().map(|c| (c.status.id, c.status.name.as_str())))
                 });
                 view! {
                     <section class="board-column" aria-label=name.clone() data-status=status_id>
@@ -214,59 +272,7 @@ fn Columns(
                             {name.clone()}
                             <span class="muted small">{format!(" {}", column.total)}</span>
                         </h2>
-                        <ol
-                            class="board-column__cards"
-                            on:dragover=move |ev| ev.prevent_default()
-                            on:drop=move |ev| {
-                                ev.prevent_default();
-                                if let Some(key) = dragging.get_untracked() {
-                                    dragging.set(None);
-                                    send(Move { key, status_id, index: usize::MAX });
-                                }
-                            }
-                        >
-                            {column.items.into_iter().enumerate().map(|(index, item)| {
-                                let key = item.key.clone();
-                                let drag_key = key.clone();
-                                let keyboard_key = key.clone();
-                                view! {
-                                    <li
-                                        class="card"
-                                        data-key=key.clone()
-                                        tabindex=can_edit.then_some("0")
-                                        draggable=can_edit.then_some("true")
-                                        aria-roledescription=can_edit.then_some("movable card")
-                                        on:dragstart=move |ev| {
-                                            if let Some(transfer) = ev.data_transfer() {
-                                                let _ = transfer.set_data("text/plain", &drag_key);
-                                            }
-                                            dragging.set(Some(drag_key.clone()));
-                                        }
-                                        on:dragend=move |_| dragging.set(None)
-                                        on:dragover=move |ev| ev.prevent_default()
-                                        on:drop=move |ev| {
-                                            ev.prevent_default();
-                                            ev.stop_propagation();
-                                            if let Some(moving) = dragging.get_untracked() {
-                                                dragging.set(None);
-                                                // Dropped on a card: it goes above that card. In
-                                                // its own column, cards below it shift up by one.
-                                                let own_above = columns.with_untracked(|cols| {
-                                                    cols.iter().find(|c| c.status.id == status_id).is_some_and(|c| {
-                                                        c.items.iter().position(|i| i.key == moving).is_some_and(|p| p < index)
-                                                    })
-                                                });
-                                                let index = if own_above { index - 1 } else { index };
-                                                send(Move { key: moving, status_id, index });
-                                            }
-                                        }
-                                        on:keydown=move |ev| keyboard_move(keyboard_key.clone(), ev)
-                                    >
-                                        {view! { <Card item slug=slug.get_value() statuses=statuses.clone() can_edit moved /> }.into_any()}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ol>
+                        <ol class="board-column__cards" inner_html=cards_html(&column.items, &slug.get_value(), &statuses, can_edit)></ol>
                         {(more > 0).then(|| view! {
                             <a class="board-column__more" href=format!("/w/{}/items?status={status_id}", slug.get_value())>
                                 {format!("{more} more in the table")}
@@ -291,65 +297,105 @@ fn focus_card(key: &str) {
     }
 }
 
-/// A card: key, title, tags, assignee; for editors, a status select that
-/// posts a form without JavaScript.
-#[component]
-fn Card(
-    item: ItemSummary,
-    slug: String,
-    statuses: std::sync::Arc<[(i64, String)]>,
-    can_edit: bool,
-    moved: ServerAction<MoveItem>,
-) -> impl IntoView {
-    let href = format!("/w/{slug}/items/{}", item.key);
-    let select = can_edit.then(|| {
-        let key = item.key.clone();
-        let version = item.version;
-        let current = item.status_id;
-        let label = format!("Status of {}", item.key);
-        let dispatch_slug = slug.clone();
-        view! {
-            // A plain form, not an ActionForm: with JavaScript the select
-            // dispatches on change and the form never submits, and a plain
-            // form is much cheaper to render 200 times.
-            <form method="post" action=MoveItem::url() class="card__move">
-                <input type="hidden" name="slug" value=slug.clone() />
-                <input type="hidden" name="key" value=key.clone() />
-                <input type="hidden" name="version" value=version />
-                <select
-                    name="status"
-                    aria-label=label
-                    on:change=move |ev| {
-                        ev.prevent_default();
-                        moved.dispatch(MoveItem {
-                            slug: dispatch_slug.clone(),
-                            key: key.clone(),
-                            version,
-                            status: event_target_value(&ev),
-                            after: None,
-                            before: None,
-                        });
-                    }
-                >
-                    {statuses.iter().map(|(id, name)| view! {
-                        <option value=*id selected=*id == current>{name.clone()}</option>
-                    }).collect_view()}
-                </select>
-                <noscript><button type="submit" class="button button--quiet button--small">"Move"</button></noscript>
-            </form>
+/// The card an event happened in: its key, its version and its place in
+/// its column.
+fn card_of(ev: &leptos::ev::Event) -> Option<(String, i64, usize)> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::Element;
+
+        let target: Element = ev.target()?.dyn_into().ok()?;
+        let card = target.closest(".card[data-key]").ok()??;
+        let key = card.get_attribute("data-key")?;
+        let version = card.get_attribute("data-version")?.parse().ok()?;
+        let mut index = 0;
+        let mut before = card.previous_element_sibling();
+        while let Some(sibling) = before {
+            index += 1;
+            before = sibling.previous_element_sibling();
         }
-    });
-    view! {
-        <p class="card__key muted small">{item.key.clone()}</p>
-        <a class="card__title" href=href draggable="false">{item.title.clone()}</a>
-        {(!item.tags.is_empty()).then(|| view! {
-            <p class="card__tags">
-                {item.tags.iter().map(|t| view! { <span class="chip">{t.clone()}</span> }).collect_view()}
-            </p>
-        })}
-        {item.assignee.as_ref().map(|p| view! { <p class="card__assignee muted small">{p.name.clone()}</p> })}
-        {select}
+        Some((key, version, index))
     }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// The status of the column an event happened in.
+fn column_of(ev: &leptos::ev::Event) -> Option<i64> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::Element;
+
+        let target: Element = ev.target()?.dyn_into().ok()?;
+        let column = target.closest(".board-column[data-status]").ok()??;
+        column.get_attribute("data-status")?.parse().ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// A column's cards: key, title, tags, assignee; for editors, a status
+/// select in a plain form that posts without JavaScript (with it, the
+/// board's change handler moves the card instead).
+fn cards_html(items: &[ItemSummary], slug: &str, statuses: &Options, can_edit: bool) -> String {
+    let mut m = Markup::with_capacity(items.len() * 900);
+    for item in items {
+        let key = item.key.as_str();
+        m.raw("<li class=\"card\" data-key=\"")
+            .text(key)
+            .raw("\" data-version=\"")
+            .number(item.version)
+            .raw("\"");
+        if can_edit {
+            m.raw(" tabindex=\"0\" draggable=\"true\" aria-roledescription=\"movable card\"");
+        }
+        m.raw("><p class=\"card__key muted small\">")
+            .text(key)
+            .raw("</p><a class=\"card__title\" href=\"/w/")
+            .text(slug)
+            .raw("/items/")
+            .text(key)
+            .raw("\" draggable=\"false\">")
+            .text(&item.title)
+            .raw("</a>");
+        if !item.tags.is_empty() {
+            m.raw("<p class=\"card__tags\">");
+            for tag in &item.tags {
+                m.raw("<span class=\"chip\">").text(tag).raw("</span>");
+            }
+            m.raw("</p>");
+        }
+        if let Some(person) = &item.assignee {
+            m.raw("<p class=\"card__assignee muted small\">")
+                .text(&person.name)
+                .raw("</p>");
+        }
+        if can_edit {
+            m.raw("<form method=\"post\" action=\"")
+                .text(MoveItem::url())
+                .raw("\" class=\"card__move\"><input type=\"hidden\" name=\"slug\" value=\"")
+                .text(slug)
+                .raw("\"><input type=\"hidden\" name=\"key\" value=\"")
+                .text(key)
+                .raw("\"><input type=\"hidden\" name=\"version\" value=\"")
+                .number(item.version)
+                .raw("\"><select name=\"status\" aria-label=\"Status of ")
+                .text(key)
+                .raw("\">");
+            statuses.write(&mut m, Some(item.status_id));
+            m.raw("</select><noscript><button type=\"submit\" class=\"button button--quiet button--small\">Move</button></noscript></form>");
+        }
+        m.raw("</li>");
+    }
+    m.into_string()
 }
 
 #[cfg(test)]
@@ -384,6 +430,21 @@ mod tests {
             items: keys.iter().map(|k| card(k, id)).collect(),
             total: keys.len() as i64,
         }
+    }
+
+    #[test]
+    fn a_card_escapes_what_people_typed() {
+        let mut item = card("WAY-9", 2);
+        item.title = "</li><script>alert(1)</script>".into();
+        item.tags = vec!["<i>".into()];
+        let statuses = Options::new([(1, "Idea"), (2, "Done")].into_iter());
+        let html = cards_html(&[item.clone()], "team", &statuses, true);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("<span class=\"chip\">&lt;i&gt;</span>"));
+        assert!(html.contains("<option selected value=\"2\">Done</option>"));
+        assert!(html.contains("draggable=\"true\""));
+        let read_only = cards_html(&[item], "team", &statuses, false);
+        assert!(!read_only.contains("<select") && !read_only.contains("draggable=\"true\""));
     }
 
     #[test]

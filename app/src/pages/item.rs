@@ -1,6 +1,8 @@
 //! `/w/:slug/items/:key`: one item with every field, its comments and its
-//! history. Editors change fields in one form; a change someone else made
-//! in between is refused with who made it, never overwritten.
+//! history. Every field is in one form that carries the version it was
+//! based on: with JavaScript a field saves as soon as it changes, without
+//! it the Save button sends them all. A change someone else made in
+//! between is refused with who made it, never overwritten.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,6 +15,7 @@ use crate::components::Loading;
 use crate::components::form::{
     FormError, Notice, Submit, TextArea, field_error, form_error, succeeded,
 };
+use crate::components::toast::{Toasts, toast_results};
 use crate::error::AppError;
 use crate::model::{
     ActivityEntry, CommentView, Horizon, ItemChoices, ItemDetail, Permission, WorkspaceView,
@@ -34,12 +37,17 @@ const FIELDS: &[&str] = &[
 
 #[derive(Clone, Copy)]
 struct ItemData {
+    /// Field edits: they leave the form in place and refresh the rest.
     update: ServerAction<UpdateItem>,
+    /// Archive and restore: the page is drawn again.
+    archive: ServerAction<UpdateItem>,
     delete: ServerAction<DeleteItem>,
     add_comment: ServerAction<AddComment>,
     edit_comment: ServerAction<EditComment>,
     delete_comment: ServerAction<DeleteComment>,
     item: Resource<Result<ItemDetail, AppError>>,
+    /// The item as the last field edit left it (none before one).
+    saved: Resource<Option<ItemDetail>>,
     choices: Resource<Result<ItemChoices, AppError>>,
 }
 
@@ -49,12 +57,26 @@ pub fn ItemPage() -> impl IntoView {
     let params = use_params_map();
     let key = Memo::new(move |_| params.with(|p| p.get("key")).unwrap_or_default());
     let update = ServerAction::<UpdateItem>::new();
+    let archive = ServerAction::<UpdateItem>::new();
     let delete = ServerAction::<DeleteItem>::new();
     let add_comment = ServerAction::<AddComment>::new();
     let edit_comment = ServerAction::<EditComment>::new();
     let delete_comment = ServerAction::<DeleteComment>::new();
+    toast_results(update.value(), |_: &i64| None);
+    toast_results(archive.value(), |_: &i64| Some("Done.".to_owned()));
+    toast_results(delete.value(), |_: &()| None);
+    toast_results(add_comment.value(), |_: &()| {
+        Some("Comment added.".to_owned())
+    });
+    toast_results(edit_comment.value(), |_: &()| {
+        Some("Comment saved.".to_owned())
+    });
+    toast_results(delete_comment.value(), |_: &()| {
+        Some("Comment deleted.".to_owned())
+    });
     let data = ItemData {
         update,
+        archive,
         delete,
         add_comment,
         edit_comment,
@@ -64,13 +86,22 @@ pub fn ItemPage() -> impl IntoView {
                 (
                     slug.get(),
                     key.get(),
-                    update.version().get(),
+                    archive.version().get(),
                     add_comment.version().get(),
                     edit_comment.version().get(),
                     delete_comment.version().get(),
                 )
             },
             |(slug, key, ..)| load_item(slug, key),
+        ),
+        saved: Resource::new(
+            move || (slug.get(), key.get(), update.version().get()),
+            |(slug, key, edits)| async move {
+                if edits == 0 {
+                    return None;
+                }
+                load_item(slug, key).await.ok()
+            },
         ),
         choices: Resource::new(move || slug.get(), load_item_choices),
     };
@@ -101,33 +132,34 @@ fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
                     };
                     let can_edit = role.allows(Permission::Edit);
                     let can_comment = role.allows(Permission::Contribute);
-                    let status = choices.statuses.iter().find(|s| s.id == item.summary.status_id).cloned();
+                    // The newest of the page's copy and the last edit's.
+                    let latest = {
+                        let item = item.clone();
+                        Memo::new(move |_| match data.saved.get().flatten() {
+                            Some(saved) if saved.summary.version > item.summary.version => saved,
+                            _ => item.clone(),
+                        })
+                    };
+                    let key = item.summary.key.clone();
+                    let header = view! {
+                        <ItemHeader slug=slug.clone() archived=item.summary.archived latest statuses=choices.statuses.clone() />
+                    }
+                    .into_any();
                     view! {
-                        <Title text=format!("{} {}", item.summary.key, item.summary.title) />
-                        <article class="item-page" data-key=item.summary.key.clone()>
-                            <header class="item-page__header">
-                                <p class="muted"><a href=format!("/w/{slug}/items")>"Items"</a>" / "{item.summary.key.clone()}</p>
-                                <h2 class="item-page__title">{item.summary.title.clone()}</h2>
-                                <p class="item-page__meta">
-                                    <StatusChip status />
-                                    {item.summary.archived.then(|| view! { <span class="badge">"Archived"</span> })}
-                                    <span class="muted small">
-                                        {format!("Created by {} on {} · version {}", item.created_by, item.created, item.summary.version)}
-                                    </span>
-                                </p>
-                            </header>
+                        <article class="item-page" data-key=key>
+                            {header}
                             <div class="item-page__body">
                                 <div class="item-page__main">
                                     {if can_edit {
-                                        view! { <EditForm slug=slug.clone() item=item.clone() choices=choices.clone() update=data.update /> }.into_any()
+                                        view! { <EditForm slug=slug.clone() item=item.clone() latest choices=choices.clone() update=data.update /> }.into_any()
                                     } else {
                                         view! { <ReadOnlyFields item=item.clone() /> }.into_any()
                                     }}
                                     {view! { <Comments slug=slug.clone() item=item.clone() can_comment data /> }.into_any()}
                                 </div>
                                 <aside class="item-page__side">
-                                    {can_edit.then(|| view! { <ItemActions slug=slug.clone() item=item.clone() data /> }.into_any())}
-                                    {view! { <Activity entries=item.activity.clone() /> }.into_any()}
+                                    {can_edit.then(|| view! { <ItemActions slug=slug.clone() item=item.clone() latest data /> }.into_any())}
+                                    {move || view! { <Activity entries=latest.with(|i| i.activity.clone()) /> }.into_any()}
                                 </aside>
                             </div>
                         </article>
@@ -136,6 +168,36 @@ fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
                 })
             }}
         </Transition>
+    }
+}
+
+/// The title, status and version, as the last save left them.
+#[component]
+fn ItemHeader(
+    slug: String,
+    archived: bool,
+    latest: Memo<ItemDetail>,
+    statuses: Vec<crate::model::Status>,
+) -> impl IntoView {
+    let key = latest.with_untracked(|i| i.summary.key.clone());
+    let status = move || {
+        let id = latest.with(|i| i.summary.status_id);
+        let status = statuses.iter().find(|s| s.id == id).cloned();
+        view! { <StatusChip status /> }
+    };
+    view! {
+        <Title text=move || latest.with(|i| format!("{} {}", i.summary.key, i.summary.title)) />
+        <header class="item-page__header">
+            <p class="muted"><a href=format!("/w/{slug}/items")>"Items"</a>" / "{key}</p>
+            <h2 class="item-page__title">{move || latest.with(|i| i.summary.title.clone())}</h2>
+            <p class="item-page__meta">
+                {status}
+                {archived.then(|| view! { <span class="badge">"Archived"</span> })}
+                <span class="muted small">
+                    {move || latest.with(|i| format!("Created by {} on {} · version {}", i.created_by, i.created, i.summary.version))}
+                </span>
+            </p>
+        </header>
     }
 }
 
@@ -159,26 +221,70 @@ fn ReadOnlyFields(item: ItemDetail) -> impl IntoView {
     }
 }
 
-/// Every field in one form; it carries the version it was based on.
+/// Every field in one form; it carries the version it was based on. With
+/// JavaScript a field saves when it changes (a text field when it loses
+/// the focus); the form stays as the user left it and only its version
+/// moves on, so typing in the next field is never interrupted.
 #[component]
 fn EditForm(
     slug: String,
     item: ItemDetail,
+    latest: Memo<ItemDetail>,
     choices: ItemChoices,
     update: ServerAction<UpdateItem>,
 ) -> impl IntoView {
     let value = update.value();
     let s = item.summary.clone();
     let assignee = s.assignee.as_ref().map(|p| p.id);
+    let form = NodeRef::<leptos::html::Form>::new();
+    let version_field = NodeRef::<leptos::html::Input>::new();
+    let version = RwSignal::new(s.version);
+    // A change made while the last one is on its way goes out after it,
+    // with the version that one produced.
+    let again = StoredValue::new(false);
+    let save = move || {
+        if update.pending().get_untracked() {
+            again.set_value(true);
+        } else if let Some(form) = form.get_untracked() {
+            let _ = form.request_submit();
+        }
+    };
+    Effect::new(move || {
+        let saved = match value.get() {
+            Some(Ok(v)) => v,
+            Some(Err(_)) => {
+                again.set_value(false);
+                return;
+            }
+            None => return,
+        };
+        let newest = saved.max(latest.with_untracked(|i| i.summary.version));
+        version.set(newest);
+        if let Some(field) = version_field.get_untracked() {
+            field.set_value(&newest.to_string());
+        }
+        if again.get_value() {
+            again.set_value(false);
+            save();
+        }
+    });
+    // Someone's comment or an archive drew a newer copy: edits go on from it.
+    Effect::new(move || {
+        let v = latest.with(|i| i.summary.version);
+        if v > version.get_untracked() {
+            version.set(v);
+        }
+    });
+    let description_html = move || latest.with(|i| i.description_html.clone());
     view! {
         <section class="panel" aria-labelledby="edit-heading">
             <h3 id="edit-heading">"Details"</h3>
-            <ActionForm action=update attr:class="item-form">
+            <ActionForm action=update node_ref=form attr:class="item-form" on:change=move |_| save()>
                 <FormError error=form_error(value, FIELDS) />
                 <Notice show=succeeded(value) message="Saved." />
                 <input type="hidden" name="slug" value=slug />
                 <input type="hidden" name="key" value=s.key.clone() />
-                <input type="hidden" name="version" value=s.version />
+                <input type="hidden" name="version" node_ref=version_field value=move || version.get() />
                 // Every field is sent: an empty one clears it.
                 <input type="hidden" name="full" value="1" />
                 <TextField label="Title" name="title" value=s.title.clone() error=field_error(value, "title") />
@@ -218,12 +324,20 @@ fn EditForm(
                     <TextArea id="item-description".to_owned() name="description" rows=8 text=item.description.clone() described_by="item-description-hint" />
                     {move || field_error(value, "description").get().map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
-                <Submit label="Save" busy_label="Saving…" pending=update.pending() />
+                <div class="item-form__save">
+                    <Submit label="Save" busy_label="Saving…" pending=update.pending() />
+                    {move || Toasts::live().get().then_some(view! {
+                        <p class="muted small">"Each field saves when you change it."</p>
+                    })}
+                </div>
             </ActionForm>
-            {(!item.description_html.is_empty()).then(|| view! {
-                <h4>"Description"</h4>
-                <div class="markdown" inner_html=item.description_html.clone()></div>
-            })}
+            {move || {
+                let html = description_html();
+                (!html.is_empty()).then(|| view! {
+                    <h4>"Description"</h4>
+                    <div class="markdown" inner_html=html></div>
+                })
+            }}
         </section>
     }
 }
@@ -252,7 +366,12 @@ fn TextField(
 
 /// Archive or restore, and delete after a second click.
 #[component]
-fn ItemActions(slug: String, item: ItemDetail, data: ItemData) -> impl IntoView {
+fn ItemActions(
+    slug: String,
+    item: ItemDetail,
+    latest: Memo<ItemDetail>,
+    data: ItemData,
+) -> impl IntoView {
     let s = item.summary;
     let archive_to = if s.archived { "0" } else { "1" };
     let archive_label = if s.archived { "Restore" } else { "Archive" };
@@ -263,10 +382,11 @@ fn ItemActions(slug: String, item: ItemDetail, data: ItemData) -> impl IntoView 
         s.key
     );
     let confirm = format!("Delete {}", s.key);
-    let version = s.version;
+    let version = move || latest.with(|i| i.summary.version).to_string();
     view! {
         <section class="panel" aria-label="Actions">
-            <ActionForm action=data.update>
+            <ActionForm action=data.archive>
+                <FormError error=form_error(data.archive.value(), &[]) />
                 <input type="hidden" name="slug" value=archive_slug.clone() />
                 <input type="hidden" name="key" value=archive_key.clone() />
                 <input type="hidden" name="version" value=version />

@@ -9,6 +9,8 @@ use leptos_router::hooks::use_location;
 use crate::api::items::{BulkUpdateItems, CreateItem, UpdateItem, load_item_choices, load_items};
 use crate::components::Loading;
 use crate::components::form::{FormError, field_error, form_error};
+use crate::components::markup::Markup;
+use crate::components::toast::{Toasts, toast_results};
 use crate::error::AppError;
 use crate::model::{
     Horizon, ItemChoices, ItemPage, ItemQuery, ItemSummary, Permission, SortColumn, Status,
@@ -143,6 +145,8 @@ fn ItemsTable(workspace: WorkspaceView, data: TableData) -> impl IntoView {
 fn QuickAdd(slug: String, create: ServerAction<CreateItem>) -> impl IntoView {
     let value = create.value();
     let input = NodeRef::<leptos::html::Input>::new();
+    let live = Toasts::live();
+    toast_results(value, |key: &String| Some(format!("Added {key}.")));
     // After an item is added the field empties and keeps the focus.
     Effect::new(move || {
         if matches!(value.get(), Some(Ok(_)))
@@ -174,7 +178,7 @@ fn QuickAdd(slug: String, create: ServerAction<CreateItem>) -> impl IntoView {
                 </div>
                 <FormError error=form_error(value, &[]) />
                 {move || {
-                    value.get().and_then(Result::ok).map(|key| view! {
+                    value.get().and_then(Result::ok).filter(|_| !live.get()).map(|key| view! {
                         <p class="notice" role="status">{format!("Added {key}.")}</p>
                     })
                 }}
@@ -285,12 +289,15 @@ fn Table(
         .to_query_string()
     });
     let empty = page.items.is_empty();
+    let rows = choices.with_value(|c| rows_html(&page.items, &slug, c, can_edit));
+    let row_slug = slug.clone();
     // How many rows are ticked; counted in the browser only.
     let selected = RwSignal::new(0usize);
     let hydrated = RwSignal::new(false);
     Effect::new(move || hydrated.set(true));
     let recount = move || selected.set(checked_rows().len());
     let archived = query.archived;
+    toast_results(update.value(), |_: &i64| Some("Saved.".to_owned()));
     view! {
         <p class="muted small" data-testid="item-count">{count}</p>
         <FormError error=form_error(update.value(), &[]) />
@@ -339,11 +346,14 @@ fn Table(
                                 }).collect_view()}
                             </tr>
                         </thead>
-                        <tbody on:keydown=table_keys on:change=move |_| recount()>
-                            {page.items.into_iter().enumerate().map(|(index, item)| {
-                                view! { <ItemRow index item slug=slug.clone() choices can_edit update /> }.into_any()
-                            }).collect_view()}
-                        </tbody>
+                        <tbody
+                            inner_html=rows
+                            on:keydown=table_keys
+                            on:change=move |ev| {
+                                save_row_change(&ev, &row_slug, update);
+                                recount();
+                            }
+                        ></tbody>
                     </table>
                 </div>
                 <p id="items-table-help" class="muted small">
@@ -457,6 +467,13 @@ fn BulkBar(
     selected: RwSignal<usize>,
 ) -> impl IntoView {
     let value = bulk.value();
+    let live = Toasts::live();
+    toast_results(value, |n: &usize| {
+        Some(match n {
+            1 => "1 item changed.".to_owned(),
+            n => format!("{n} items changed."),
+        })
+    });
     // After an action the rows are drawn again, unticked.
     Effect::new(move || {
         if matches!(value.get(), Some(Ok(_))) {
@@ -494,7 +511,7 @@ fn BulkBar(
             </details>
             // The bar has no field of its own to show an error beside.
             <FormError error=form_error(value, &[]) />
-            {move || value.get().and_then(Result::ok).map(|n| view! {
+            {move || value.get().and_then(Result::ok).filter(|_| !live.get()).map(|n| view! {
                 <p class="notice" role="status">
                     {match n { 1 => "1 item changed.".to_owned(), n => format!("{n} items changed.") }}
                 </p>
@@ -537,137 +554,201 @@ fn status_of(statuses: &[Status], id: i64) -> Option<Status> {
     statuses.iter().find(|s| s.id == id).cloned()
 }
 
-/// One row. For editors: a checkbox for bulk actions, and status and
-/// assignee selects that save on change (with JavaScript) or with the
-/// row's Save button (without). The selects belong to a plain form in the
-/// key cell: far cheaper to render fifty times than an `ActionForm`.
-#[component]
-fn ItemRow(
-    index: usize,
-    item: ItemSummary,
-    slug: String,
-    choices: StoredValue<ItemChoices>,
-    can_edit: bool,
-    update: ServerAction<UpdateItem>,
-) -> impl IntoView {
-    let href = format!("/w/{slug}/items/{}", item.key);
-    let form_id = format!("row-{}", item.key);
-    let key = item.key.clone();
-    let version = item.version;
-    // Saves one field of this row (the others stay as they are).
-    let save = {
-        let (slug, key) = (slug.clone(), key.clone());
-        move |status: Option<String>, assignee: Option<String>| {
-            update.dispatch(UpdateItem {
-                slug: slug.clone(),
-                key: key.clone(),
-                version,
-                title: None,
-                description: None,
-                status,
-                tags: None,
-                assignee,
-                start_date: None,
-                end_date: None,
-                horizon: None,
-                archived: None,
-                full: None,
-            });
+/// With JavaScript a row's status or assignee select saves on change; the
+/// row's `data-key` and `data-version` say which item, at which version.
+fn save_row_change(ev: &leptos::ev::Event, slug: &str, update: ServerAction<UpdateItem>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::HtmlSelectElement;
+
+        let Some(select) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+        else {
+            return;
+        };
+        let Some(row) = select.closest("tr[data-key]").ok().flatten() else {
+            return;
+        };
+        let (Some(key), Some(version)) = (
+            row.get_attribute("data-key"),
+            row.get_attribute("data-version")
+                .and_then(|v| v.parse::<i64>().ok()),
+        ) else {
+            return;
+        };
+        let value = Some(select.value());
+        let (status, assignee) = match select.name().as_str() {
+            "status" => (value, None),
+            "assignee" => (None, value),
+            _ => return,
+        };
+        update.dispatch(UpdateItem {
+            slug: slug.to_owned(),
+            key,
+            version,
+            title: None,
+            description: None,
+            status,
+            tags: None,
+            assignee,
+            start_date: None,
+            end_date: None,
+            horizon: None,
+            archived: None,
+            full: None,
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, slug, update);
+}
+
+/// One `<option>` per choice, the current one selected.
+pub(crate) struct Options(Vec<(i64, Markup)>);
+
+impl Options {
+    pub(crate) fn new<'a>(choices: impl Iterator<Item = (i64, &'a str)>) -> Self {
+        Self(
+            choices
+                .map(|(id, label)| {
+                    let mut m = Markup::default();
+                    m.text(&id.to_string())
+                        .raw("\">")
+                        .text(label)
+                        .raw("</option>");
+                    (id, m)
+                })
+                .collect(),
+        )
+    }
+
+    pub(crate) fn write(&self, m: &mut Markup, current: Option<i64>) {
+        for (id, rest) in &self.0 {
+            m.raw(if current == Some(*id) {
+                "<option selected value=\""
+            } else {
+                "<option value=\""
+            })
+            .markup(rest);
         }
-    };
-    let (status_cell, assignee_cell) = if can_edit {
-        let save_assignee = save.clone();
-        let current = item.assignee.as_ref().map(|p| p.id);
-        (
-            view! {
-                <select
-                    name="status"
-                    form=form_id.clone()
-                    aria-label=format!("Status of {key}")
-                    on:change=move |ev| save(Some(event_target_value(&ev)), None)
-                >
-                    {choices.with_value(|c| c.statuses.iter().map(|s| view! {
-                        <option value=s.id selected=s.id == item.status_id>{s.name.clone()}</option>
-                    }).collect_view())}
-                </select>
+    }
+}
+
+/// The table's rows. For editors each row has a checkbox for bulk actions,
+/// and status and assignee selects that save on change (with JavaScript)
+/// or with the row's Save button (without); the selects belong to a plain
+/// form in the key cell.
+fn rows_html(items: &[ItemSummary], slug: &str, choices: &ItemChoices, can_edit: bool) -> String {
+    let statuses = Options::new(choices.statuses.iter().map(|s| (s.id, s.name.as_str())));
+    let people = Options::new(choices.people.iter().map(|p| (p.id, p.name.as_str())));
+    let mut m = Markup::with_capacity(items.len() * 1500);
+    for (index, item) in items.iter().enumerate() {
+        let key = item.key.as_str();
+        m.raw("<tr data-key=\"")
+            .text(key)
+            .raw("\" data-version=\"")
+            .number(item.version)
+            .raw("\">");
+        if can_edit {
+            m.raw("<td class=\"items-table__select\"><input type=\"checkbox\" form=\"")
+                .raw(BULK_FORM)
+                .raw("\" name=\"keys[")
+                .number(index as i64)
+                .raw("]\" value=\"")
+                .text(key)
+                .raw("\" aria-label=\"Select ")
+                .text(key)
+                .raw("\"></td>");
+        }
+        m.raw("<td class=\"items-table__key\"><a href=\"/w/")
+            .text(slug)
+            .raw("/items/")
+            .text(key)
+            .raw("\">")
+            .text(key)
+            .raw("</a>");
+        if can_edit {
+            m.raw("<form id=\"row-")
+                .text(key)
+                .raw("\" method=\"post\" action=\"")
+                .text(UpdateItem::url())
+                .raw("\" class=\"items-table__row-form\"><input type=\"hidden\" name=\"slug\" value=\"")
+                .text(slug)
+                .raw("\"><input type=\"hidden\" name=\"key\" value=\"")
+                .text(key)
+                .raw("\"><input type=\"hidden\" name=\"version\" value=\"")
+                .number(item.version)
+                .raw("\"><noscript><button type=\"submit\" class=\"button button--quiet button--small\">Save<span class=\"visually-hidden\"> ")
+                .text(key)
+                .raw("</span></button></noscript></form>");
+        }
+        m.raw("</td><td class=\"items-table__title\"><a href=\"/w/")
+            .text(slug)
+            .raw("/items/")
+            .text(key)
+            .raw("\">")
+            .text(&item.title)
+            .raw("</a></td><td>");
+        let assignee = item.assignee.as_ref().map(|p| p.id);
+        if can_edit {
+            m.raw("<select name=\"status\" form=\"row-")
+                .text(key)
+                .raw("\" aria-label=\"Status of ")
+                .text(key)
+                .raw("\">");
+            statuses.write(&mut m, Some(item.status_id));
+            m.raw("</select></td><td><select name=\"assignee\" form=\"row-")
+                .text(key)
+                .raw("\" aria-label=\"Assignee of ")
+                .text(key)
+                .raw("\"><option value=\"none\"")
+                .raw(if assignee.is_none() { " selected" } else { "" })
+                .raw(">Nobody</option>");
+            people.write(&mut m, assignee);
+            m.raw("</select>");
+        } else {
+            if let Some(status) = status_of(&choices.statuses, item.status_id) {
+                status_chip_html(&mut m, &status);
             }
-            .into_any(),
-            view! {
-                <select
-                    name="assignee"
-                    form=form_id.clone()
-                    aria-label=format!("Assignee of {key}")
-                    on:change=move |ev| save_assignee(None, Some(event_target_value(&ev)))
-                >
-                    <option value="none" selected=current.is_none()>"Nobody"</option>
-                    {choices.with_value(|c| c.people.iter().map(|p| view! {
-                        <option value=p.id selected=current == Some(p.id)>{p.name.clone()}</option>
-                    }).collect_view())}
-                </select>
+            m.raw("</td><td>");
+            if let Some(person) = &item.assignee {
+                m.text(&person.name);
             }
-            .into_any(),
-        )
-    } else {
-        let status = choices.with_value(|c| status_of(&c.statuses, item.status_id));
-        (
-            view! { <StatusChip status /> }.into_any(),
-            item.assignee
-                .as_ref()
-                .map(|p| p.name.clone())
-                .unwrap_or_default()
-                .into_any(),
-        )
-    };
-    let tag_links = item
-        .tags
-        .iter()
-        .map(|tag| {
+        }
+        m.raw("</td><td>")
+            .raw(item.horizon.label())
+            .raw("</td><td>")
+            .text(item.start_date.as_deref().unwrap_or_default())
+            .raw("</td><td>")
+            .text(item.end_date.as_deref().unwrap_or_default())
+            .raw("</td><td class=\"items-table__tags\">");
+        for tag in &item.tags {
             let href = ItemQuery {
                 tag: Some(tag.clone()),
                 ..ItemQuery::from_params([])
             }
             .to_query_string();
-            view! { <a class="chip" href=href>{tag.clone()}</a> }
-        })
-        .collect_view();
-    view! {
-        <tr data-key=key.clone()>
-            {can_edit.then(|| view! {
-                <td class="items-table__select">
-                    <input
-                        type="checkbox"
-                        form=BULK_FORM
-                        name=format!("keys[{index}]")
-                        value=key.clone()
-                        aria-label=format!("Select {key}")
-                    />
-                </td>
-            })}
-            <td class="items-table__key">
-                <a href=href.clone()>{key.clone()}</a>
-                {can_edit.then(|| view! {
-                    <form id=form_id.clone() method="post" action=UpdateItem::url() class="items-table__row-form">
-                        <input type="hidden" name="slug" value=slug.clone() />
-                        <input type="hidden" name="key" value=key.clone() />
-                        <input type="hidden" name="version" value=version />
-                        <noscript>
-                            <button type="submit" class="button button--quiet button--small">
-                                "Save"<span class="visually-hidden">{format!(" {key}")}</span>
-                            </button>
-                        </noscript>
-                    </form>
-                })}
-            </td>
-            <td class="items-table__title"><a href=href>{item.title.clone()}</a></td>
-            <td>{status_cell}</td>
-            <td>{assignee_cell}</td>
-            <td>{item.horizon.label()}</td>
-            <td>{item.start_date.clone().unwrap_or_default()}</td>
-            <td>{item.end_date.clone().unwrap_or_default()}</td>
-            <td class="items-table__tags">{tag_links}</td>
-            <td class="muted small">{item.updated.clone()}</td>
-        </tr>
+            m.raw("<a class=\"chip\" href=\"")
+                .text(&href)
+                .raw("\">")
+                .text(tag)
+                .raw("</a>");
+        }
+        m.raw("</td><td class=\"muted small\">")
+            .text(&item.updated)
+            .raw("</td></tr>");
     }
+    m.into_string()
+}
+
+/// [`StatusChip`] as markup.
+pub(crate) fn status_chip_html(m: &mut Markup, status: &Status) {
+    m.raw("<span class=\"status-chip\"><svg class=\"status-chip__dot\" viewBox=\"0 0 10 10\" aria-hidden=\"true\"><circle cx=\"5\" cy=\"5\" r=\"5\" fill=\"")
+        .text(&status.color)
+        .raw("\"></circle></svg>")
+        .text(&status.name)
+        .raw("</span>");
 }
 
 /// A status as a coloured dot and its name.
@@ -700,5 +781,69 @@ mod tests {
         assert!(!query.descending);
         assert_eq!(decode("%e2%82%ac"), Some("€".to_owned()));
         assert_eq!(decode("%ff"), None);
+    }
+
+    fn choices() -> ItemChoices {
+        ItemChoices {
+            statuses: vec![
+                Status {
+                    id: 1,
+                    name: "Idea".into(),
+                    color: "#888888".into(),
+                    category: crate::model::StatusCategory::Planned,
+                },
+                Status {
+                    id: 2,
+                    name: "<b>Done</b>".into(),
+                    color: "\"><script>".into(),
+                    category: crate::model::StatusCategory::Done,
+                },
+            ],
+            people: vec![crate::model::Person {
+                id: 7,
+                name: "Bo & Co".into(),
+            }],
+            tags: vec![],
+        }
+    }
+
+    fn item() -> ItemSummary {
+        ItemSummary {
+            key: "WAY-3".into(),
+            title: "<img src=x onerror=alert(1)>".into(),
+            status_id: 2,
+            assignee: Some(crate::model::Person {
+                id: 7,
+                name: "Bo & Co".into(),
+            }),
+            horizon: Horizon::Next,
+            start_date: Some("2026-01-02".into()),
+            end_date: None,
+            tags: vec!["a\"b".into()],
+            archived: false,
+            version: 4,
+            updated: "today".into(),
+        }
+    }
+
+    #[test]
+    fn a_row_escapes_what_people_typed() {
+        let html = rows_html(&[item()], "team", &choices(), true);
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(html.contains("<option selected value=\"2\">&lt;b&gt;Done&lt;/b&gt;</option>"));
+        assert!(html.contains("<option selected value=\"7\">Bo &amp; Co</option>"));
+        assert!(html.contains("data-key=\"WAY-3\" data-version=\"4\""));
+        assert!(html.contains("name=\"keys[0]\""));
+        assert!(html.contains(">a&quot;b</a>"));
+        // One row, one of each cell.
+        assert_eq!(html.matches("<tr ").count(), 1);
+        assert_eq!(html.matches("<td").count(), 10);
+
+        let read_only = rows_html(&[item()], "team", &choices(), false);
+        assert!(!read_only.contains("<select"));
+        assert!(!read_only.contains("<script>"), "{read_only}");
+        assert!(read_only.contains("fill=\"&quot;&gt;&lt;script&gt;\""));
+        assert_eq!(read_only.matches("<td").count(), 9);
     }
 }
