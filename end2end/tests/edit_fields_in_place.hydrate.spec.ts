@@ -2,7 +2,7 @@
 // every change says how it went in a toast. Someone else's change in
 // between is refused, never overwritten. Runs after accounts.spec.ts set
 // up the instance.
-import { test, expect, signIn } from "./fixtures";
+import { test, expect, signIn, createWorkspace } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 const slug = "in-place-hydrate";
@@ -15,11 +15,7 @@ const toast = (page: Page) => page.locator(".toast");
 
 test("fields save as they change, and a stale edit is refused", async ({ page, browser }) => {
   await signIn(page);
-  await page.goto("/w/new");
-  await page.getByLabel("Name").fill("In place");
-  await page.getByLabel("Address").fill(slug);
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await expect(page.getByRole("heading", { name: "In place" })).toBeVisible();
+  await createWorkspace(page, "In place", slug);
 
   await page.goto(`/w/${slug}/items`);
   await hydrated(page);

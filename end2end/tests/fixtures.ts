@@ -15,6 +15,15 @@ export async function signIn(page: Page, email = admin.email, password = admin.p
   await expect(page.getByTestId("user-menu")).toBeVisible();
 }
 
+// Creates a workspace through the form and waits for its page.
+export async function createWorkspace(page: Page, name: string, slug: string) {
+  await page.goto("/w/new");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Address").fill(slug);
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+}
+
 export const test = base.extend<{ consoleErrors: string[] }>({
   consoleErrors: [
     async ({ page }, use) => {

@@ -2,7 +2,7 @@
 // page, comment, change a status from the table, filter by tag and search
 // through the URL. Runs with JavaScript on and off, after accounts.spec.ts
 // set up the instance.
-import { test, expect, signIn } from "./fixtures";
+import { test, expect, signIn, createWorkspace } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 const slugFor = (project: string) => `backlog-${project}`;
@@ -25,11 +25,7 @@ function row(page: Page, title: string) {
 test("items are added from the table, one after another", async ({ page }, info) => {
   const slug = slugFor(info.project.name);
   await signIn(page);
-  await page.goto("/w/new");
-  await page.getByLabel("Name").fill("Backlog");
-  await page.getByLabel("Address").fill(slug);
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await expect(page.getByRole("heading", { name: "Backlog" })).toBeVisible();
+  await createWorkspace(page, "Backlog", slug);
 
   await page.getByRole("link", { name: "Items", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/w/${slug}/items$`));

@@ -1076,3 +1076,39 @@ async fn the_board_filters_counts_and_cuts_each_column() {
         assert_eq!(found[1]["total"], 5);
     }
 }
+
+/// Many people opening one item at once all get it. (Its title was once a
+/// reactive value the server read after the page's values were dropped: a
+/// few percent of parallel requests failed.)
+#[tokio::test]
+async fn an_item_page_opened_by_many_at_once_renders_every_time() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Crowd", "crowd").await;
+        let key = create(&admin, &slug, "Popular").await;
+        let path = format!("/w/{slug}/items/{key}");
+        let mut pages = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let visitor = Visitor {
+                client: admin.client.clone(),
+                address: admin.address.clone(),
+            };
+            let path = path.clone();
+            pages.spawn(async move {
+                let mut statuses = Vec::new();
+                for _ in 0..20 {
+                    let response = visitor.client.get(visitor.url(&path)).send().await;
+                    statuses.push(response.expect("the page answers").status().as_u16());
+                }
+                statuses
+            });
+        }
+        let statuses: Vec<u16> = pages.join_all().await.into_iter().flatten().collect();
+        assert_eq!(statuses.len(), 320);
+        assert!(
+            statuses.iter().all(|s| *s == 200),
+            "{statuses:?} on {:?}",
+            app.kind()
+        );
+    }
+}

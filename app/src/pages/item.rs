@@ -180,13 +180,16 @@ fn ItemHeader(
     statuses: Vec<crate::model::Status>,
 ) -> impl IntoView {
     let key = latest.with_untracked(|i| i.summary.key.clone());
+    // The server reads the title after the page's reactive values are
+    // gone, so it is a plain string: the one the page was drawn with.
+    let title = latest.with_untracked(|i| format!("{} {}", i.summary.key, i.summary.title));
     let status = move || {
         let id = latest.with(|i| i.summary.status_id);
         let status = statuses.iter().find(|s| s.id == id).cloned();
         view! { <StatusChip status /> }
     };
     view! {
-        <Title text=move || latest.with(|i| format!("{} {}", i.summary.key, i.summary.title)) />
+        <Title text=title />
         <header class="item-page__header">
             <p class="muted"><a href=format!("/w/{slug}/items")>"Items"</a>" / "{key}</p>
             <h2 class="item-page__title">{move || latest.with(|i| i.summary.title.clone())}</h2>
