@@ -46,8 +46,9 @@ struct ItemData {
     edit_comment: ServerAction<EditComment>,
     delete_comment: ServerAction<DeleteComment>,
     item: Resource<Result<ItemDetail, AppError>>,
-    /// The item as the last field edit left it (none before one).
-    saved: Resource<Option<ItemDetail>>,
+    /// The item as the last field edit left it (none before one). An
+    /// action, not a resource: the server never waits for it.
+    saved: Action<(String, String), Option<ItemDetail>>,
     choices: Resource<Result<ItemChoices, AppError>>,
 }
 
@@ -74,6 +75,16 @@ pub fn ItemPage() -> impl IntoView {
     toast_results(delete_comment.value(), |_: &()| {
         Some("Comment deleted.".to_owned())
     });
+    let saved = Action::new_unsync(|(slug, key): &(String, String)| {
+        let (slug, key) = (slug.clone(), key.clone());
+        async move { load_item(slug, key).await.ok() }
+    });
+    // After a field is saved, the rest of the page catches up with it.
+    Effect::new(move || {
+        if matches!(update.value().get(), Some(Ok(_))) {
+            saved.dispatch((slug.get_untracked(), key.get_untracked()));
+        }
+    });
     let data = ItemData {
         update,
         archive,
@@ -94,15 +105,7 @@ pub fn ItemPage() -> impl IntoView {
             },
             |(slug, key, ..)| load_item(slug, key),
         ),
-        saved: Resource::new(
-            move || (slug.get(), key.get(), update.version().get()),
-            |(slug, key, edits)| async move {
-                if edits == 0 {
-                    return None;
-                }
-                load_item(slug, key).await.ok()
-            },
-        ),
+        saved,
         choices: Resource::new(move || slug.get(), load_item_choices),
     };
     with_workspace(
@@ -135,7 +138,7 @@ fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
                     // The newest of the page's copy and the last edit's.
                     let latest = {
                         let item = item.clone();
-                        Memo::new(move |_| match data.saved.get().flatten() {
+                        Memo::new(move |_| match data.saved.value().get().flatten() {
                             Some(saved) if saved.summary.version > item.summary.version => saved,
                             _ => item.clone(),
                         })
