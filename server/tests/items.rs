@@ -69,10 +69,7 @@ async fn keys_count_up_and_are_never_given_twice() {
         // Twenty at once: twenty different keys.
         let mut calls = tokio::task::JoinSet::new();
         for n in 0..20 {
-            let visitor = Visitor {
-                client: admin.client.clone(),
-                address: admin.address.clone(),
-            };
+            let visitor = admin.clone();
             let slug = slug.clone();
             calls.spawn(async move { create(&visitor, &slug, &format!("Parallel {n}")).await });
         }
@@ -1089,10 +1086,7 @@ async fn an_item_page_opened_by_many_at_once_renders_every_time() {
         let path = format!("/w/{slug}/items/{key}");
         let mut pages = tokio::task::JoinSet::new();
         for _ in 0..16 {
-            let visitor = Visitor {
-                client: admin.client.clone(),
-                address: admin.address.clone(),
-            };
+            let visitor = admin.clone();
             let path = path.clone();
             pages.spawn(async move {
                 let mut statuses = Vec::new();

@@ -164,7 +164,9 @@ pub fn new_client() -> reqwest::Client {
         .expect("http client")
 }
 
-/// A person using the app through their own browser.
+/// A person using the app through their own browser; a clone is the same
+/// person in another tab (same cookies).
+#[derive(Clone)]
 pub struct Visitor {
     pub client: reqwest::Client,
     pub address: String,
