@@ -44,6 +44,34 @@ impl Markup {
     }
 }
 
+/// One `<option>` per choice, the current one selected.
+pub struct Options(Vec<(i64, Markup)>);
+
+impl Options {
+    pub fn new<'a>(choices: impl Iterator<Item = (i64, &'a str)>) -> Self {
+        Self(
+            choices
+                .map(|(id, label)| {
+                    let mut m = Markup::default();
+                    m.number(id).raw("\">").text(label).raw("</option>");
+                    (id, m)
+                })
+                .collect(),
+        )
+    }
+
+    pub fn write(&self, m: &mut Markup, current: Option<i64>) {
+        for (id, rest) in &self.0 {
+            m.raw(if current == Some(*id) {
+                "<option selected value=\""
+            } else {
+                "<option value=\""
+            })
+            .markup(rest);
+        }
+    }
+}
+
 /// Text as HTML that shows exactly that text, in an element or in a quoted
 /// attribute value.
 pub fn escape_html(text: &str) -> String {

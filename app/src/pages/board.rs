@@ -9,12 +9,12 @@ use leptos::server_fn::ServerFn;
 use crate::api::items::{MoveItem, load_board, load_item_choices};
 use crate::components::Loading;
 use crate::components::form::{FormError, form_error};
-use crate::components::markup::Markup;
+use crate::components::markup::{Markup, Options};
 use crate::components::toast::toast_results;
 use crate::error::AppError;
 use crate::model::{BoardColumn, ItemChoices, ItemQuery, ItemSummary, Permission, WorkspaceView};
 use crate::pages::guard::error_view;
-use crate::pages::items::{FilterBar, Options, parse_params, url_params};
+use crate::pages::items::{FilterBar, parse_params, url_params};
 use crate::pages::workspace::{slug_param, with_workspace};
 
 #[derive(Clone, Copy)]
@@ -243,7 +243,6 @@ fn Columns(
                 // A card's status select (the form it is in posts without
                 // JavaScript).
                 if let Some((key, version, _)) = card_of(&ev) {
-                    ev.prevent_default();
                     moved.dispatch(MoveItem {
                         slug: slug.get_value(),
                         key,

@@ -135,11 +135,17 @@ fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
                     };
                     let can_edit = role.allows(Permission::Edit);
                     let can_comment = role.allows(Permission::Contribute);
-                    // The newest of the page's copy and the last edit's.
+                    // The newest of the page's copy and the last edit's (of
+                    // this item: the page may have moved on to another).
                     let latest = {
                         let item = item.clone();
                         Memo::new(move |_| match data.saved.value().get().flatten() {
-                            Some(saved) if saved.summary.version > item.summary.version => saved,
+                            Some(saved)
+                                if saved.summary.key == item.summary.key
+                                    && saved.summary.version > item.summary.version =>
+                            {
+                                saved
+                            }
                             _ => item.clone(),
                         })
                     };

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_location;
 use crate::api::items::{BulkUpdateItems, CreateItem, UpdateItem, load_item_choices, load_items};
 use crate::components::Loading;
 use crate::components::form::{FormError, field_error, form_error};
-use crate::components::markup::Markup;
+use crate::components::markup::{Markup, Options};
 use crate::components::toast::{Toasts, toast_results};
 use crate::error::AppError;
 use crate::model::{
@@ -602,37 +602,6 @@ fn save_row_change(ev: &leptos::ev::Event, slug: &str, update: ServerAction<Upda
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (ev, slug, update);
-}
-
-/// One `<option>` per choice, the current one selected.
-pub(crate) struct Options(Vec<(i64, Markup)>);
-
-impl Options {
-    pub(crate) fn new<'a>(choices: impl Iterator<Item = (i64, &'a str)>) -> Self {
-        Self(
-            choices
-                .map(|(id, label)| {
-                    let mut m = Markup::default();
-                    m.text(&id.to_string())
-                        .raw("\">")
-                        .text(label)
-                        .raw("</option>");
-                    (id, m)
-                })
-                .collect(),
-        )
-    }
-
-    pub(crate) fn write(&self, m: &mut Markup, current: Option<i64>) {
-        for (id, rest) in &self.0 {
-            m.raw(if current == Some(*id) {
-                "<option selected value=\""
-            } else {
-                "<option value=\""
-            })
-            .markup(rest);
-        }
-    }
 }
 
 /// The table's rows. For editors each row has a checkbox for bulk actions,
