@@ -7,21 +7,24 @@ use crate::model::InstanceInfo;
 
 #[server(prefix = "/fn", endpoint = "instance_info")]
 pub async fn load_instance_info() -> Result<InstanceInfo, AppError> {
-    use crate::backend::{db::settings, state};
+    use crate::backend::{db::settings, request::scoped, state};
 
-    let db = state().db;
-    let schema_version = db.schema_version().await?;
-    let created_at = settings::get(&db, settings::CREATED_AT)
-        .await?
-        .and_then(|ms| ms.parse::<i64>().ok())
-        .map(format_ms_as_rfc3339)
-        .unwrap_or_default();
-    Ok(InstanceInfo {
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        database: db.kind(),
-        schema_version,
-        created_at,
+    scoped(async {
+        let db = state().db;
+        let schema_version = db.schema_version().await?;
+        let created_at = settings::get(&db, settings::CREATED_AT)
+            .await?
+            .and_then(|ms| ms.parse::<i64>().ok())
+            .map(format_ms_as_rfc3339)
+            .unwrap_or_default();
+        Ok(InstanceInfo {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            database: db.kind(),
+            schema_version,
+            created_at,
+        })
     })
+    .await
 }
 
 #[cfg(feature = "ssr")]

@@ -44,8 +44,8 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 #[server(prefix = "/fn", endpoint = "accounts_state")]
 pub async fn load_accounts_state() -> Result<AccountsState, AppError> {
-    use crate::backend::{accounts, state};
-    accounts::accounts_state(&state()).await
+    use crate::backend::{accounts, request::scoped, state};
+    scoped(async { accounts::accounts_state(&state()).await }).await
 }
 
 #[server(prefix = "/fn", endpoint = "current_user")]
@@ -53,19 +53,22 @@ pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::backend::request;
     use crate::model::WorkspaceLink;
 
-    let Some(auth) = request::current().await? else {
-        return Ok(None);
-    };
-    let mut me = auth.current_user();
-    me.workspaces = request::my_workspaces(&auth)
-        .await?
-        .into_iter()
-        .map(|w| WorkspaceLink {
-            slug: w.workspace.slug,
-            name: w.workspace.name,
-        })
-        .collect();
-    Ok(Some(me))
+    request::scoped(async {
+        let Some(auth) = request::current().await? else {
+            return Ok(None);
+        };
+        let mut me = auth.current_user();
+        me.workspaces = request::my_workspaces(&auth)
+            .await?
+            .into_iter()
+            .map(|w| WorkspaceLink {
+                slug: w.workspace.slug,
+                name: w.workspace.name,
+            })
+            .collect();
+        Ok(Some(me))
+    })
+    .await
 }
 
 /// The first account of a new instance, which becomes its admin.

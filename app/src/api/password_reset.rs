@@ -9,16 +9,19 @@ use crate::error::AppError;
 pub async fn check_reset_link(token: String) -> Result<bool, AppError> {
     use crate::backend::auth::token::SecretToken;
     use crate::backend::db::{now_ms, password_resets};
-    use crate::backend::state;
+    use crate::backend::{request::scoped, state};
 
     let Some(token) = SecretToken::from_client(token) else {
         return Ok(false);
     };
-    Ok(
-        password_resets::find_live(&state().db, &token.hash().0, now_ms())
-            .await?
-            .is_some(),
-    )
+    scoped(async {
+        Ok(
+            password_resets::find_live(&state().db, &token.hash().0, now_ms())
+                .await?
+                .is_some(),
+        )
+    })
+    .await
 }
 
 /// Uses the link: sets the password, ends every session of the account and

@@ -22,8 +22,25 @@ use crate::error::AppError;
 
 /// Wraps a server function's body so that every poll runs under the
 /// request's reactive owner, wherever the future resumes after an `.await`.
-pub fn scoped<F: std::future::Future>(future: F) -> ScopedFuture<F> {
-    ScopedFuture::new_untracked(future)
+///
+/// A page's resource can outlive its request: when the browser hangs up,
+/// the page's owner and its contexts are gone while the resource's task
+/// still runs. Such a body stops at its next poll, with `Internal` (no one
+/// reads it), instead of panicking where it looks the request's state up.
+pub fn scoped<T, F>(future: F) -> impl Future<Output = Result<T, AppError>>
+where
+    F: Future<Output = Result<T, AppError>>,
+{
+    ScopedFuture::new_untracked(async move {
+        let mut future = std::pin::pin!(future);
+        std::future::poll_fn(|cx| {
+            if use_context::<AppState>().is_none() {
+                return std::task::Poll::Ready(Err(AppError::Internal));
+            }
+            future.as_mut().poll(cx)
+        })
+        .await
+    })
 }
 
 pub fn parts() -> Parts {
@@ -198,4 +215,33 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 /// post, a client-side navigation with JavaScript.
 pub fn redirect(path: &str) {
     leptos_axum::redirect(path);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use leptos::prelude::Owner;
+
+    use super::scoped;
+    use crate::error::AppError;
+
+    #[test]
+    fn a_body_whose_request_is_gone_stops_before_it_runs() {
+        // An owner without the request's contexts, as a resource's task
+        // sees once the page it fed was dropped.
+        let owner = Owner::new();
+        let ran = AtomicBool::new(false);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        let result = owner.with(|| {
+            runtime.block_on(scoped(async {
+                ran.store(true, Ordering::SeqCst);
+                Ok::<_, AppError>(())
+            }))
+        });
+        assert!(matches!(result, Err(AppError::Internal)));
+        assert!(!ran.load(Ordering::SeqCst));
+    }
 }

@@ -4,15 +4,13 @@
 
 use leptos::prelude::*;
 
-/// Give `pending` to the page's `<Transition set_pending=…>`.
+/// Give `pending` to the page's `<Transition set_pending=…>`. The page
+/// makes the signal outside any `<Suspense>` (see `TableData::pending`).
 #[component]
 pub fn Loading(pending: RwSignal<bool>) -> impl IntoView {
-    // The server may still be writing this out when a page's Suspense
-    // has drawn its content again and dropped the first copy's signals:
-    // then there is nothing loading to say.
     view! {
         <p class="loading" aria-live="polite">
-            {move || pending.try_get().unwrap_or(false).then_some("Loading…")}
+            {move || pending.get().then_some("Loading…")}
         </p>
     }
 }

@@ -23,6 +23,9 @@ struct BoardData {
     board: Resource<Result<Vec<BoardColumn>, AppError>>,
     choices: Resource<Result<ItemChoices, AppError>>,
     query: Memo<ItemQuery>,
+    /// Set by the `<Transition>`, read by `<Loading>`; made with the page
+    /// for the reason `TableData::pending` gives.
+    pending: RwSignal<bool>,
 }
 
 #[component]
@@ -38,6 +41,7 @@ pub fn BoardPage() -> impl IntoView {
         ),
         choices: Resource::new(move || slug.get(), load_item_choices),
         query: Memo::new(move |_| parse_params(&params.get())),
+        pending: RwSignal::new(false),
     };
     with_workspace(
         "/board",
@@ -85,7 +89,7 @@ fn apply(columns: &mut [BoardColumn], m: &Move) -> Option<Landed> {
 
 #[component]
 fn Board(workspace: WorkspaceView, data: BoardData) -> impl IntoView {
-    let pending = RwSignal::new(false);
+    let pending = data.pending;
     let can_edit = workspace.role.allows(Permission::Edit);
     let slug = workspace.slug.clone();
     // The card shows where it went at once; a refusal also says why.

@@ -50,6 +50,9 @@ struct ItemData {
     /// action, not a resource: the server never waits for it.
     saved: Action<(String, String), Option<ItemDetail>>,
     choices: Resource<Result<ItemChoices, AppError>>,
+    /// Set by the `<Transition>`, read by `<Loading>`; made with the page
+    /// for the reason `TableData::pending` gives.
+    pending: RwSignal<bool>,
 }
 
 #[component]
@@ -107,6 +110,7 @@ pub fn ItemPage() -> impl IntoView {
         ),
         saved,
         choices: Resource::new(move || slug.get(), load_item_choices),
+        pending: RwSignal::new(false),
     };
     with_workspace(
         "/items",
@@ -116,7 +120,7 @@ pub fn ItemPage() -> impl IntoView {
 
 #[component]
 fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
-    let pending = RwSignal::new(false);
+    let pending = data.pending;
     let slug = workspace.slug.clone();
     let role = workspace.role;
     view! {

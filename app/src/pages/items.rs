@@ -30,6 +30,11 @@ struct TableData {
     page: Resource<Result<ItemPage, AppError>>,
     choices: Resource<Result<ItemChoices, AppError>>,
     query: Memo<ItemQuery>,
+    /// Set by the page's `<Transition>`, read by its `<Loading>` pill. Made
+    /// with the page, not inside the workspace's `<Suspense>`: on the server
+    /// that Suspense may draw its content more than once, on another thread,
+    /// and drop what an earlier draw made while this draw still uses it.
+    pending: RwSignal<bool>,
 }
 
 /// The view's query as the URL has it, without the `?`.
@@ -101,6 +106,7 @@ pub fn ItemsPage() -> impl IntoView {
             |(slug, _)| load_item_choices(slug),
         ),
         query: Memo::new(move |_| parse_params(&params.get())),
+        pending: RwSignal::new(false),
     };
     with_workspace(
         "/items",
@@ -110,7 +116,7 @@ pub fn ItemsPage() -> impl IntoView {
 
 #[component]
 fn ItemsTable(workspace: WorkspaceView, data: TableData) -> impl IntoView {
-    let pending = RwSignal::new(false);
+    let pending = data.pending;
     let can_edit = workspace.role.allows(Permission::Edit);
     let slug = workspace.slug.clone();
     view! {
