@@ -510,6 +510,84 @@ async fn the_table_filters_searches_and_pages_without_gaps() {
     }
 }
 
+/// The count a search shows and the items it lists (sorted), which must
+/// agree.
+async fn found(visitor: &Visitor, slug: &str, params: &str) -> (i64, Vec<String>) {
+    let page = list(visitor, slug, params).await;
+    let mut keys = keys(&page);
+    keys.sort();
+    (page["total"].as_i64().unwrap(), keys)
+}
+
+#[tokio::test]
+async fn a_search_counts_its_own_workspace_and_follows_every_write() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let other = admin.create_workspace("Web", "web").await;
+        for n in 0..3 {
+            create(&admin, &slug, &format!("Offline sync {n}")).await;
+            create(&admin, &other, &format!("Offline sync {n}")).await;
+        }
+        create(&admin, &slug, "Dark mode").await;
+        let live = |params: &'static str| found(&admin, &slug, params);
+        assert_eq!(
+            live("q=sync").await,
+            (3, vec!["MOB-1".into(), "MOB-2".into(), "MOB-3".into()]),
+            "{:?}: the other workspace's items are neither counted nor listed",
+            app.kind()
+        );
+
+        let update = |key: &'static str, version: &'static str, field, value| {
+            let admin = admin.clone();
+            let slug = slug.clone();
+            async move {
+                admin
+                    .call_ok(
+                        "w/items/update",
+                        &[
+                            ("slug", slug.as_str()),
+                            ("key", key),
+                            ("version", version),
+                            (field, value),
+                        ],
+                    )
+                    .await;
+            }
+        };
+        update("MOB-1", "1", "archived", "1").await;
+        assert_eq!(
+            live("q=sync").await,
+            (2, vec!["MOB-2".into(), "MOB-3".into()])
+        );
+        assert_eq!(live("q=sync&archived=1").await, (1, vec!["MOB-1".into()]));
+        update("MOB-1", "2", "archived", "0").await;
+        assert_eq!(live("q=sync").await.0, 3, "restored, found again");
+        assert_eq!(live("q=sync&archived=1").await.0, 0);
+
+        update("MOB-2", "1", "title", "Offline mode").await;
+        update("MOB-4", "1", "tags", "sync").await;
+        assert_eq!(
+            live("q=sync").await,
+            (3, vec!["MOB-1".into(), "MOB-3".into(), "MOB-4".into()]),
+            "a new title and new tags are searched, the old title is not"
+        );
+        admin
+            .call_ok("w/items/delete", &[("slug", &slug), ("key", "MOB-3")])
+            .await;
+        assert_eq!(live("q=sync").await.0, 2, "deleted, gone from the index");
+        assert_eq!(found(&admin, &other, "q=sync").await.0, 3);
+
+        // The index's own bookkeeping words are not searchable.
+        for hidden in ["q=live", "q=archived", "q=w1live", "q=scope"] {
+            assert_eq!(live(hidden).await.0, 0, "{hidden}");
+        }
+        // Other filters and keys still narrow or widen a search.
+        assert_eq!(live("q=sync&horizon=now").await.0, 0);
+        assert_eq!(live("q=MOB-2").await, (1, vec!["MOB-2".into()]));
+    }
+}
+
 async fn board(visitor: &Visitor, slug: &str) -> Value {
     visitor
         .call_json("w/board", &[("slug", slug), ("params", "")])

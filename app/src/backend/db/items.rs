@@ -409,8 +409,9 @@ fn parse_cursor(cursor: &str, text: bool) -> Option<(i64, Bind)> {
 }
 
 /// The words of a search, as the database's full-text query: each word
-/// must appear, as a word or the start of one. Only letters and digits
-/// reach the query, so nothing typed can change its syntax.
+/// must appear, as a word or the start of one, in the title, description or
+/// tags. Only letters and digits reach the query, so nothing typed can
+/// change its syntax.
 pub fn search_expression(kind: DatabaseKind, text: &str) -> Option<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
@@ -422,17 +423,38 @@ pub fn search_expression(kind: DatabaseKind, text: &str) -> Option<String> {
         return None;
     }
     Some(match kind {
-        DatabaseKind::Sqlite => words
-            .iter()
-            .map(|w| format!("\"{w}\"*"))
-            .collect::<Vec<_>>()
-            .join(" "),
+        DatabaseKind::Sqlite => format!(
+            "{{title description tags}} : ({})",
+            words
+                .iter()
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
         DatabaseKind::Postgres => words
             .iter()
             .map(|w| format!("{w}:*"))
             .collect::<Vec<_>>()
             .join(" & "),
     })
+}
+
+/// A SQLite search (from `search_expression`) kept to one workspace's items
+/// that are archived, or that are not: the index holds that as one word of
+/// its `scope` column (migration 0008), so the search is answered inside the
+/// index without a look at each matching item.
+fn scoped_search(words: &str, workspace_id: i64, archived: bool) -> String {
+    let state = if archived { "archived" } else { "live" };
+    format!("{words} AND scope : w{workspace_id}{state}")
+}
+
+/// The item number a search for a key (`WAY-12`) or a bare number asks
+/// for: that item is found as well as the items with the words.
+fn searched_number(text: &str) -> Option<i64> {
+    let text = text.trim();
+    crate::model::split_key(text)
+        .map(|(_, n)| n)
+        .or_else(|| text.parse::<i64>().ok().filter(|n| *n > 0))
 }
 
 /// How a query with a text search should find its rows.
@@ -484,6 +506,12 @@ fn filter(db: &Db, workspace_id: i64, query: &ItemQuery, scope: Scope) -> (Strin
         );
     }
     if let Some(search) = search_expression(db.kind(), &query.text) {
+        // Counting from the matches: only this workspace's, from the index.
+        let search = if unindexed {
+            scoped_search(&search, workspace_id, query.archived)
+        } else {
+            search
+        };
         let placeholder = binds.push(Bind::Text(search));
         let words = match db.kind() {
             DatabaseKind::Sqlite => format!(
@@ -492,10 +520,7 @@ fn filter(db: &Db, workspace_id: i64, query: &ItemQuery, scope: Scope) -> (Strin
             DatabaseKind::Postgres => format!("i.search @@ to_tsquery('simple', {placeholder})"),
         };
         // A key (WAY-12) or its number finds that item too.
-        let number = crate::model::split_key(query.text.trim())
-            .map(|(_, n)| n)
-            .or_else(|| query.text.trim().parse::<i64>().ok().filter(|n| *n > 0));
-        filter += &match number {
+        filter += &match searched_number(&query.text) {
             Some(n) => format!(" AND ({words} OR i.number = {})", binds.push(Bind::Int(n))),
             None => format!(" AND {words}"),
         };
@@ -524,6 +549,21 @@ async fn count(db: &Db, workspace_id: i64, query: &ItemQuery) -> Result<i64, sql
     if !query.is_filtered() && !query.archived {
         return sqlx::query_scalar("SELECT item_count FROM workspaces WHERE id = $1")
             .bind(workspace_id)
+            .fetch_one(db.reader())
+            .await;
+    }
+    // Words alone, on SQLite: counted inside the search index.
+    let words_only = query.status.is_none()
+        && query.tag.is_none()
+        && query.assignee.is_none()
+        && query.horizon.is_none()
+        && searched_number(&query.text).is_none();
+    if db.kind() == DatabaseKind::Sqlite
+        && words_only
+        && let Some(words) = search_expression(db.kind(), &query.text)
+    {
+        return sqlx::query_scalar("SELECT COUNT(*) FROM items_search WHERE items_search MATCH $1")
+            .bind(scoped_search(&words, workspace_id, query.archived))
             .fetch_one(db.reader())
             .await;
     }
@@ -754,7 +794,7 @@ mod tests {
     fn searches_take_only_words() {
         assert_eq!(
             search_expression(DatabaseKind::Sqlite, "Dark \"mode\" OR x*").as_deref(),
-            Some("\"dark\"* \"mode\"* \"or\"* \"x\"*")
+            Some("{title description tags} : (\"dark\"* \"mode\"* \"or\"* \"x\"*)")
         );
         assert_eq!(
             search_expression(DatabaseKind::Postgres, "dark-mode & !x").as_deref(),
