@@ -79,11 +79,17 @@ to_ms() {
 
 declare -a ROWS JSON
 HELLO_RPS=""
-# measure NAME PATH [COOKIE [ORIGIN]]
+# measure NAME PATH [COOKIE [ORIGIN [BODY]]]; a BODY makes it a form post
+# to a server function, as the hydrated page sends it.
 measure() {
-  local name="$1" path="$2" cookie="${3:-}" origin="${4:-$BASE}"
+  local name="$1" path="$2" cookie="${3:-}" origin="${4:-$BASE}" body="${5:-}"
   local -a headers=(-H 'Accept-Encoding: br, gzip')
   [ -n "$cookie" ] && headers+=(-H "Cookie: $cookie")
+  if [ -n "$body" ]; then
+    printf 'wrk.method = "POST"\nwrk.body = "%s"\n' "$body" >"$DATA/post.lua"
+    headers+=(-s "$DATA/post.lua" -H 'Content-Type: application/x-www-form-urlencoded'
+      -H "Origin: $BASE" -H 'Accept: application/json')
+  fi
   # Warm up, then measure.
   wrk -t2 -c"$CONNECTIONS" -d2s "${headers[@]}" "$origin$path" >/dev/null
   local report
@@ -124,6 +130,9 @@ measure "items, past item 9,000" "/w/items/items?sort=key&dir=asc&after=9000%3A9
 measure "board" "/w/items/board" "$SESSION"
 measure "item, 20 comments" "/w/items/items/DEMO-1" "$SESSION"
 measure "items, text search" "/w/items/items?q=sync" "$SESSION"
+# The same search typed into the filter bar of a hydrated page: the browser
+# asks the server function for the rows, not for a page.
+measure "text search, in-page" "/fn/w/items" "$SESSION" "$BASE" "slug=items&params=q%3Dsync"
 measure "static asset" "/$CSS"
 measure "liveness" "/healthz"
 
