@@ -83,17 +83,17 @@ HELLO_RPS=""
 # to a server function, as the hydrated page sends it.
 measure() {
   local name="$1" path="$2" cookie="${3:-}" origin="${4:-$BASE}" body="${5:-}"
-  local -a headers=(-H 'Accept-Encoding: br, gzip')
-  [ -n "$cookie" ] && headers+=(-H "Cookie: $cookie")
+  local -a options=(-H 'Accept-Encoding: br, gzip')
+  [ -n "$cookie" ] && options+=(-H "Cookie: $cookie")
   if [ -n "$body" ]; then
     printf 'wrk.method = "POST"\nwrk.body = "%s"\n' "$body" >"$DATA/post.lua"
-    headers+=(-s "$DATA/post.lua" -H 'Content-Type: application/x-www-form-urlencoded'
+    options+=(-s "$DATA/post.lua" -H 'Content-Type: application/x-www-form-urlencoded'
       -H "Origin: $BASE" -H 'Accept: application/json')
   fi
   # Warm up, then measure.
-  wrk -t2 -c"$CONNECTIONS" -d2s "${headers[@]}" "$origin$path" >/dev/null
+  wrk -t2 -c"$CONNECTIONS" -d2s "${options[@]}" "$origin$path" >/dev/null
   local report
-  report="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${headers[@]}" "$origin$path")"
+  report="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${options[@]}" "$origin$path")"
   local rps p50 p99 errors
   rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$report")"
   p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$report")")"

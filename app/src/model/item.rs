@@ -331,8 +331,12 @@ impl ItemQuery {
 
     /// Whether any filter narrows the list.
     pub fn is_filtered(&self) -> bool {
-        !self.text.is_empty()
-            || self.status.is_some()
+        !self.text.is_empty() || self.filters_fields()
+    }
+
+    /// Whether a filter other than the words narrows the list.
+    pub fn filters_fields(&self) -> bool {
+        self.status.is_some()
             || self.tag.is_some()
             || self.assignee.is_some()
             || self.horizon.is_some()

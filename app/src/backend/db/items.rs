@@ -553,11 +553,7 @@ async fn count(db: &Db, workspace_id: i64, query: &ItemQuery) -> Result<i64, sql
             .await;
     }
     // Words alone, on SQLite: counted inside the search index.
-    let words_only = query.status.is_none()
-        && query.tag.is_none()
-        && query.assignee.is_none()
-        && query.horizon.is_none()
-        && searched_number(&query.text).is_none();
+    let words_only = !query.filters_fields() && searched_number(&query.text).is_none();
     if db.kind() == DatabaseKind::Sqlite
         && words_only
         && let Some(words) = search_expression(db.kind(), &query.text)
