@@ -3,6 +3,7 @@
 //! build the same router in-process.
 
 pub mod cli;
+pub mod compression;
 pub mod config;
 pub mod csrf;
 pub mod health;

@@ -18,7 +18,6 @@ use leptos_axum::{
 };
 use tower::util::BoxCloneSyncService;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -31,7 +30,7 @@ use app::{App, shell};
 
 use crate::csrf::{self, OriginPolicy};
 use crate::security::{self, SecurityPolicy};
-use crate::{health, static_files};
+use crate::{compression, health, static_files};
 
 /// Requests larger than this are refused with 413 before they are read.
 pub const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -86,10 +85,9 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        // Pages are a few kilobytes, made per request: the fastest level
-        // keeps most of the saving for a fraction of the time. Assets are
-        // compressed once, at their best level, when the server starts.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        // Pages and server functions' answers, gzipped whole; assets come
+        // compressed from the build.
+        .layer(axum::middleware::from_fn(compression::compress))
         .layer(axum::middleware::from_fn(redirect_pages))
         .layer(axum::middleware::from_fn_with_state(
             url_errors,
