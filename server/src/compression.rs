@@ -103,6 +103,27 @@ pub async fn compress(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(body))
 }
 
+/// Whether `Accept-Encoding` names `coding` (or `*`) with a quality above
+/// zero.
+pub fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    headers
+        .get_all(ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|item| {
+            let mut pieces = item.split(';');
+            let name = pieces.next().unwrap_or_default().trim();
+            let refused = pieces.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
+        })
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Coding {
     Gzip,
@@ -110,30 +131,11 @@ enum Coding {
 }
 
 impl Coding {
-    /// gzip if the client takes it (named in `Accept-Encoding` with a
-    /// quality above zero, or `*`), else brotli if it takes that.
+    /// gzip if the client takes it, else brotli if it takes that.
     fn accepted(headers: &HeaderMap) -> Option<Self> {
-        let takes = |wanted: &str| {
-            headers
-                .get_all(ACCEPT_ENCODING)
-                .iter()
-                .filter_map(|value| value.to_str().ok())
-                .flat_map(|value| value.split(','))
-                .any(|coding| {
-                    let mut pieces = coding.split(';');
-                    let name = pieces.next().unwrap_or_default().trim();
-                    let refused = pieces.any(|p| {
-                        p.trim()
-                            .strip_prefix("q=")
-                            .and_then(|q| q.trim().parse::<f32>().ok())
-                            .is_some_and(|q| q <= 0.0)
-                    });
-                    (name.eq_ignore_ascii_case(wanted) || name == "*") && !refused
-                })
-        };
-        if takes("gzip") {
+        if accepts(headers, "gzip") {
             Some(Self::Gzip)
-        } else if takes("br") {
+        } else if accepts(headers, "br") {
             Some(Self::Brotli)
         } else {
             None

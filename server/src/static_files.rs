@@ -11,8 +11,7 @@ use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
 use axum::http::header::{
-    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG,
-    IF_NONE_MATCH, VARY,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
 };
 use axum::http::{HeaderValue, Method, Request, Response, StatusCode};
 use bytes::Bytes;
@@ -154,19 +153,7 @@ fn respond(request: &Request<Body>, asset: &Asset, cache_control: &'static str) 
             .body(Body::empty())
             .unwrap_or_else(|_| not_found());
     }
-    let accepts = |coding: &str| {
-        request
-            .headers()
-            .get_all(ACCEPT_ENCODING)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .any(|item| {
-                let mut parts = item.split(';');
-                parts.next().is_some_and(|name| name.trim() == coding)
-                    && !parts.any(|p| p.trim().replace(' ', "") == "q=0")
-            })
-    };
+    let accepts = |coding: &str| crate::compression::accepts(request.headers(), coding);
     let (body, encoding) = match (&asset.brotli, &asset.gzip) {
         (Some(br), _) if accepts("br") => (br.clone(), Some("br")),
         (_, Some(gz)) if accepts("gzip") => (gz.clone(), Some("gzip")),
