@@ -7,10 +7,11 @@
 //! compressor per response (tower-http's) costs several times as much for
 //! the same few kilobytes: its state is allocated, zeroed and freed every
 //! time, and brotli, which browsers list too, takes three to four times
-//! gzip's time at sizes like these, for a tenth fewer bytes. Static assets are not touched here:
-//! they are compressed at their best level at build time and arrive with
-//! their `Content-Encoding` set. A body of an unknown, long length (an
-//! event stream, or anything past `LIMIT`) passes through as it comes.
+//! gzip's time at sizes like these, for a tenth fewer bytes. The build's
+//! assets arrive already compressed (their `Content-Encoding` set) and pass
+//! untouched; a text file without a compressed copy (`robots.txt`, an SVG)
+//! is compressed like a page. An event stream, or a body past `LIMIT`,
+//! passes through as it comes.
 
 use std::cell::RefCell;
 
@@ -39,17 +40,20 @@ pub async fn compress(request: Request, next: Next) -> Response {
         Coding::accepted(request.headers())
     };
     let mut response = next.run(request).await;
+    if !is_compressible(&response) {
+        return response;
+    }
     // Whatever the answer, it depends on the request's Accept-Encoding.
     let varies = response.headers().get_all(VARY).iter().any(|v| {
         v.to_str()
             .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
     });
-    if is_compressible(&response) && !varies {
+    if !varies {
         response
             .headers_mut()
             .append(VARY, HeaderValue::from_static("accept-encoding"));
     }
-    let Some(coding) = coding.filter(|_| is_compressible(&response)) else {
+    let Some(coding) = coding else {
         return response;
     };
     let (mut parts, mut body) = response.into_parts();
