@@ -31,8 +31,11 @@ pub fn scoped<T, F>(future: F) -> impl Future<Output = Result<T, AppError>>
 where
     F: Future<Output = Result<T, AppError>>,
 {
+    // Boxed at once: a page's resource moves its future several times before
+    // the first poll, and a body's state (its queries' futures) runs to
+    // kilobytes, which each move would copy.
+    let mut future = Box::pin(future);
     ScopedFuture::new_untracked(async move {
-        let mut future = std::pin::pin!(future);
         std::future::poll_fn(|cx| {
             if use_context::<AppState>().is_none() {
                 return std::task::Poll::Ready(Err(AppError::Internal));
