@@ -16,6 +16,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{
     AxumRouteListing, LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context,
 };
+use tower::ServiceBuilder;
 use tower::util::BoxCloneSyncService;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -61,7 +62,7 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
     let origin_policy = Arc::new(OriginPolicy::new(&state.auth.public_url));
     let url_errors = Arc::new(crate::url_errors::UrlErrors::new(state.db.clone()));
     let routes = route_list(&state);
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .leptos_routes_with_context(
@@ -76,33 +77,15 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
         )
         .route_layer(axum::middleware::from_fn(record_route))
         .fallback_service(static_files::assets(&site_root, not_found))
-        .with_state(state)
-        // Layers run outside-in from the last one added: the request id is set
-        // first, then tracing, then the security headers around everything
-        // the app answers (refusals included), then the cross-site check.
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        // Pages and server functions' answers, gzipped whole; assets come
-        // compressed from the build.
-        .layer(axum::middleware::from_fn(compression::compress))
-        .layer(axum::middleware::from_fn(redirect_pages))
-        .layer(axum::middleware::from_fn_with_state(
-            url_errors,
-            crate::url_errors::guard,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            origin_policy,
-            csrf::check_origin,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            Arc::new(policy),
-            security::headers,
-        ))
-        .layer(CatchPanicLayer::new())
-        .layer(PropagateRequestIdLayer::x_request_id())
+        .with_state(state);
+    // The middleware wraps the router once, outermost first: the request id
+    // is set first, then tracing, then the security headers around everything
+    // the app answers (refusals included), then the cross-site check.
+    // (`Router::layer` would wrap each route instead, and every request would
+    // copy its route's whole stack, one allocation per layer and more for
+    // each `from_fn` below another.)
+    let middleware = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<Body>| {
@@ -123,7 +106,31 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(policy),
+            security::headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            origin_policy,
+            csrf::check_origin,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            url_errors,
+            crate::url_errors::guard,
+        ))
+        .layer(axum::middleware::from_fn(redirect_pages))
+        // Pages and server functions' answers, gzipped whole; assets come
+        // compressed from the build.
+        .layer(axum::middleware::from_fn(compression::compress))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .service(app);
+    Router::new().fallback_service(middleware)
 }
 
 /// The site's routes, listed once per process. Listing renders the app with
