@@ -115,6 +115,12 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         arguments: |w, _| vec![w.slug_arg()],
     },
     FunctionRow {
+        // Owners also get the invitations; the others an empty list.
+        endpoint: "w/members/page",
+        least: Role::Viewer,
+        arguments: |w, _| vec![w.slug_arg()],
+    },
+    FunctionRow {
         endpoint: "w/update",
         least: Role::Owner,
         // The same settings again: each allowed call succeeds.
@@ -165,11 +171,6 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
                 ("days", "7".into()),
             ]
         },
-    },
-    FunctionRow {
-        endpoint: "w/invitations/new_link",
-        least: Role::Owner,
-        arguments: |w, _| vec![w.slug_arg()],
     },
     FunctionRow {
         endpoint: "w/invitations/revoke",

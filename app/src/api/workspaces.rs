@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{InvitationInfo, MemberInfo, WorkspaceSummary, WorkspaceView};
+use crate::model::{InvitationInfo, MemberInfo, MembersPage, WorkspaceSummary, WorkspaceView};
 
 #[cfg(feature = "ssr")]
 use crate::backend::request::{respond, scoped};
@@ -264,27 +264,29 @@ pub async fn delete_workspace(slug: String, confirm_name: String) -> Result<(), 
 
 #[server(prefix = "/fn", endpoint = "w/members")]
 pub async fn list_members(slug: String) -> Result<Vec<MemberInfo>, AppError> {
-    use crate::backend::access;
-    use crate::backend::db::memberships;
-    use crate::backend::{format_time, state};
+    use crate::backend::{access, members, state};
     use crate::model::Permission;
 
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::View).await?;
-            let me = access.actor.user.id;
-            let rows = memberships::list_members(&state().db, access.workspace.id).await?;
-            Ok(rows
-                .into_iter()
-                .map(|m| MemberInfo {
-                    user_id: m.user_id,
-                    display_name: m.display_name,
-                    email: m.email,
-                    role: m.role,
-                    is_me: m.user_id == me,
-                    since: format_time(m.created_at),
-                })
-                .collect())
+            members::members(&state(), &access).await
+        })
+        .await,
+    )
+}
+
+/// The members page's data in one request: members, and for owners the
+/// pending invitations and the link just made.
+#[server(prefix = "/fn", endpoint = "w/members/page")]
+pub async fn load_members_page(slug: String) -> Result<MembersPage, AppError> {
+    use crate::backend::{access, members, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::View).await?;
+            members::page(&state(), &access).await
         })
         .await,
     )
@@ -393,26 +395,13 @@ async fn remove(
 
 #[server(prefix = "/fn", endpoint = "w/invitations")]
 pub async fn list_invitations(slug: String) -> Result<Vec<InvitationInfo>, AppError> {
-    use crate::backend::access;
-    use crate::backend::db::{invitations, now_ms};
-    use crate::backend::{format_time, state};
+    use crate::backend::{access, members, state};
     use crate::model::Permission;
 
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::Manage).await?;
-            let rows =
-                invitations::list_pending(&state().db, access.workspace.id, now_ms()).await?;
-            Ok(rows
-                .into_iter()
-                .map(|i| InvitationInfo {
-                    id: i.id,
-                    role: i.role,
-                    email: i.email,
-                    created_by: i.invited_by,
-                    expires_at: format_time(i.expires_at),
-                })
-                .collect())
+            members::pending_invitations(&state(), &access).await
         })
         .await,
     )
@@ -465,43 +454,15 @@ pub async fn create_invitation(
             tx.commit().await?;
             let link = format!("{}/invite/{}", state.auth.public_url, token.as_str());
             // Shown again after a form post without JavaScript (see
-            // `load_new_invitation_link`).
+            // `members::new_invitation_link`).
             let secure = if state.auth.secure_cookies() { "; Secure" } else { "" };
             request::set_cookie(&format!(
-                "waymark_new_invitation={}; Path=/w/{}/settings/members; Max-Age=300; HttpOnly; SameSite=Strict{secure}",
+                "{}={}; Path=/w/{}/settings/members; Max-Age=300; HttpOnly; SameSite=Strict{secure}",
+                crate::backend::members::NEW_INVITATION_COOKIE,
                 token.as_str(),
                 access.workspace.slug
             ));
             Ok(link)
-        })
-        .await,
-    )
-}
-
-/// The invitation link this owner made in the last five minutes, for the
-/// members page after a form post without JavaScript.
-#[server(prefix = "/fn", endpoint = "w/invitations/new_link")]
-pub async fn load_new_invitation_link(slug: String) -> Result<Option<String>, AppError> {
-    use crate::backend::access;
-    use crate::backend::auth::session::read_cookie;
-    use crate::backend::auth::token::SecretToken;
-    use crate::backend::db::{invitations, now_ms};
-    use crate::backend::{request, state};
-    use crate::model::Permission;
-
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Manage).await?;
-            let state = state();
-            let Some(token) = read_cookie(&request::parts(), "waymark_new_invitation")
-                .and_then(SecretToken::from_client)
-            else {
-                return Ok(None);
-            };
-            let pending = invitations::find_pending(&state.db, &token.hash().0, now_ms()).await?;
-            Ok(pending
-                .filter(|i| i.workspace_id == access.workspace.id)
-                .map(|_| format!("{}/invite/{}", state.auth.public_url, token.as_str())))
         })
         .await,
     )

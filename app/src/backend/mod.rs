@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod items;
 pub mod markdown;
+pub mod members;
 pub mod request;
 pub mod statuses;
 

@@ -20,6 +20,6 @@ pub use item::{
 };
 pub use theme::Theme;
 pub use workspace::{
-    InvitationInfo, InvitationPreview, MemberInfo, Permission, Role, WorkspaceSummary,
+    InvitationInfo, InvitationPreview, MemberInfo, MembersPage, Permission, Role, WorkspaceSummary,
     WorkspaceView, key_prefix_from_name, parse_key_prefix, parse_slug, slug_from_name,
 };

@@ -123,6 +123,15 @@ pub struct InvitationInfo {
     pub expires_at: String,
 }
 
+/// The members page's data in one answer. Invitations and the link just
+/// made are empty for anyone but an owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembersPage {
+    pub members: Vec<MemberInfo>,
+    pub invitations: Vec<InvitationInfo>,
+    pub new_invitation_link: Option<String>,
+}
+
 /// What an invitation link shows before it is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationPreview {

@@ -8,14 +8,13 @@ use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::api::workspaces::{
     ChangeMemberRole, CreateInvitation, CreateWorkspace, DeleteWorkspace, LeaveWorkspace,
-    RemoveMember, RevokeInvitation, UpdateWorkspace, list_invitations, list_members,
-    load_new_invitation_link, load_workspace,
+    RemoveMember, RevokeInvitation, UpdateWorkspace, load_members_page, load_workspace,
 };
 use crate::components::form::{
     Field, FormError, Notice, Submit, field_error, form_error, succeeded,
 };
 use crate::error::AppError;
-use crate::model::{InvitationInfo, MemberInfo, Permission, Role, WorkspaceView};
+use crate::model::{MemberInfo, MembersPage, Permission, Role, WorkspaceView};
 use crate::pages::guard::error_view;
 
 #[component]
@@ -236,9 +235,9 @@ struct MembersData {
     remove: ServerAction<RemoveMember>,
     invite: ServerAction<CreateInvitation>,
     revoke: ServerAction<RevokeInvitation>,
-    members: Resource<Result<Vec<MemberInfo>, AppError>>,
-    invitations: Resource<Result<Vec<InvitationInfo>, AppError>>,
-    link_after_reload: Resource<Option<String>>,
+    /// Members, invitations and the link just made, refetched after any
+    /// of the actions.
+    page: Resource<Result<MembersPage, AppError>>,
 }
 
 #[component]
@@ -253,29 +252,17 @@ pub fn WorkspaceMembersPage() -> impl IntoView {
         remove,
         invite,
         revoke,
-        members: Resource::new(
+        page: Resource::new(
             move || {
                 (
                     slug.get(),
                     change_role.version().get(),
                     remove.version().get(),
+                    invite.version().get(),
+                    revoke.version().get(),
                 )
             },
-            |(slug, _, _)| list_members(slug),
-        ),
-        // Only owners see invitations; for others the list is empty.
-        invitations: Resource::new(
-            move || (slug.get(), invite.version().get(), revoke.version().get()),
-            |(slug, _, _)| async move {
-                match list_invitations(slug).await {
-                    Err(AppError::Forbidden) => Ok(Vec::new()),
-                    other => other,
-                }
-            },
-        ),
-        link_after_reload: Resource::new(
-            move || slug.get(),
-            |slug| async move { load_new_invitation_link(slug).await.ok().flatten() },
+            |(slug, ..)| load_members_page(slug),
         ),
     };
     with_workspace(
@@ -291,9 +278,7 @@ fn Members(workspace: WorkspaceView, data: MembersData) -> impl IntoView {
         remove,
         invite,
         revoke,
-        members,
-        invitations,
-        link_after_reload,
+        page,
     } = data;
     let can_manage = workspace.role.allows(Permission::Manage);
     let slug = workspace.slug.clone();
@@ -308,7 +293,7 @@ fn Members(workspace: WorkspaceView, data: MembersData) -> impl IntoView {
                 {move || {
                     let slug = slug.clone();
                     Suspend::new(async move {
-                        match members.await {
+                        match page.await.map(|p| p.members) {
                             Ok(list) => view! {
                                 <div class="table-scroll">
                                     <table class="table">
@@ -358,7 +343,9 @@ fn Members(workspace: WorkspaceView, data: MembersData) -> impl IntoView {
                     </ActionForm>
                     <Transition>
                         {move || Suspend::new(async move {
-                            let after_reload = link_after_reload.await;
+                            // A page loaded after a form post without
+                            // JavaScript has the link from the server.
+                            let after_reload = page.await.ok().and_then(|p| p.new_invitation_link);
                             let link = invite_value.get().and_then(Result::ok).or(after_reload);
                             link.map(|link| view! {
                                 <div class="notice" role="status">
@@ -374,7 +361,7 @@ fn Members(workspace: WorkspaceView, data: MembersData) -> impl IntoView {
                         {move || {
                             let slug = slug.clone();
                             Suspend::new(async move {
-                                match invitations.await {
+                                match page.await.map(|p| p.invitations) {
                                     Ok(list) if list.is_empty() => view! { <p class="muted">"None."</p> }.into_any(),
                                     Ok(list) => view! {
                                         <ul class="session-list">
