@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use http::header::{ACCEPT, HeaderValue, RETRY_AFTER, SET_COOKIE};
 use http::request::Parts;
-use leptos::prelude::{expect_context, use_context};
+use leptos::prelude::{expect_context, use_context, with_context};
 use leptos::reactive::computed::ScopedFuture;
 use leptos_axum::ResponseOptions;
 use tokio::sync::OnceCell;
@@ -37,7 +37,7 @@ where
     let mut future = Box::pin(future);
     ScopedFuture::new_untracked(async move {
         std::future::poll_fn(|cx| {
-            if use_context::<AppState>().is_none() {
+            if with_context::<AppState, _>(|_| ()).is_none() {
                 return std::task::Poll::Ready(Err(AppError::Internal));
             }
             future.as_mut().poll(cx)
@@ -75,11 +75,12 @@ struct MemoInner {
 impl RenderMemo {
     /// The memo of the page being rendered, if this is a page render.
     fn current() -> Option<Self> {
-        let parts = use_context::<Parts>()?;
-        if is_server_fn_call(&parts) {
-            return None;
+        // Read in place: the request's parts are a header map and more,
+        // and this runs several times a render.
+        match with_context::<Parts, _>(is_server_fn_call) {
+            Some(false) => use_context::<Self>(),
+            _ => None,
         }
-        use_context::<Self>()
     }
 
     /// The caller's membership of the workspace at `slug`, looked up once per
@@ -149,10 +150,10 @@ fn is_server_fn_call(parts: &Parts) -> bool {
 /// The signed-in user, if any. Outside a request (when the route list is
 /// generated at start-up) there is none.
 pub async fn current() -> Result<Option<Authenticated>, AppError> {
-    let (Some(parts), Some(state)) = (use_context::<Parts>(), use_context::<AppState>()) else {
+    if with_context::<Parts, _>(|_| ()).is_none() || with_context::<AppState, _>(|_| ()).is_none() {
         return Ok(None);
-    };
-    let look_up = || async { Ok::<_, AppError>(session::authenticate(&state, &parts).await?) };
+    }
+    let look_up = || async { Ok::<_, AppError>(session::authenticate(&state(), &parts()).await?) };
     match RenderMemo::current() {
         Some(memo) => memo.0.auth.get_or_try_init(look_up).await.cloned(),
         None => look_up().await,
@@ -198,7 +199,7 @@ fn is_form_post() -> bool {
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     // Only a server function called over HTTP answers with its own status;
     // one that feeds a page being rendered must not change the page's.
-    let called_over_http = use_context::<Parts>().is_some_and(|parts| is_server_fn_call(&parts));
+    let called_over_http = with_context::<Parts, _>(is_server_fn_call).unwrap_or(false);
     if let Err(err) = &result
         && called_over_http
         && !is_form_post()
