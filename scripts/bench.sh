@@ -133,6 +133,8 @@ measure "items, text search" "/w/items/items?q=sync" "$SESSION"
 # The same search typed into the filter bar of a hydrated page: the browser
 # asks the server function for the rows, not for a page.
 measure "text search, in-page" "/fn/w/items" "$SESSION" "$BASE" "slug=items&params=q%3Dsync"
+# A word few items have: their rows are read from the matches.
+measure "rare word, in-page" "/fn/w/items" "$SESSION" "$BASE" "slug=items&params=q%3Drea"
 measure "static asset" "/$CSS"
 measure "liveness" "/healthz"
 

@@ -462,9 +462,9 @@ fn searched_number(text: &str) -> Option<i64> {
 enum Scope {
     /// Through the workspace's indexes: a page in some order stops early.
     Indexed,
-    /// From the search's matches to their rows, as for counting them all;
-    /// SQLite would otherwise walk the workspace's whole index (`+` keeps
-    /// it from using an index for a column).
+    /// From the search's matches to their rows, as for counting them all
+    /// or listing a few; SQLite would otherwise walk the workspace's whole
+    /// index (`+` keeps it from using an index for a column).
     FromMatches,
 }
 
@@ -553,9 +553,8 @@ async fn count(db: &Db, workspace_id: i64, query: &ItemQuery) -> Result<i64, sql
             .await;
     }
     // Words alone, on SQLite: counted inside the search index.
-    let words_only = !query.filters_fields() && searched_number(&query.text).is_none();
     if db.kind() == DatabaseKind::Sqlite
-        && words_only
+        && words_only(query)
         && let Some(words) = search_expression(db.kind(), &query.text)
     {
         return sqlx::query_scalar("SELECT COUNT(*) FROM items_search WHERE items_search MATCH $1")
@@ -571,6 +570,18 @@ async fn count(db: &Db, workspace_id: i64, query: &ItemQuery) -> Result<i64, sql
         .try_get(0)
 }
 
+/// Whether a query filters by its words alone (no field, no item number).
+fn words_only(query: &ItemQuery) -> bool {
+    !query.filters_fields() && searched_number(&query.text).is_none()
+}
+
+/// Up to this many matches, a search's page is read from its matches (each
+/// looked up by id, then sorted) instead of by walking the workspace's index
+/// until the page is full, which for a rare word means walking all of it: at
+/// 10,000 items, 0.02 ms instead of 0.5 ms for a handful of matches; from
+/// about 500 matches on, the walk is the cheaper.
+const FEW_MATCHES: i64 = 400;
+
 pub async fn list(
     db: &Db,
     workspace_id: i64,
@@ -578,7 +589,16 @@ pub async fn list(
     limit: usize,
 ) -> Result<Listed, sqlx::Error> {
     let total = count(db, workspace_id, query).await?;
-    let (filter, mut binds) = filter(db, workspace_id, query, Scope::Indexed);
+    let scope = if db.kind() == DatabaseKind::Sqlite
+        && total <= FEW_MATCHES
+        && words_only(query)
+        && search_expression(db.kind(), &query.text).is_some()
+    {
+        Scope::FromMatches
+    } else {
+        Scope::Indexed
+    };
+    let (filter, mut binds) = filter(db, workspace_id, query, scope);
 
     let (expression, text) = sort_expression(query.sort);
     let (direction, beyond) = if query.descending {
