@@ -12,6 +12,7 @@ pub mod error;
 pub mod model;
 pub mod pages;
 pub mod rank;
+pub mod scoring;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};

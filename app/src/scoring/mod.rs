@@ -1,0 +1,4 @@
+//! The scoring engine: pure functions, no I/O, compiled into both the
+//! server and the browser so that both compute the same scores.
+
+pub mod formula;
