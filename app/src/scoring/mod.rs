@@ -2,3 +2,4 @@
 //! server and the browser so that both compute the same scores.
 
 pub mod formula;
+pub mod score;

@@ -1,0 +1,247 @@
+//! The default priority score of a framework's criteria: each rating
+//! normalised to 0–1 by its scale, turned round for a "more is less"
+//! criterion, averaged by weight within its factor (Value or Effort), and
+//! `(Value + (1 − Effort)) / 2 × 100`, to one decimal.
+
+/// How a criterion is rated, and how a rating maps to 0–1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// An integer 0..=10, as n / 10.
+    ZeroToTen,
+    /// 0..=100, as n / 100.
+    Percentage,
+    /// XS, S, M, L, XL, rated 0..=4, as 0, .25, .5, .75, 1.
+    TShirt,
+    /// 0 (no) or 1 (yes).
+    YesNo,
+    /// Any number ≥ 0, as n / the largest rating of the workspace's items
+    /// (0 when that is 0).
+    Number,
+}
+
+/// Which factor a criterion counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Factor {
+    Value,
+    Effort,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// A higher rating counts for more.
+    MoreIsMore,
+    /// A higher rating counts for less: normalised n counts as 1 − n.
+    MoreIsLess,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Criterion {
+    pub factor: Factor,
+    /// ≥ 0; a criterion of weight 0 does not count.
+    pub weight: f64,
+    pub scale: Scale,
+    pub direction: Direction,
+}
+
+impl Scale {
+    /// Whether `rating` is a rating this scale takes.
+    pub fn accepts(self, rating: f64) -> bool {
+        let whole = rating.fract() == 0.0;
+        match self {
+            Self::ZeroToTen => whole && (0.0..=10.0).contains(&rating),
+            Self::Percentage => (0.0..=100.0).contains(&rating),
+            Self::TShirt => whole && (0.0..=4.0).contains(&rating),
+            Self::YesNo => rating == 0.0 || rating == 1.0,
+            Self::Number => rating.is_finite() && rating >= 0.0,
+        }
+    }
+
+    /// `rating` as 0–1; `largest` is the largest rating of this criterion
+    /// among the workspace's items (used by `Number` only). `None` for a
+    /// rating the scale does not take.
+    pub fn normalise(self, rating: f64, largest: f64) -> Option<f64> {
+        if !self.accepts(rating) {
+            return None;
+        }
+        Some(match self {
+            Self::ZeroToTen => rating / 10.0,
+            Self::Percentage => rating / 100.0,
+            Self::TShirt => rating / 4.0,
+            Self::YesNo => rating,
+            Self::Number if largest > 0.0 && largest.is_finite() => (rating / largest).min(1.0),
+            Self::Number => 0.0,
+        })
+    }
+}
+
+/// An item's score: each factor's value (0–1), and the priority (0–100, one
+/// decimal) when both factors have a rated criterion.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score {
+    pub value: Option<f64>,
+    pub effort: Option<f64>,
+    pub priority: Option<f64>,
+    /// Some criterion that counts has no rating.
+    pub partly_rated: bool,
+}
+
+/// The score of one item: `ratings[i]` rates `criteria[i]` (`None`, or a
+/// rating its scale does not take, leaves it out); `largest[i]` is the
+/// largest rating of `criteria[i]` in the workspace (for `Number` scales).
+pub fn score(criteria: &[Criterion], ratings: &[Option<f64>], largest: &[f64]) -> Score {
+    let mut sums = [(0.0, 0.0); 2];
+    let mut partly_rated = false;
+    for (index, criterion) in criteria.iter().enumerate() {
+        if !(criterion.weight > 0.0 && criterion.weight.is_finite()) {
+            continue;
+        }
+        let rating = ratings.get(index).copied().flatten();
+        let largest = largest.get(index).copied().unwrap_or(0.0);
+        let Some(normalised) = rating.and_then(|r| criterion.scale.normalise(r, largest)) else {
+            partly_rated = true;
+            continue;
+        };
+        let counted = match criterion.direction {
+            Direction::MoreIsMore => normalised,
+            Direction::MoreIsLess => 1.0 - normalised,
+        };
+        let sum = match criterion.factor {
+            Factor::Value => &mut sums[0],
+            Factor::Effort => &mut sums[1],
+        };
+        sum.0 += criterion.weight * counted;
+        sum.1 += criterion.weight;
+    }
+    let mean = |(total, weights): (f64, f64)| (weights > 0.0).then(|| total / weights);
+    let (value, effort) = (mean(sums[0]), mean(sums[1]));
+    let priority = match (value, effort) {
+        (Some(v), Some(e)) => Some(round_to_tenth((v + (1.0 - e)) / 2.0 * 100.0)),
+        _ => None,
+    };
+    Score {
+        value,
+        effort,
+        priority,
+        partly_rated,
+    }
+}
+
+/// To one decimal, halves away from zero.
+pub fn round_to_tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn criterion(factor: Factor, weight: f64, scale: Scale) -> Criterion {
+        Criterion {
+            factor,
+            weight,
+            scale,
+            direction: Direction::MoreIsMore,
+        }
+    }
+
+    #[test]
+    fn scales_normalise_as_the_product_says() {
+        assert_eq!(Scale::ZeroToTen.normalise(7.0, 0.0), Some(0.7));
+        assert_eq!(Scale::ZeroToTen.normalise(7.5, 0.0), None, "integers only");
+        assert_eq!(Scale::ZeroToTen.normalise(11.0, 0.0), None);
+        assert_eq!(Scale::Percentage.normalise(42.5, 0.0), Some(0.425));
+        assert_eq!(Scale::Percentage.normalise(-1.0, 0.0), None);
+        let shirts: Vec<_> = (0..5)
+            .map(|n| Scale::TShirt.normalise(f64::from(n), 0.0))
+            .collect();
+        assert_eq!(
+            shirts,
+            [Some(0.0), Some(0.25), Some(0.5), Some(0.75), Some(1.0)]
+        );
+        assert_eq!(Scale::YesNo.normalise(1.0, 0.0), Some(1.0));
+        assert_eq!(Scale::YesNo.normalise(0.5, 0.0), None);
+        assert_eq!(Scale::Number.normalise(30.0, 120.0), Some(0.25));
+        assert_eq!(
+            Scale::Number.normalise(0.0, 0.0),
+            Some(0.0),
+            "0 when max is 0"
+        );
+        assert_eq!(Scale::Number.normalise(-3.0, 10.0), None);
+        assert_eq!(Scale::Number.normalise(f64::NAN, 10.0), None);
+        assert_eq!(Scale::Number.normalise(f64::INFINITY, 10.0), None);
+    }
+
+    #[test]
+    fn the_priority_is_value_against_effort_to_one_decimal() {
+        let criteria = [
+            criterion(Factor::Value, 2.0, Scale::ZeroToTen),
+            criterion(Factor::Value, 1.0, Scale::TShirt),
+            criterion(Factor::Effort, 1.0, Scale::ZeroToTen),
+        ];
+        // Value = (2 × 0.9 + 1 × 0.5) / 3 = 0.7667; Effort = 0.3.
+        let s = score(&criteria, &[Some(9.0), Some(2.0), Some(3.0)], &[]);
+        assert!((s.value.unwrap() - 2.3 / 3.0).abs() < 1e-12);
+        assert_eq!(s.effort, Some(0.3));
+        assert_eq!(s.priority, Some(73.3));
+        assert!(!s.partly_rated);
+    }
+
+    #[test]
+    fn more_is_less_turns_a_criterion_round() {
+        let mut cost = criterion(Factor::Value, 1.0, Scale::ZeroToTen);
+        cost.direction = Direction::MoreIsLess;
+        let criteria = [cost, criterion(Factor::Effort, 1.0, Scale::YesNo)];
+        let s = score(&criteria, &[Some(8.0), Some(0.0)], &[]);
+        assert!((s.value.unwrap() - 0.2).abs() < 1e-12);
+        assert_eq!(s.priority, Some(60.0));
+    }
+
+    #[test]
+    fn unrated_criteria_are_left_out_and_an_unrated_factor_has_no_score() {
+        let criteria = [
+            criterion(Factor::Value, 1.0, Scale::ZeroToTen),
+            criterion(Factor::Value, 1.0, Scale::ZeroToTen),
+            criterion(Factor::Effort, 1.0, Scale::Percentage),
+        ];
+        let partly = score(&criteria, &[Some(10.0), None, Some(50.0)], &[]);
+        assert_eq!(partly.value, Some(1.0));
+        assert_eq!(partly.priority, Some(75.0));
+        assert!(partly.partly_rated);
+        let no_effort = score(&criteria, &[Some(10.0), Some(4.0), None], &[]);
+        assert_eq!(no_effort.effort, None);
+        assert_eq!(no_effort.priority, None);
+        assert!(no_effort.partly_rated);
+        // A rating the scale does not take counts as none.
+        let bad = score(&criteria, &[Some(10.0), Some(4.5), Some(50.0)], &[]);
+        assert_eq!(bad.value, Some(1.0));
+        assert!(bad.partly_rated);
+        // A criterion of weight 0 does not count, rated or not.
+        let weightless = [
+            criterion(Factor::Value, 0.0, Scale::ZeroToTen),
+            criterion(Factor::Effort, 1.0, Scale::ZeroToTen),
+        ];
+        let s = score(&weightless, &[None, Some(5.0)], &[]);
+        assert_eq!((s.value, s.priority, s.partly_rated), (None, None, false));
+    }
+
+    #[test]
+    fn numbers_are_measured_against_the_largest_in_the_workspace() {
+        let criteria = [
+            criterion(Factor::Value, 1.0, Scale::Number),
+            criterion(Factor::Effort, 1.0, Scale::Number),
+        ];
+        let s = score(&criteria, &[Some(500.0), Some(0.0)], &[2000.0, 0.0]);
+        assert_eq!(s.value, Some(0.25));
+        assert_eq!(s.effort, Some(0.0));
+        assert_eq!(s.priority, Some(62.5));
+    }
+
+    #[test]
+    fn rounding_takes_halves_away_from_zero() {
+        assert_eq!(round_to_tenth(62.25), 62.3);
+        assert_eq!(round_to_tenth(62.24), 62.2);
+        assert_eq!(round_to_tenth(0.05), 0.1);
+        assert_eq!(round_to_tenth(-0.05), -0.1);
+        assert_eq!(round_to_tenth(100.0), 100.0);
+    }
+}
