@@ -330,30 +330,35 @@ impl Parser<'_> {
     /// Sums and differences of terms.
     fn expression(&mut self, depth: usize) -> Result<Node, FormulaError> {
         let depth = self.deeper(depth)?;
-        let mut left = self.term(depth)?;
-        while let Some(operator) = self.peek().and_then(|t| match t.kind {
+        self.chain(depth, Self::term, |kind| match kind {
             Kind::Plus => Some(Operator::Add),
             Kind::Minus => Some(Operator::Subtract),
             _ => None,
-        }) {
-            self.next += 1;
-            let right = self.term(depth)?;
-            left = Node::Binary(operator, Box::new(left), Box::new(right));
-        }
-        Ok(left)
+        })
     }
 
     /// Products and quotients of signed factors.
     fn term(&mut self, depth: usize) -> Result<Node, FormulaError> {
-        let mut left = self.signed(depth)?;
-        while let Some(operator) = self.peek().and_then(|t| match t.kind {
+        self.chain(depth, Self::signed, |kind| match kind {
             Kind::Times => Some(Operator::Multiply),
             Kind::Divide => Some(Operator::Divide),
             _ => None,
-        }) {
+        })
+    }
+
+    /// Operands read by `operand`, joined left to right by the operators
+    /// `operator` knows.
+    fn chain(
+        &mut self,
+        depth: usize,
+        operand: fn(&mut Self, usize) -> Result<Node, FormulaError>,
+        operator: fn(&Kind) -> Option<Operator>,
+    ) -> Result<Node, FormulaError> {
+        let mut left = operand(self, depth)?;
+        while let Some(op) = self.peek().and_then(|t| operator(&t.kind)) {
             self.next += 1;
-            let right = self.signed(depth)?;
-            left = Node::Binary(operator, Box::new(left), Box::new(right));
+            let right = operand(self, depth)?;
+            left = Node::Binary(op, Box::new(left), Box::new(right));
         }
         Ok(left)
     }
