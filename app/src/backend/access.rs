@@ -22,6 +22,15 @@ pub struct WorkspaceAccess {
     pub actor: Authenticated,
 }
 
+impl WorkspaceAccess {
+    /// `Forbidden` unless the member's role also allows `permission`, for a
+    /// function that checked a smaller permission first and shows more to
+    /// some roles.
+    pub fn permit(&self, permission: Permission) -> Result<(), AppError> {
+        permit(self.role, permission)
+    }
+}
+
 /// A workspace and the membership of the user who asked for it.
 #[derive(Debug, Clone)]
 pub struct WorkspaceMembership {
@@ -98,8 +107,15 @@ pub async fn recheck_in(
     }
     match memberships::role_in(tx, workspace_id, access.actor.user.id).await? {
         None => Err(AppError::NotFound),
-        Some(role) if !role.allows(permission) => Err(AppError::Forbidden),
-        Some(_) => Ok(()),
+        Some(role) => permit(role, permission),
+    }
+}
+
+fn permit(role: Role, permission: Permission) -> Result<(), AppError> {
+    if role.allows(permission) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
     }
 }
 
@@ -112,9 +128,7 @@ fn check(
         workspace,
         membership,
     } = found.ok_or(AppError::NotFound)?;
-    if !membership.role.allows(permission) {
-        return Err(AppError::Forbidden);
-    }
+    permit(membership.role, permission)?;
     Ok(WorkspaceAccess {
         workspace,
         role: membership.role,

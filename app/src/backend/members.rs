@@ -37,7 +37,7 @@ pub async fn pending_invitations(
     state: &AppState,
     access: &WorkspaceAccess,
 ) -> Result<Vec<InvitationInfo>, AppError> {
-    require_manage(access)?;
+    access.permit(Permission::Manage)?;
     let rows = invitations::list_pending(&state.db, access.workspace.id, now_ms()).await?;
     Ok(rows
         .into_iter()
@@ -58,7 +58,7 @@ pub async fn new_invitation_link(
     state: &AppState,
     access: &WorkspaceAccess,
 ) -> Result<Option<String>, AppError> {
-    require_manage(access)?;
+    access.permit(Permission::Manage)?;
     let Some(token) =
         read_cookie(&request::parts(), NEW_INVITATION_COOKIE).and_then(SecretToken::from_client)
     else {
@@ -74,24 +74,17 @@ pub async fn new_invitation_link(
 /// pending invitations and a link just made to owners.
 pub async fn page(state: &AppState, access: &WorkspaceAccess) -> Result<MembersPage, AppError> {
     let members = members(state, access).await?;
-    if !access.role.allows(Permission::Manage) {
-        return Ok(MembersPage {
-            members,
-            invitations: Vec::new(),
-            new_invitation_link: None,
-        });
-    }
+    let (invitations, new_invitation_link) = if access.role.allows(Permission::Manage) {
+        (
+            pending_invitations(state, access).await?,
+            new_invitation_link(state, access).await?,
+        )
+    } else {
+        (Vec::new(), None)
+    };
     Ok(MembersPage {
         members,
-        invitations: pending_invitations(state, access).await?,
-        new_invitation_link: new_invitation_link(state, access).await?,
+        invitations,
+        new_invitation_link,
     })
-}
-
-fn require_manage(access: &WorkspaceAccess) -> Result<(), AppError> {
-    if access.role.allows(Permission::Manage) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }

@@ -241,15 +241,8 @@ fn tokenize(source: &str) -> Result<Vec<Token>, FormulaError> {
             '(' => Kind::Open,
             ')' => Kind::Close,
             ',' => Kind::Comma,
-            c if c.is_ascii_digit() || c == '.' => {
-                let mut text = String::from(c);
-                while let Some(&d) = chars.peek()
-                    && (d.is_ascii_digit() || d == '.')
-                {
-                    text.push(d);
-                    chars.next();
-                    column += 1;
-                }
+            c if is_number_char(c) => {
+                let text = run(c, &mut chars, &mut column, is_number_char);
                 match text.parse::<f64>() {
                     Ok(n) if n.is_finite() && text != "." => Kind::Number(n),
                     _ => {
@@ -262,15 +255,9 @@ fn tokenize(source: &str) -> Result<Vec<Token>, FormulaError> {
                 }
             }
             c if c.is_alphabetic() || c == '_' => {
-                let mut name = String::from(c);
-                while let Some(&d) = chars.peek()
-                    && (d.is_alphanumeric() || d == '_')
-                {
-                    name.push(d);
-                    chars.next();
-                    column += 1;
-                }
-                Kind::Name(name)
+                Kind::Name(run(c, &mut chars, &mut column, |d| {
+                    d.is_alphanumeric() || d == '_'
+                }))
             }
             other => {
                 return Err(FormulaError {
@@ -287,6 +274,29 @@ fn tokenize(source: &str) -> Result<Vec<Token>, FormulaError> {
         });
     }
     Ok(tokens)
+}
+
+fn is_number_char(c: char) -> bool {
+    c.is_ascii_digit() || c == '.'
+}
+
+/// `first` and the characters after it that `more` takes, moving `column`
+/// past them.
+fn run(
+    first: char,
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    column: &mut usize,
+    more: fn(char) -> bool,
+) -> String {
+    let mut text = String::from(first);
+    while let Some(&c) = chars.peek()
+        && more(c)
+    {
+        text.push(c);
+        chars.next();
+        *column += 1;
+    }
+    text
 }
 
 struct Parser<'a> {
