@@ -10,7 +10,10 @@ use leptos::prelude::*;
 pub fn Loading(pending: RwSignal<bool>) -> impl IntoView {
     view! {
         <p class="loading" aria-live="polite">
-            {move || pending.get().then_some("Loading…")}
+            // `try_get`: on the server a streamed page may draw this after
+            // the page's reactive values are gone; it then shows nothing,
+            // as it always does on the server.
+            {move || pending.try_get().unwrap_or(false).then_some("Loading…")}
         </p>
     }
 }
