@@ -119,6 +119,21 @@ impl Formula {
     pub fn evaluate(&self, values: &[f64]) -> f64 {
         evaluate(&self.root, values)
     }
+
+    /// Whether the formula reads variable `index`.
+    pub fn uses(&self, index: usize) -> bool {
+        uses(&self.root, index)
+    }
+}
+
+fn uses(node: &Node, index: usize) -> bool {
+    match node {
+        Node::Number(_) => false,
+        Node::Variable(i) => *i == index,
+        Node::Negate(inner) => uses(inner, index),
+        Node::Binary(_, left, right) => uses(left, index) || uses(right, index),
+        Node::Call(_, arguments) => arguments.iter().any(|a| uses(a, index)),
+    }
 }
 
 fn evaluate(node: &Node, values: &[f64]) -> f64 {

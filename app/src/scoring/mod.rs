@@ -2,4 +2,5 @@
 //! server and the browser so that both compute the same scores.
 
 pub mod formula;
+pub mod framework;
 pub mod score;

@@ -3,8 +3,10 @@
 //! criterion, averaged by weight within its factor (Value or Effort), and
 //! `(Value + (1 − Effort)) / 2 × 100`, to one decimal.
 
+use serde::{Deserialize, Serialize};
+
 /// How a criterion is rated, and how a rating maps to 0–1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scale {
     /// An integer 0..=10, as n / 10.
     ZeroToTen,
@@ -19,14 +21,39 @@ pub enum Scale {
     Number,
 }
 
+/// The sizes of the T-shirt scale, rated 0..=4.
+pub const TSHIRT_SIZES: [&str; 5] = ["XS", "S", "M", "L", "XL"];
+
 /// Which factor a criterion counts in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Factor {
     Value,
     Effort,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl Factor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Value => "value",
+            Self::Effort => "effort",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Value => "Value",
+            Self::Effort => "Effort",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Value, Self::Effort]
+            .into_iter()
+            .find(|f| f.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Direction {
     /// A higher rating counts for more.
     MoreIsMore,
@@ -34,7 +61,22 @@ pub enum Direction {
     MoreIsLess,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MoreIsMore => "more_is_more",
+            Self::MoreIsLess => "more_is_less",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::MoreIsMore, Self::MoreIsLess]
+            .into_iter()
+            .find(|d| d.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Criterion {
     pub factor: Factor,
     /// ≥ 0; a criterion of weight 0 does not count.
@@ -44,6 +86,55 @@ pub struct Criterion {
 }
 
 impl Scale {
+    pub const ALL: [Scale; 5] = [
+        Self::ZeroToTen,
+        Self::Percentage,
+        Self::TShirt,
+        Self::YesNo,
+        Self::Number,
+    ];
+
+    /// As stored and as written in forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ZeroToTen => "zero_to_ten",
+            Self::Percentage => "percentage",
+            Self::TShirt => "tshirt",
+            Self::YesNo => "yes_no",
+            Self::Number => "number",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// As a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ZeroToTen => "0–10",
+            Self::Percentage => "Percentage",
+            Self::TShirt => "T-shirt size",
+            Self::YesNo => "Yes / no",
+            Self::Number => "Number",
+        }
+    }
+
+    /// A rating as a person reads it: `M` for a T-shirt 2, `yes` for 1.
+    pub fn show(self, rating: f64) -> String {
+        match self {
+            Self::TShirt => TSHIRT_SIZES
+                .get(rating as usize)
+                .copied()
+                .unwrap_or("?")
+                .to_owned(),
+            Self::YesNo if rating == 1.0 => "yes".to_owned(),
+            Self::YesNo => "no".to_owned(),
+            Self::Percentage => format!("{rating}%"),
+            _ => format!("{rating}"),
+        }
+    }
+
     /// Whether `rating` is a rating this scale takes.
     pub fn accepts(self, rating: f64) -> bool {
         let whole = rating.fract() == 0.0;
@@ -76,7 +167,7 @@ impl Scale {
 
 /// An item's score: each factor's value (0–1), and the priority (0–100, one
 /// decimal) when both factors have a rated criterion.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Score {
     pub value: Option<f64>,
     pub effort: Option<f64>,
