@@ -184,3 +184,40 @@ test("several items change status at once in the table, and the keyboard moves b
     await expect(page).toHaveURL(new RegExp(`/w/${slug}/items/${secondKey}$`));
   }
 });
+
+test("an item is rated on its page and the table shows and sorts by the same score", async ({ page }, info) => {
+  const slug = slugFor(info.project.name);
+  await signIn(page);
+  await page.goto(`/w/${slug}/items/BAC-2`);
+  await ready(page, info.project.name);
+  const criterion = (name: string) => page.locator(`.rating[data-criterion="${name}"]`);
+  const score = page.getByTestId("score");
+  await expect(score).toHaveText("—");
+
+  // Business value 8, development effort M, risk 2; the rest unrated.
+  await criterion("Business value").getByRole("slider").fill("8");
+  await criterion("Business value").getByLabel("Not rated").uncheck();
+  await criterion("Development effort").locator("label", { hasText: /^M$/ }).click();
+  await criterion("Risk").getByRole("slider").fill("2");
+  await criterion("Risk").getByLabel("Not rated").uncheck();
+  if (info.project.name === "hydrate") {
+    // Computed in the browser as the user rates, before any answer.
+    await expect(score).toHaveText("72.5");
+    await page.waitForLoadState("networkidle");
+  } else {
+    await page.getByRole("button", { name: "Update score" }).click();
+  }
+  // Value .8, effort (.5 + .2) / 2: (.8 + .65) / 2 × 100.
+  await expect(score).toHaveText("72.5");
+  await expect(page.locator(".scoring")).toContainText("Partly rated.");
+
+  // The server stored the same score, and says why it moved.
+  await page.reload();
+  await expect(score).toHaveText("72.5");
+  await expect(page.locator(".activity")).toContainText("rated Risk 2");
+  await expect(page.locator(".activity")).toContainText("changed the score from");
+
+  await page.goto(`/w/${slug}/items?sort=score`);
+  await expect(page.locator("tbody tr").first()).toHaveAttribute("data-key", "BAC-2");
+  await expect(row(page, "Offline sync").locator(".items-table__score")).toContainText("72.5");
+});

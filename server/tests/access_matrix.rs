@@ -205,6 +205,17 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         arguments: |w, _| vec![w.slug_arg(), ("key", w.item_key.clone())],
     },
     FunctionRow {
+        endpoint: "w/items/scoring",
+        least: Role::Viewer,
+        arguments: |w, _| vec![w.slug_arg(), ("key", w.item_key.clone())],
+    },
+    FunctionRow {
+        // No rating given: each allowed call succeeds and changes nothing.
+        endpoint: "w/items/rate",
+        least: Role::Editor,
+        arguments: |w, _| vec![w.slug_arg(), ("key", w.item_key.clone())],
+    },
+    FunctionRow {
         endpoint: "w/board",
         least: Role::Viewer,
         arguments: |w, _| vec![w.slug_arg(), ("params", "tag=secret".into())],

@@ -452,6 +452,7 @@ async fn the_table_filters_searches_and_pages_without_gaps() {
         for (filter, expected) in [("", 120), ("q=sync&", 80)] {
             for sort in [
                 "key", "title", "status", "assignee", "horizon", "start", "end", "tags", "updated",
+                "score",
             ] {
                 for dir in ["asc", "desc"] {
                     let mut seen = Vec::new();

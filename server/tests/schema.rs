@@ -13,13 +13,16 @@ use app::backend::Db;
 use common::TestApp;
 use sqlx::Row;
 
-/// `BIGINT`, `INTEGER`, `int8` … are one integer type in this schema.
+/// `BIGINT`, `INTEGER`, `int8` … are one integer type in this schema, and
+/// `REAL` and `double precision` one floating-point type.
 fn normalise_type(declared: &str) -> String {
     let lower = declared.to_lowercase();
     if lower.contains("int") {
         "integer".to_owned()
     } else if lower.contains("char") || lower == "text" {
         "text".to_owned()
+    } else if lower == "real" || lower.starts_with("double") {
+        "real".to_owned()
     } else {
         lower
     }

@@ -45,11 +45,14 @@ pub async fn create_workspace(
     slug: String,
     description: String,
     key_prefix: String,
+    /// The scoring preset to start from (`value_effort` when not given).
+    framework: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::db::workspaces::{self, NewWorkspace, SlugError};
-    use crate::backend::db::{memberships, statuses};
+    use crate::backend::db::{criteria, memberships, statuses};
     use crate::backend::{request, state};
     use crate::model::{Role, key_prefix_from_name, parse_key_prefix, parse_slug, slug_from_name};
+    use crate::scoring::framework::{PRESETS, preset};
 
     respond(
         scoped(async {
@@ -70,6 +73,12 @@ pub async fn create_workspace(
             let key_prefix =
                 parse_key_prefix(&key_prefix).map_err(|m| AppError::invalid("key_prefix", m))?;
             let description = parse_description(&description)?;
+            let preset = match framework.as_deref().map(str::trim) {
+                None | Some("") => &PRESETS[0],
+                Some(id) => preset(id).ok_or_else(|| {
+                    AppError::invalid("framework", "choose one of the scoring frameworks offered")
+                })?,
+            };
             let mut tx = state.db.begin().await?;
             let id = workspaces::insert(
                 &mut tx,
@@ -90,6 +99,7 @@ pub async fn create_workspace(
             })?;
             memberships::insert(&mut tx, id, auth.user.id, Role::Owner).await?;
             statuses::insert_defaults(&mut tx, id).await?;
+            criteria::insert_preset(&mut tx, id, preset).await?;
             tx.commit().await?;
             request::redirect(&format!("/w/{slug}"));
             Ok(())

@@ -2,14 +2,15 @@
 //! demo" on the start page), and the same generator at any size for the
 //! benchmark (`waymark seed-demo`). One transaction writes it all.
 
-use crate::backend::AppState;
 use crate::backend::db::item_activity::{self, Change};
 use crate::backend::db::items::{self, NewItem};
 use crate::backend::db::workspaces::{self, NewWorkspace, SlugError};
-use crate::backend::db::{comments, memberships, now_ms, statuses};
+use crate::backend::db::{comments, criteria, memberships, now_ms, ratings, statuses};
+use crate::backend::{AppState, scoring};
 use crate::error::AppError;
 use crate::model::{Horizon, Role};
 use crate::rank;
+use crate::scoring::framework::PRESETS;
 
 /// The hand-written part of the demo: what a small product team's backlog
 /// for a notes app looks like. (title, tags, status index, horizon,
@@ -414,6 +415,31 @@ fn specs(count: usize) -> Vec<Spec> {
         .collect()
 }
 
+/// Ratings on the Value vs Effort criteria (three values 0–10, a T-shirt
+/// size, a risk 0–10): most items rated on all, some on a few, every fifth
+/// not at all, so that the table shows scored, partly rated and unscored
+/// items.
+fn demo_ratings(count: usize) -> Vec<[Option<f64>; 5]> {
+    let mut sequence = Sequence(0x9e37_79b9_7f4a_7c15);
+    (0..count)
+        .map(|n| {
+            let mut ratings = [
+                Some(sequence.next(11) as f64),
+                Some(sequence.next(11) as f64),
+                Some(sequence.next(11) as f64),
+                Some(sequence.next(5) as f64),
+                Some(sequence.next(11) as f64),
+            ];
+            match n % 5 {
+                4 => ratings = [None; 5],
+                3 => ratings[sequence.next(5)] = None,
+                _ => {}
+            }
+            ratings
+        })
+        .collect()
+}
+
 /// What `seed` made.
 pub struct Seeded {
     pub slug: String,
@@ -491,6 +517,7 @@ pub async fn seed(
         );
     }
     let now = now_ms();
+    let mut item_ids = Vec::with_capacity(count);
     for (n, spec) in specs.iter().enumerate() {
         let rank = ranks[spec.status]
             .next()
@@ -514,6 +541,7 @@ pub async fn seed(
             },
         )
         .await?;
+        item_ids.push(id);
         let created = Change {
             field: "created",
             old_value: "",
@@ -530,6 +558,28 @@ pub async fn seed(
             comments::insert(&mut tx, id, owner_id, &body, now).await?;
         }
     }
+    // Rated on the default framework, Value vs Effort.
+    criteria::insert_preset(&mut tx, workspace_id, &PRESETS[0]).await?;
+    let criterion_ids: Vec<i64> = criteria::framework_in(&mut tx, workspace_id)
+        .await?
+        .criteria
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let rated: Vec<(i64, i64, f64)> = demo_ratings(count)
+        .into_iter()
+        .zip(&item_ids)
+        .flat_map(|(ratings, item_id)| {
+            ratings
+                .into_iter()
+                .zip(&criterion_ids)
+                .filter_map(move |(rating, criterion_id)| {
+                    rating.map(|r| (*item_id, *criterion_id, r))
+                })
+        })
+        .collect();
+    ratings::insert_many(&mut tx, &rated, owner_id, now).await?;
+    scoring::recompute_all(&mut tx, workspace_id).await?;
     tx.commit().await?;
     Ok(Seeded { slug, items: count })
 }

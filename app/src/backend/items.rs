@@ -53,6 +53,8 @@ fn summary(access: &WorkspaceAccess, row: &ItemRow) -> ItemSummary {
         archived: row.archived,
         version: row.version,
         updated: format_time(row.updated_at),
+        score: row.score,
+        partly_rated: row.score_partial,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod items;
 pub mod markdown;
 pub mod members;
 pub mod request;
+pub mod scoring;
 pub mod statuses;
 
 use leptos::config::LeptosOptions;

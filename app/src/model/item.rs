@@ -89,7 +89,7 @@ pub struct Person {
 }
 
 /// One row of the table and one card of the board.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemSummary {
     pub key: String,
     pub title: String,
@@ -103,10 +103,14 @@ pub struct ItemSummary {
     pub version: i64,
     /// When it last changed, as people read it.
     pub updated: String,
+    /// The priority score (none until enough is rated).
+    pub score: Option<f64>,
+    /// Some criterion that counts is not rated yet.
+    pub partly_rated: bool,
 }
 
 /// A page of items in the order asked for, with where the next one starts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemPage {
     pub items: Vec<ItemSummary>,
     /// How many items match the filter in all.
@@ -117,7 +121,7 @@ pub struct ItemPage {
 
 /// One status's column of the board: its first cards in rank order and how
 /// many match in all.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardColumn {
     pub status: Status,
     pub items: Vec<ItemSummary>,
@@ -125,7 +129,7 @@ pub struct BoardColumn {
 }
 
 /// Everything the item page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemDetail {
     pub summary: ItemSummary,
     pub description: String,
@@ -184,10 +188,11 @@ pub enum SortColumn {
     Tags,
     #[default]
     Updated,
+    Score,
 }
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 9] = [
+    pub const ALL: [SortColumn; 10] = [
         Self::Key,
         Self::Title,
         Self::Status,
@@ -197,6 +202,7 @@ impl SortColumn {
         Self::End,
         Self::Tags,
         Self::Updated,
+        Self::Score,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -210,6 +216,7 @@ impl SortColumn {
             Self::End => "end",
             Self::Tags => "tags",
             Self::Updated => "updated",
+            Self::Score => "score",
         }
     }
 
@@ -219,7 +226,7 @@ impl SortColumn {
 
     /// The direction a click on the column's header sorts first.
     pub fn first_descending(self) -> bool {
-        matches!(self, Self::Updated | Self::Key)
+        matches!(self, Self::Updated | Self::Key | Self::Score)
     }
 }
 

@@ -4,6 +4,7 @@ mod account;
 mod email;
 mod instance;
 mod item;
+mod scoring;
 mod theme;
 mod workspace;
 
@@ -18,6 +19,7 @@ pub use item::{
     ItemSummary, MAX_BODY, MAX_TAGS, MAX_TITLE, Person, SortColumn, Status, StatusCategory,
     parse_body, parse_date, parse_tag, parse_tags, parse_title, split_key,
 };
+pub use scoring::{CriterionInfo, ItemScoring, ScoringFramework, show_score};
 pub use theme::Theme;
 pub use workspace::{
     InvitationInfo, InvitationPreview, MemberInfo, MembersPage, Permission, Role, WorkspaceSummary,

@@ -419,6 +419,8 @@ mod tests {
             archived: false,
             version: 1,
             updated: String::new(),
+            score: None,
+            partly_rated: false,
         }
     }
 

@@ -14,7 +14,7 @@ use crate::components::toast::{Toasts, toast_results};
 use crate::error::AppError;
 use crate::model::{
     Horizon, ItemChoices, ItemPage, ItemQuery, ItemSummary, Permission, SortColumn, Status,
-    WorkspaceView,
+    WorkspaceView, show_score,
 };
 use crate::pages::guard::error_view;
 use crate::pages::workspace::{slug_param, with_workspace};
@@ -268,6 +268,7 @@ fn Table(
     let headers = [
         (SortColumn::Key, "Key"),
         (SortColumn::Title, "Title"),
+        (SortColumn::Score, "Score"),
         (SortColumn::Status, "Status"),
         (SortColumn::Assignee, "Assignee"),
         (SortColumn::Horizon, "Horizon"),
@@ -664,7 +665,12 @@ fn rows_html(items: &[ItemSummary], slug: &str, choices: &ItemChoices, can_edit:
             .text(key)
             .raw("\">")
             .text(&item.title)
-            .raw("</a></td><td>");
+            .raw("</a></td><td class=\"items-table__score\">")
+            .text(&show_score(item.score));
+        if item.partly_rated && item.score.is_some() {
+            m.raw("<span class=\"partly\" title=\"Partly rated\">*</span><span class=\"visually-hidden\"> (partly rated)</span>");
+        }
+        m.raw("</td><td>");
         let assignee = item.assignee.as_ref().map(|p| p.id);
         if can_edit {
             m.raw("<select name=\"status\" form=\"row-")
@@ -798,6 +804,8 @@ mod tests {
             archived: false,
             version: 4,
             updated: "today".into(),
+            score: Some(72.5),
+            partly_rated: true,
         }
     }
 
@@ -813,12 +821,16 @@ mod tests {
         assert!(html.contains(">a&quot;b</a>"));
         // One row, one of each cell.
         assert_eq!(html.matches("<tr ").count(), 1);
-        assert_eq!(html.matches("<td").count(), 10);
+        assert_eq!(html.matches("<td").count(), 11);
+        assert!(
+            html.contains("items-table__score\">72.5<span class=\"partly\""),
+            "{html}"
+        );
 
         let read_only = rows_html(&[item()], "team", &choices(), false);
         assert!(!read_only.contains("<select"));
         assert!(!read_only.contains("<script>"), "{read_only}");
         assert!(read_only.contains("fill=\"&quot;&gt;&lt;script&gt;\""));
-        assert_eq!(read_only.matches("<td").count(), 9);
+        assert_eq!(read_only.matches("<td").count(), 10);
     }
 }

@@ -16,6 +16,7 @@ use crate::components::form::{
 use crate::error::AppError;
 use crate::model::{MemberInfo, MembersPage, Permission, Role, WorkspaceView};
 use crate::pages::guard::error_view;
+use crate::scoring::framework::PRESETS;
 
 #[component]
 pub fn NewWorkspacePage() -> impl IntoView {
@@ -44,6 +45,26 @@ pub fn NewWorkspacePage() -> impl IntoView {
                     required=false
                     error=field_error(value, "key_prefix")
                 />
+                <fieldset class="choices">
+                    <legend>"Scoring framework"</legend>
+                    <p class="muted small">"How items are scored. Criteria, weights and the formula can be changed later."</p>
+                    {PRESETS
+                        .iter()
+                        .enumerate()
+                        .map(|(n, preset)| {
+                            let id = format!("framework-{}", preset.id);
+                            view! {
+                                <div class="choice">
+                                    <input type="radio" name="framework" id=id.clone() value=preset.id checked=n == 0 />
+                                    <label for=id>
+                                        <strong>{preset.name}</strong>
+                                        <span class="muted small">{preset.summary}</span>
+                                    </label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
                 <Submit label="Create workspace" busy_label="Creating…" pending=create.pending() />
             </ActionForm>
         </section>

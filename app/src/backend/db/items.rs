@@ -6,6 +6,7 @@ use sqlx::{Any, Row, Transaction};
 
 use super::{Db, flag};
 use crate::model::{DatabaseKind, Horizon, ItemQuery, SortColumn, Status};
+use crate::scoring::score::Score;
 
 /// An item as stored, with the names of the people it refers to.
 #[derive(Debug, Clone)]
@@ -28,6 +29,9 @@ pub struct ItemRow {
     pub created_at: i64,
     pub updated_by: Option<String>,
     pub updated_at: i64,
+    /// The priority score its ratings give (none when too few are rated).
+    pub score: Option<f64>,
+    pub score_partial: bool,
 }
 
 /// Tags are kept joined for showing; `item_tags` has one row per tag.
@@ -47,7 +51,7 @@ fn split_tags(joined: &str) -> Vec<String> {
 
 const COLUMNS: &str = "i.id, i.number, i.title, i.status_id, i.assignee_id, \
      a.display_name AS assignee_name, i.start_date, i.end_date, i.horizon, i.rank, i.tags, \
-     i.archived, i.version, i.updated_at";
+     i.archived, i.version, i.updated_at, i.score, i.score_partial";
 
 const DETAIL_COLUMNS: &str = "i.description, c.display_name AS created_by_name, i.created_at, \
      u.display_name AS updated_by_name";
@@ -91,6 +95,8 @@ fn from_row(row: &AnyRow, detail: bool) -> Result<ItemRow, sqlx::Error> {
             None
         },
         updated_at: row.try_get("updated_at")?,
+        score: row.try_get("score")?,
+        score_partial: flag(row, "score_partial")?,
     })
 }
 
@@ -312,6 +318,57 @@ pub async fn update(
     Ok(true)
 }
 
+/// Rows per statement when scores are stored in bulk.
+const SCORES_PER_STATEMENT: usize = 200;
+
+/// Stores each item's score: (item id, score).
+pub async fn set_scores(
+    tx: &mut Transaction<'static, Any>,
+    scores: &[(i64, Score)],
+) -> Result<(), sqlx::Error> {
+    // The values are numbers the engine computed, never text anyone typed,
+    // so they are written into the statement: a bound NULL would make
+    // PostgreSQL's cached statement expect another type the next time.
+    let number = |value: Option<f64>| match value {
+        Some(v) if v.is_finite() => format!("CAST({v:?} AS DOUBLE PRECISION)"),
+        _ => "CAST(NULL AS DOUBLE PRECISION)".to_owned(),
+    };
+    for chunk in scores.chunks(SCORES_PER_STATEMENT) {
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|(id, score)| {
+                format!(
+                    "(CAST({id} AS BIGINT), {}, {}, {}, CAST({} AS BIGINT))",
+                    number(score.priority),
+                    number(score.value),
+                    number(score.effort),
+                    i64::from(score.partly_rated)
+                )
+            })
+            .collect();
+        // VALUES names its columns column1, column2 … in both databases.
+        let sql = format!(
+            "UPDATE items SET score = v.column2, score_value = v.column3, \
+                 score_effort = v.column4, score_partial = v.column5 \
+             FROM (VALUES {}) AS v WHERE items.id = v.column1",
+            rows.join(", ")
+        );
+        sqlx::query(&sql).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The ids of the workspace's items, archived ones too.
+pub async fn ids_in(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM items WHERE workspace_id = $1 ORDER BY id")
+        .bind(workspace_id)
+        .fetch_all(&mut **tx)
+        .await
+}
+
 pub async fn delete(tx: &mut Transaction<'static, Any>, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE workspaces SET item_count = item_count - 1 \
@@ -357,26 +414,37 @@ pub struct Listed {
     pub next: Option<String>,
 }
 
-/// The value a sort orders by, as SQL and as the type it binds as.
-fn sort_expression(column: SortColumn) -> (&'static str, bool) {
-    // (expression, whether it is text)
+/// What type a sort's value is, for its cursor.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum SortType {
+    Int,
+    Text,
+    Real,
+}
+
+/// The value a sort orders by, as SQL, and its type.
+fn sort_expression(column: SortColumn, descending: bool) -> (&'static str, SortType) {
+    use SortType::{Int, Real, Text};
     match column {
-        SortColumn::Key => ("i.number", false),
-        SortColumn::Title => ("lower(i.title)", true),
+        SortColumn::Key => ("i.number", Int),
+        SortColumn::Title => ("lower(i.title)", Text),
         SortColumn::Status => (
             "(SELECT st.position FROM statuses st WHERE st.id = i.status_id)",
-            false,
+            Int,
         ),
-        SortColumn::Assignee => ("COALESCE(lower(a.display_name), '')", true),
+        SortColumn::Assignee => ("COALESCE(lower(a.display_name), '')", Text),
         SortColumn::Horizon => (
             "CASE i.horizon WHEN 'now' THEN 0 WHEN 'next' THEN 1 WHEN 'later' THEN 2 ELSE 3 END",
-            false,
+            Int,
         ),
         // Items without a date come last going up, first going down.
-        SortColumn::Start => ("COALESCE(i.start_date, '9999-99-99')", true),
-        SortColumn::End => ("COALESCE(i.end_date, '9999-99-99')", true),
-        SortColumn::Tags => ("i.tags", true),
-        SortColumn::Updated => ("i.updated_at", false),
+        SortColumn::Start => ("COALESCE(i.start_date, '9999-99-99')", Text),
+        SortColumn::End => ("COALESCE(i.end_date, '9999-99-99')", Text),
+        SortColumn::Tags => ("i.tags", Text),
+        SortColumn::Updated => ("i.updated_at", Int),
+        // Items without a score come after every scored item, either way.
+        SortColumn::Score if descending => ("COALESCE(i.score, -1e300)", Real),
+        SortColumn::Score => ("COALESCE(i.score, 1e300)", Real),
     }
 }
 
@@ -384,6 +452,7 @@ fn sort_expression(column: SortColumn) -> (&'static str, bool) {
 enum Bind {
     Int(i64),
     Text(String),
+    Real(f64),
 }
 
 /// Numbers placeholders as fragments are added.
@@ -397,13 +466,13 @@ impl Binds {
 }
 
 /// A cursor is `ID:VALUE`: the last item's id and the value it sorted by.
-fn parse_cursor(cursor: &str, text: bool) -> Option<(i64, Bind)> {
+fn parse_cursor(cursor: &str, kind: SortType) -> Option<(i64, Bind)> {
     let (id, value) = cursor.split_once(':')?;
     let id: i64 = id.parse().ok()?;
-    let value = if text {
-        Bind::Text(value.to_owned())
-    } else {
-        Bind::Int(value.parse().ok()?)
+    let value = match kind {
+        SortType::Text => Bind::Text(value.to_owned()),
+        SortType::Int => Bind::Int(value.parse().ok()?),
+        SortType::Real => Bind::Real(value.parse().ok().filter(|v: &f64| v.is_finite())?),
     };
     Some((id, value))
 }
@@ -536,6 +605,7 @@ fn bind_all<'q>(
         query = match bind {
             Bind::Int(v) => query.bind(*v),
             Bind::Text(v) => query.bind(v.as_str()),
+            Bind::Real(v) => query.bind(*v),
         };
     }
     query
@@ -600,14 +670,14 @@ pub async fn list(
     };
     let (filter, mut binds) = filter(db, workspace_id, query, scope);
 
-    let (expression, text) = sort_expression(query.sort);
+    let (expression, kind) = sort_expression(query.sort, query.descending);
     let (direction, beyond) = if query.descending {
         ("DESC", "<")
     } else {
         ("ASC", ">")
     };
     let mut page_filter = filter;
-    if let Some((id, value)) = query.after.as_deref().and_then(|c| parse_cursor(c, text)) {
+    if let Some((id, value)) = query.after.as_deref().and_then(|c| parse_cursor(c, kind)) {
         let value = binds.push(value);
         let id = binds.push(Bind::Int(id));
         page_filter += &format!(
@@ -627,10 +697,11 @@ pub async fn list(
     let mut last_value = None;
     for row in rows.iter().take(limit) {
         items.push(from_row(row, false)?);
-        last_value = Some(if text {
-            row.try_get::<String, _>("sort_value")?
-        } else {
-            row.try_get::<i64, _>("sort_value")?.to_string()
+        last_value = Some(match kind {
+            SortType::Text => row.try_get::<String, _>("sort_value")?,
+            SortType::Int => row.try_get::<i64, _>("sort_value")?.to_string(),
+            // Shortest exact form: it parses back to the same number.
+            SortType::Real => format!("{:e}", row.try_get::<f64, _>("sort_value")?),
         });
     }
     let next = match (more, items.last(), last_value) {
@@ -821,10 +892,17 @@ mod tests {
 
     #[test]
     fn cursors_must_match_the_sort() {
-        assert!(parse_cursor("12:345", false).is_some());
-        assert!(parse_cursor("12:abc", false).is_none());
-        assert!(parse_cursor("x:1", true).is_none());
-        assert!(matches!(parse_cursor("3:a:b", true), Some((3, Bind::Text(v))) if v == "a:b"));
+        assert!(parse_cursor("12:345", SortType::Int).is_some());
+        assert!(parse_cursor("12:abc", SortType::Int).is_none());
+        assert!(parse_cursor("x:1", SortType::Text).is_none());
+        assert!(
+            matches!(parse_cursor("3:a:b", SortType::Text), Some((3, Bind::Text(v))) if v == "a:b")
+        );
+        assert!(
+            matches!(parse_cursor("3:7.25e1", SortType::Real), Some((3, Bind::Real(v))) if v == 72.5)
+        );
+        assert!(parse_cursor("3:inf", SortType::Real).is_none());
+        assert!(parse_cursor("3:NaN", SortType::Real).is_none());
     }
 
     #[test]

@@ -13,11 +13,13 @@
 //! separate pool and, in WAL mode, never wait for the writer.
 
 pub mod comments;
+pub mod criteria;
 pub mod invitations;
 pub mod item_activity;
 pub mod items;
 pub mod memberships;
 pub mod password_resets;
+pub mod ratings;
 pub mod readers;
 pub mod security_events;
 pub mod sessions;

@@ -1,0 +1,100 @@
+//! The `criteria` table and `workspaces.score_formula`: each workspace's
+//! scoring framework.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::{Db, now_ms};
+use crate::model::{CriterionInfo, ScoringFramework};
+use crate::scoring::framework::Preset;
+use crate::scoring::score::{Criterion, Direction, Factor, Scale};
+
+fn decode<T>(row: &AnyRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    parse(&text).ok_or_else(|| sqlx::Error::Decode(format!("unknown {column} {text:?}").into()))
+}
+
+fn from_row(row: &AnyRow) -> Result<CriterionInfo, sqlx::Error> {
+    Ok(CriterionInfo {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        criterion: Criterion {
+            factor: decode(row, "factor", Factor::parse)?,
+            weight: row.try_get("weight")?,
+            scale: decode(row, "scale", Scale::parse)?,
+            direction: decode(row, "direction", Direction::parse)?,
+        },
+    })
+}
+
+const SELECT: &str = "SELECT id, name, factor, weight, scale, direction FROM criteria \
+                      WHERE workspace_id = $1 ORDER BY position, id";
+
+const FORMULA: &str = "SELECT score_formula FROM workspaces WHERE id = $1";
+
+fn assemble(rows: &[AnyRow], formula: Option<String>) -> Result<ScoringFramework, sqlx::Error> {
+    Ok(ScoringFramework {
+        criteria: rows.iter().map(from_row).collect::<Result<_, _>>()?,
+        formula,
+    })
+}
+
+/// The workspace's framework: its criteria in order, and its formula.
+pub async fn framework(db: &Db, workspace_id: i64) -> Result<ScoringFramework, sqlx::Error> {
+    let rows = sqlx::query(SELECT)
+        .bind(workspace_id)
+        .fetch_all(db.reader())
+        .await?;
+    let formula = sqlx::query_scalar(FORMULA)
+        .bind(workspace_id)
+        .fetch_one(db.reader())
+        .await?;
+    assemble(&rows, formula)
+}
+
+/// The same, read inside a write.
+pub async fn framework_in(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+) -> Result<ScoringFramework, sqlx::Error> {
+    let rows = sqlx::query(SELECT)
+        .bind(workspace_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let formula = sqlx::query_scalar(FORMULA)
+        .bind(workspace_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    assemble(&rows, formula)
+}
+
+/// Gives a new workspace the framework of `preset`.
+pub async fn insert_preset(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    preset: &Preset,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    for (position, c) in (0_i64..).zip(preset.criteria) {
+        sqlx::query(
+            "INSERT INTO criteria (workspace_id, name, factor, weight, scale, direction, position, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(workspace_id)
+        .bind(c.name)
+        .bind(c.factor.as_str())
+        .bind(c.weight)
+        .bind(c.scale.as_str())
+        .bind(c.direction.as_str())
+        .bind(position)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query("UPDATE workspaces SET score_formula = $2 WHERE id = $1")
+        .bind(workspace_id)
+        .bind(preset.formula)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}

@@ -1,0 +1,91 @@
+//! A workspace's scoring framework and an item's ratings, as pages and the
+//! server functions pass them; the engine that turns them into a score is
+//! `crate::scoring`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scoring::formula::FormulaError;
+use crate::scoring::framework::{Framework, variable_name};
+use crate::scoring::score::{Criterion, Score};
+
+/// One criterion of a workspace's framework.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionInfo {
+    pub id: i64,
+    pub name: String,
+    pub criterion: Criterion,
+}
+
+impl CriterionInfo {
+    /// What a formula calls it.
+    pub fn variable(&self) -> String {
+        variable_name(&self.name)
+    }
+}
+
+/// A workspace's criteria in their order, and its custom formula.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ScoringFramework {
+    pub criteria: Vec<CriterionInfo>,
+    pub formula: Option<String>,
+}
+
+impl ScoringFramework {
+    /// The engine for this framework; an error only for a formula that no
+    /// longer parses (which the server never stores).
+    pub fn engine(&self) -> Result<Framework, FormulaError> {
+        let names: Vec<&str> = self.criteria.iter().map(|c| c.name.as_str()).collect();
+        Framework::new(
+            self.criteria.iter().map(|c| c.criterion.clone()).collect(),
+            &names,
+            self.formula.as_deref(),
+        )
+    }
+
+    /// Where criterion `id` is in the list.
+    pub fn position(&self, id: i64) -> Option<usize> {
+        self.criteria.iter().position(|c| c.id == id)
+    }
+}
+
+/// An item's ratings (one per criterion of the framework, `None` when
+/// unrated), what the rest of the workspace rates number criteria up to,
+/// and the score the server stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ItemScoring {
+    pub framework: ScoringFramework,
+    pub ratings: Vec<Option<f64>>,
+    /// The largest rating of each criterion among the workspace's other
+    /// items (0 when none), so that the browser can compute the score a
+    /// new rating gives exactly as the server will.
+    pub largest_elsewhere: Vec<f64>,
+    pub score: Option<f64>,
+    pub partly_rated: bool,
+    /// Whether the viewer may change the ratings.
+    pub can_rate: bool,
+}
+
+impl ItemScoring {
+    /// The score `ratings` would give this item.
+    pub fn preview(&self, ratings: &[Option<f64>]) -> Option<Score> {
+        let largest: Vec<f64> = self
+            .largest_elsewhere
+            .iter()
+            .zip(ratings.iter().chain(std::iter::repeat(&None)))
+            .map(|(elsewhere, own)| own.map_or(*elsewhere, |own| own.max(*elsewhere)))
+            .collect();
+        self.framework
+            .engine()
+            .ok()
+            .map(|engine| engine.score(ratings, &largest))
+    }
+}
+
+/// A score as people read it: one decimal, none for a whole number.
+pub fn show_score(score: Option<f64>) -> String {
+    match score {
+        Some(score) if score.fract() == 0.0 => format!("{score:.0}"),
+        Some(score) => format!("{score:.1}"),
+        None => "—".to_owned(),
+    }
+}

@@ -1,0 +1,357 @@
+//! Ratings and scores: the framework a workspace starts with, a rating's
+//! score as the engine computes it and as the table sorts by it, ratings
+//! the scale does not take or for another workspace's criteria refused
+//! with nothing changed, and each change in the item's history. Who may
+//! call each function is checked in `access_matrix.rs`.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{TestApp, Visitor};
+use serde_json::Value;
+
+async fn create(visitor: &Visitor, slug: &str, title: &str) -> String {
+    let response = visitor
+        .call_ok("w/items/create", &[("slug", slug), ("title", title)])
+        .await;
+    response.json::<String>().await.expect("the new key")
+}
+
+async fn scoring(visitor: &Visitor, slug: &str, key: &str) -> Value {
+    visitor
+        .call_json("w/items/scoring", &[("slug", slug), ("key", key)])
+        .await
+}
+
+/// The criterion ids of a workspace's framework, by name.
+async fn criteria(visitor: &Visitor, slug: &str, key: &str) -> Vec<(String, String)> {
+    scoring(visitor, slug, key).await["framework"]["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_owned(),
+                c["id"].as_i64().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Rates `key` with (criterion id, rating) pairs; the raw answer.
+async fn rate(
+    visitor: &Visitor,
+    slug: &str,
+    key: &str,
+    ratings: &[(&str, &str)],
+) -> reqwest::Response {
+    let fields: Vec<(String, String)> = ratings
+        .iter()
+        .map(|(id, value)| (format!("ratings[{id}]"), (*value).to_owned()))
+        .collect();
+    let mut form: Vec<(&str, &str)> = vec![("slug", slug), ("key", key)];
+    form.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    visitor.call("w/items/rate", &form).await
+}
+
+fn id_of<'a>(criteria: &'a [(String, String)], name: &str) -> &'a str {
+    &criteria.iter().find(|(n, _)| n == name).expect(name).1
+}
+
+async fn table(visitor: &Visitor, slug: &str, params: &str) -> Value {
+    visitor
+        .call_json("w/items", &[("slug", slug), ("params", params)])
+        .await
+}
+
+#[tokio::test]
+async fn a_rating_gives_the_default_score_and_its_history() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let key = create(&admin, &slug, "Offline mode").await;
+        let criteria = criteria(&admin, &slug, &key).await;
+        let names: Vec<&str> = criteria.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Business value",
+                "Customer value",
+                "Strategic fit",
+                "Development effort",
+                "Risk"
+            ]
+        );
+        assert_eq!(scoring(&admin, &slug, &key).await["score"], Value::Null);
+
+        // Value (8 + 6 + 10) / 30 = .8; effort (M = .5 + risk .2) / 2 = .35;
+        // (.8 + (1 − .35)) / 2 × 100 = 72.5.
+        let answer = rate(
+            &admin,
+            &slug,
+            &key,
+            &[
+                (id_of(&criteria, "Business value"), "8"),
+                (id_of(&criteria, "Customer value"), "6"),
+                (id_of(&criteria, "Strategic fit"), "10"),
+                (id_of(&criteria, "Development effort"), "2"),
+                (id_of(&criteria, "Risk"), "2"),
+            ],
+        )
+        .await;
+        assert_eq!(answer.status(), 200, "{:?}", app.kind());
+        let answer: Value = answer.json().await.unwrap();
+        assert_eq!(answer["score"], 72.5);
+        assert_eq!(answer["partly_rated"], false);
+
+        // The table shows the same score.
+        let page = table(&admin, &slug, "sort=score").await;
+        assert_eq!(page["items"][0]["score"], 72.5);
+
+        // Taking a rating away leaves a partly rated item with a score.
+        let answer: Value = admin
+            .call_ok(
+                "w/items/rate",
+                &[
+                    ("slug", &slug),
+                    ("key", &key),
+                    (&format!("unrated[{}]", id_of(&criteria, "Risk")), "on"),
+                ],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        // Effort is M alone: .5; (.8 + .5) / 2 × 100 = 65.
+        assert_eq!(answer["score"], 65.0);
+        assert_eq!(answer["partly_rated"], true);
+
+        // History: each rating, and the score moving.
+        let item: Value = admin
+            .call_json("w/items/get", &[("slug", &slug), ("key", &key)])
+            .await;
+        let fields: Vec<String> = item["activity"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {} → {}",
+                    a["field"].as_str().unwrap(),
+                    a["old_value"].as_str().unwrap(),
+                    a["new_value"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert!(
+            fields.contains(&"rating:Development effort unrated → M".to_owned()),
+            "{fields:?}"
+        );
+        assert!(
+            fields.contains(&"rating:Risk 2 → unrated".to_owned()),
+            "{fields:?}"
+        );
+        assert!(fields.contains(&"score — → 72.5".to_owned()), "{fields:?}");
+        assert!(fields.contains(&"score 72.5 → 65".to_owned()), "{fields:?}");
+    }
+}
+
+#[tokio::test]
+async fn ratings_outside_the_scale_or_the_framework_change_nothing() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let other = admin.create_workspace("Web", "web").await;
+        let key = create(&admin, &slug, "Offline mode").await;
+        create(&admin, &other, "Elsewhere").await;
+        // WEB-2: this workspace has no item 2.
+        let other_key = create(&admin, &other, "Elsewhere too").await;
+        let criteria = criteria(&admin, &slug, &key).await;
+        let theirs = criteria_of_other(&admin, &other, &other_key).await;
+        let value = id_of(&criteria, "Business value");
+        let effort = id_of(&criteria, "Development effort");
+        for (ratings, why) in [
+            (vec![(value, "11")], "above 10"),
+            (vec![(value, "2.5")], "not whole on 0–10"),
+            (vec![(value, "-1")], "negative"),
+            (vec![(value, "NaN")], "not a number"),
+            (vec![(value, "inf")], "infinite"),
+            (vec![(value, "eight")], "words"),
+            (vec![(effort, "5")], "no T-shirt size 5"),
+            (
+                vec![(value, "8"), (theirs.as_str(), "3")],
+                "another workspace's criterion",
+            ),
+            (
+                vec![(value, "8"), ("999999", "3")],
+                "a criterion that does not exist",
+            ),
+            (vec![("x", "3")], "not an id"),
+        ] {
+            let answer = rate(&admin, &slug, &key, &ratings).await;
+            assert_eq!(answer.status(), 422, "{why} ({:?})", app.kind());
+            let body = answer.text().await.unwrap();
+            assert!(body.contains("\"message\""), "{why}: {body}");
+        }
+        // Nothing was stored, not even the valid rating sent beside a bad one.
+        let now = scoring(&admin, &slug, &key).await;
+        assert!(
+            now["ratings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(Value::is_null),
+            "{now}"
+        );
+        // Hundreds of fields at once are refused too.
+        let many: Vec<(String, &str)> = (0..200).map(|n| (format!("{n}"), "1")).collect();
+        let many: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(rate(&admin, &slug, &key, &many).await.status(), 422);
+        // Another workspace's item cannot be rated through this one.
+        assert_eq!(
+            rate(
+                &admin,
+                &slug,
+                &other_key.replace("WEB", "MOB"),
+                &[(value, "3")]
+            )
+            .await
+            .status(),
+            404
+        );
+    }
+}
+
+async fn criteria_of_other(visitor: &Visitor, slug: &str, key: &str) -> String {
+    criteria(visitor, slug, key).await[0].1.clone()
+}
+
+#[tokio::test]
+async fn a_rice_workspace_scores_by_its_formula() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        admin
+            .call_ok(
+                "workspaces/create",
+                &[
+                    ("name", "Growth"),
+                    ("slug", "growth"),
+                    ("description", ""),
+                    ("key_prefix", ""),
+                    ("framework", "rice"),
+                ],
+            )
+            .await;
+        let key = create(&admin, "growth", "Referral programme").await;
+        let criteria = criteria(&admin, "growth", &key).await;
+        let names: Vec<&str> = criteria.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Reach", "Impact", "Confidence", "Effort"]);
+        let answer: Value = rate(
+            &admin,
+            "growth",
+            &key,
+            &[
+                (id_of(&criteria, "Reach"), "2000"),
+                (id_of(&criteria, "Impact"), "2"),
+                (id_of(&criteria, "Confidence"), "80"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        // Effort not yet given: no score.
+        assert_eq!(answer["score"], Value::Null, "{answer}");
+        let answer: Value = rate(&admin, "growth", &key, &[(id_of(&criteria, "Effort"), "4")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        // 2,000 × 2 × 80 % ÷ 4 = 800.
+        assert_eq!(answer["score"], 800.0, "{answer}");
+
+        // A preset that does not exist is refused, and makes no workspace.
+        let refused = admin
+            .call(
+                "workspaces/create",
+                &[
+                    ("name", "Nope"),
+                    ("slug", "nope"),
+                    ("description", ""),
+                    ("key_prefix", ""),
+                    ("framework", "moscow"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 422);
+        assert_eq!(
+            admin.call("w/load", &[("slug", "nope")]).await.status(),
+            404
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_table_sorts_by_score_with_unscored_items_last_and_pages_without_gaps() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let mut keys = Vec::new();
+        for n in 0..60 {
+            keys.push(create(&admin, &slug, &format!("Item {n}")).await);
+        }
+        let criteria = criteria(&admin, &slug, &keys[0]).await;
+        let value = id_of(&criteria, "Business value").to_owned();
+        let effort = id_of(&criteria, "Risk").to_owned();
+        // Two of every third item unscored; the rest in ten distinct
+        // scores, so that pages break inside runs of equal scores.
+        for (n, key) in keys.iter().enumerate() {
+            if n % 3 == 2 {
+                continue;
+            }
+            let rating = (n % 10).to_string();
+            rate(&admin, &slug, key, &[(&value, &rating), (&effort, "0")]).await;
+        }
+        for dir in ["desc", "asc"] {
+            let mut seen: Vec<Option<f64>> = Vec::new();
+            let mut seen_keys = Vec::new();
+            let mut params = format!("sort=score&dir={dir}");
+            loop {
+                let page = table(&admin, &slug, &params).await;
+                for item in page["items"].as_array().unwrap() {
+                    seen.push(item["score"].as_f64());
+                    seen_keys.push(item["key"].as_str().unwrap().to_owned());
+                }
+                match page["next"].as_str() {
+                    Some(next) => {
+                        params = format!(
+                            "sort=score&dir={dir}&after={}",
+                            url::form_urlencoded::byte_serialize(next.as_bytes())
+                                .collect::<String>()
+                        )
+                    }
+                    None => break,
+                }
+            }
+            let case = format!("{:?} {dir}", app.kind());
+            assert_eq!(seen_keys.len(), 60, "{case}");
+            assert_eq!(
+                seen_keys.iter().collect::<BTreeSet<_>>().len(),
+                60,
+                "{case}"
+            );
+            let scored: Vec<f64> = seen.iter().map_while(|s| *s).collect();
+            assert_eq!(scored.len(), 40, "unscored last: {case}");
+            let mut sorted = scored.clone();
+            sorted.sort_by(|a, b| {
+                if dir == "desc" {
+                    b.total_cmp(a)
+                } else {
+                    a.total_cmp(b)
+                }
+            });
+            assert_eq!(scored, sorted, "{case}");
+        }
+    }
+}
