@@ -186,9 +186,6 @@ test("several items change status at once in the table, and the keyboard moves b
 });
 
 test("an item is rated on its page and the table shows and sorts by the same score", async ({ page }, info) => {
-  // Without JavaScript the posted form scored 62.5, not 72.5: one of its
-  // ratings is read differently. Open until that is found.
-  test.skip(info.project.name === "ssr", "the form post's score differs; being fixed");
   const slug = slugFor(info.project.name);
   await signIn(page);
   await page.goto(`/w/${slug}/items/BAC-2`);
@@ -219,6 +216,14 @@ test("an item is rated on its page and the table shows and sorts by the same sco
   await expect(score).toHaveText("72.5");
   await expect(page.locator(".activity")).toContainText("rated Risk 2");
   await expect(page.locator(".activity")).toContainText("changed the score from");
+  // The page's HTML carries every stored rating, so the form sent again
+  // as it stands changes nothing.
+  await expect(criterion("Development effort").locator('input[type="radio"]:checked')).toHaveValue("2");
+  await expect(criterion("Customer value").getByLabel("Not rated")).toBeChecked();
+  if (info.project.name === "ssr") {
+    await page.getByRole("button", { name: "Update score" }).click();
+    await expect(score).toHaveText("72.5");
+  }
 
   await page.goto(`/w/${slug}/items?sort=score`);
   await expect(page.locator("tbody tr").first()).toHaveAttribute("data-key", "BAC-2");

@@ -594,13 +594,12 @@ fn ScoringPanel(
         None => {}
     });
     let preview = Memo::new(move |_| {
-        let (priority, partly) = ratings.with(|r| {
+        ratings.with(|r| {
             base.with(|b| {
                 b.preview(r)
                     .map_or((None, false), |s| (s.priority, s.partly_rated))
             })
-        });
-        (priority, partly)
+        })
     });
     let save = {
         let (slug, key) = (slug.clone(), key.clone());
@@ -634,6 +633,10 @@ fn ScoringPanel(
                 })
             };
             let current = move || ratings.with(|r| r.get(index).copied().flatten());
+            // Properties are set in the browser only: the attributes carry
+            // the stored rating into the server's HTML, for a form posted
+            // without JavaScript.
+            let initial = scoring.ratings.get(index).copied().flatten();
             let id = info.id;
             let name = info.name.clone();
             let criterion_name = info.name.clone();
@@ -651,6 +654,7 @@ fn ScoringPanel(
                                 name=field.clone()
                                 id=format!("rating-{id}")
                                 disabled=!can_rate
+                                value=initial.unwrap_or(5.0).to_string()
                                 prop:value=move || current().unwrap_or(5.0).to_string()
                                 on:input=move |ev| set(event_target_value(&ev).parse().ok())
                                 on:change=move |ev| save_slider(id, Some(event_target_value(&ev)))
@@ -661,6 +665,7 @@ fn ScoringPanel(
                                     type="checkbox"
                                     name=format!("unrated[{id}]")
                                     disabled=!can_rate
+                                    checked=initial.is_none()
                                     prop:checked=move || current().is_none()
                                     on:change=move |ev| {
                                         if event_target_checked(&ev) {
@@ -691,6 +696,7 @@ fn ScoringPanel(
                             name=field.clone()
                             id=format!("rating-{id}")
                             disabled=!can_rate
+                            value=initial.map(|v| v.to_string()).unwrap_or_default()
                             prop:value=move || current().map(|v| v.to_string()).unwrap_or_default()
                             on:input=move |ev| {
                                 let text = event_target_value(&ev);
@@ -726,6 +732,7 @@ fn ScoringPanel(
                                             id=input_id.clone()
                                             value=rating.map(|r| r.to_string()).unwrap_or_default()
                                             disabled=!can_rate
+                                            checked=initial == rating
                                             prop:checked=move || current() == rating
                                             on:change=move |_| {
                                                 set(rating);
