@@ -26,8 +26,29 @@ fn engine(framework: &ScoringFramework) -> Result<Framework, AppError> {
         .map_err(|e| AppError::internal(format_args!("the stored formula does not parse: {e}")))
 }
 
-fn criterion_ids(framework: &ScoringFramework) -> Vec<i64> {
-    framework.criteria.iter().map(|c| c.id).collect()
+/// The criteria a number scale normalises by the workspace's largest
+/// rating: the only ones whose largest rating matters.
+fn number_criteria(framework: &ScoringFramework) -> Vec<i64> {
+    framework
+        .criteria
+        .iter()
+        .filter(|c| c.criterion.scale == Scale::Number)
+        .map(|c| c.id)
+        .collect()
+}
+
+/// One largest rating per criterion of the framework, from those of its
+/// number criteria (in `number_criteria`'s order); 0 for the others.
+fn spread(framework: &ScoringFramework, numbers: &[f64]) -> Vec<f64> {
+    let mut numbers = numbers.iter();
+    framework
+        .criteria
+        .iter()
+        .map(|c| match c.criterion.scale {
+            Scale::Number => numbers.next().copied().unwrap_or(0.0),
+            _ => 0.0,
+        })
+        .collect()
 }
 
 /// An item's ratings in the framework's order.
@@ -51,8 +72,8 @@ pub async fn item_scoring(
         .ok_or(AppError::NotFound)?;
     let framework = criteria::framework(&state.db, access.workspace.id).await?;
     let rated = ratings::for_item(&state.db, item.id).await?;
-    let largest_elsewhere =
-        ratings::largest_except(&state.db, &criterion_ids(&framework), item.id).await?;
+    let numbers = ratings::largest_except(&state.db, &number_criteria(&framework), item.id).await?;
+    let largest_elsewhere = spread(&framework, &numbers);
     Ok(ItemScoring {
         ratings: in_order(&framework, &rated),
         framework,
@@ -79,6 +100,10 @@ pub async fn rate(
     let mut tx = state.db.begin().await?;
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
     let workspace_id = access.workspace.id;
+    // One rating of the workspace at a time: a rating that moves a number
+    // scale's largest rating rescores every item, from ratings that must
+    // not change underneath it.
+    criteria::lock_framework(&state.db, &mut tx, workspace_id).await?;
     let item = items::find_for_update(&state.db, &mut tx, workspace_id, number)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -104,7 +129,8 @@ pub async fn rate(
         }
         ratings_now[index] = *value;
     }
-    let largest_before = ratings::largest_in(&mut tx, &criterion_ids(&framework)).await?;
+    let numbers = number_criteria(&framework);
+    let largest_before = ratings::largest_in(&mut tx, &numbers).await?;
     let now = now_ms();
     let actor = access.actor.user.id;
     let mut history = Vec::new();
@@ -126,15 +152,11 @@ pub async fn rate(
         tx.rollback().await?;
         return item_scoring(state, access, key).await;
     }
-    let largest = ratings::largest_in(&mut tx, &criterion_ids(&framework)).await?;
+    let largest_after = ratings::largest_in(&mut tx, &numbers).await?;
     // A number scale rates against the workspace's largest rating: when
     // that moved, every item's score may have.
-    let moved = framework
-        .criteria
-        .iter()
-        .zip(largest_before.iter().zip(&largest))
-        .any(|(c, (old, new))| c.criterion.scale == Scale::Number && old != new);
-    let score = engine.score(&ratings_now, &largest);
+    let moved = largest_before != largest_after;
+    let score = engine.score(&ratings_now, &spread(&framework, &largest_after));
     if moved {
         recompute_with(&mut tx, workspace_id, &framework, &engine).await?;
     } else {

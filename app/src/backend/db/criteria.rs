@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use super::{Db, now_ms};
-use crate::model::{CriterionInfo, ScoringFramework};
+use crate::model::{CriterionInfo, DatabaseKind, ScoringFramework};
 use crate::scoring::framework::Preset;
 use crate::scoring::score::{Criterion, Direction, Factor, Scale};
 
@@ -66,6 +66,23 @@ pub async fn framework_in(
         .fetch_one(&mut **tx)
         .await?;
     assemble(&rows, formula)
+}
+
+/// Holds the workspace's framework and ratings for this transaction, so
+/// that writes which rescore its items run one after another. SQLite's one
+/// writer already does; PostgreSQL locks the workspace's row.
+pub async fn lock_framework(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+) -> Result<(), sqlx::Error> {
+    if db.kind() == DatabaseKind::Postgres {
+        sqlx::query("SELECT id FROM workspaces WHERE id = $1 FOR UPDATE")
+            .bind(workspace_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Gives a new workspace the framework of `preset`.

@@ -51,25 +51,46 @@ pub async fn set(
     query.execute(&mut **tx).await.map(drop)
 }
 
+/// The largest rating of each of `criteria` (0 when none), leaving out the
+/// item `except` when one is given: one statement, each criterion's
+/// largest read off the `(criterion_id, value)` index.
+fn largest_sql(criteria: &[i64], except: Option<i64>) -> String {
+    // Ids come from the database, so they are written in as numbers.
+    let ids: Vec<String> = criteria.iter().map(i64::to_string).collect();
+    format!(
+        "SELECT criterion_id, MAX(value) FROM ratings WHERE criterion_id IN ({}){} \
+         GROUP BY criterion_id",
+        ids.join(", "),
+        except.map_or_else(String::new, |id| format!(" AND item_id <> {id}"))
+    )
+}
+
+fn in_order(criteria: &[i64], found: Vec<(i64, f64)>) -> Vec<f64> {
+    criteria
+        .iter()
+        .map(|id| {
+            found
+                .iter()
+                .find(|(c, _)| c == id)
+                .map_or(0.0, |(_, max)| *max)
+        })
+        .collect()
+}
+
 /// The largest rating of each of `criteria` among the items other than
-/// `except` (0 when none): one index lookup each.
+/// `except` (0 when none).
 pub async fn largest_except(
     db: &Db,
     criteria: &[i64],
     except: i64,
 ) -> Result<Vec<f64>, sqlx::Error> {
-    let mut largest = Vec::with_capacity(criteria.len());
-    for id in criteria {
-        let max: Option<f64> = sqlx::query_scalar(
-            "SELECT MAX(value) FROM ratings WHERE criterion_id = $1 AND item_id <> $2",
-        )
-        .bind(id)
-        .bind(except)
-        .fetch_one(db.reader())
-        .await?;
-        largest.push(max.unwrap_or(0.0));
+    if criteria.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(largest)
+    let found = sqlx::query_as(&largest_sql(criteria, Some(except)))
+        .fetch_all(db.reader())
+        .await?;
+    Ok(in_order(criteria, found))
 }
 
 /// The largest rating of each of `criteria` (0 when none), inside a write.
@@ -77,16 +98,13 @@ pub async fn largest_in(
     tx: &mut Transaction<'static, Any>,
     criteria: &[i64],
 ) -> Result<Vec<f64>, sqlx::Error> {
-    let mut largest = Vec::with_capacity(criteria.len());
-    for id in criteria {
-        let max: Option<f64> =
-            sqlx::query_scalar("SELECT MAX(value) FROM ratings WHERE criterion_id = $1")
-                .bind(id)
-                .fetch_one(&mut **tx)
-                .await?;
-        largest.push(max.unwrap_or(0.0));
+    if criteria.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(largest)
+    let found = sqlx::query_as(&largest_sql(criteria, None))
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(in_order(criteria, found))
 }
 
 /// Every rating of the workspace's items, ordered by item: (item id,
