@@ -39,6 +39,10 @@ ALTER TABLE items ADD COLUMN score DOUBLE PRECISION;
 ALTER TABLE items ADD COLUMN score_value DOUBLE PRECISION;
 ALTER TABLE items ADD COLUMN score_effort DOUBLE PRECISION;
 ALTER TABLE items ADD COLUMN score_partial BIGINT NOT NULL DEFAULT 0 CHECK (score_partial IN (0, 1));
+-- The table sorted by score (SQLite reads its highest-first pages straight
+-- off this index; PostgreSQL, which keeps items without a score at its high
+-- end, sorts them last itself).
+CREATE INDEX items_workspace_id_archived_score ON items (workspace_id, archived, score, id);
 
 -- Every existing workspace gets the default framework, Value vs Effort.
 INSERT INTO criteria (workspace_id, name, factor, weight, scale, direction, position, created_at)

@@ -39,6 +39,9 @@ ALTER TABLE items ADD COLUMN score REAL;
 ALTER TABLE items ADD COLUMN score_value REAL;
 ALTER TABLE items ADD COLUMN score_effort REAL;
 ALTER TABLE items ADD COLUMN score_partial BIGINT NOT NULL DEFAULT 0 CHECK (score_partial IN (0, 1));
+-- The table sorted by score, highest first, read straight off this index
+-- (items without a score are at its low end, so they come last).
+CREATE INDEX items_workspace_id_archived_score ON items (workspace_id, archived, score, id);
 
 -- Every existing workspace gets the default framework, Value vs Effort.
 INSERT INTO criteria (workspace_id, name, factor, weight, scale, direction, position, created_at)

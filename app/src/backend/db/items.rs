@@ -419,12 +419,14 @@ pub struct Listed {
 enum SortType {
     Int,
     Text,
-    Real,
+    /// A number that may be missing (a score): missing ones come last
+    /// either way, and their cursor's value is empty.
+    OptionalReal,
 }
 
 /// The value a sort orders by, as SQL, and its type.
-fn sort_expression(column: SortColumn, descending: bool) -> (&'static str, SortType) {
-    use SortType::{Int, Real, Text};
+fn sort_expression(column: SortColumn) -> (&'static str, SortType) {
+    use SortType::{Int, OptionalReal, Text};
     match column {
         SortColumn::Key => ("i.number", Int),
         SortColumn::Title => ("lower(i.title)", Text),
@@ -442,9 +444,8 @@ fn sort_expression(column: SortColumn, descending: bool) -> (&'static str, SortT
         SortColumn::End => ("COALESCE(i.end_date, '9999-99-99')", Text),
         SortColumn::Tags => ("i.tags", Text),
         SortColumn::Updated => ("i.updated_at", Int),
-        // Items without a score come after every scored item, either way.
-        SortColumn::Score if descending => ("COALESCE(i.score, -1e300)", Real),
-        SortColumn::Score => ("COALESCE(i.score, 1e300)", Real),
+        // Read off (workspace_id, archived, score, id) going down.
+        SortColumn::Score => ("i.score", OptionalReal),
     }
 }
 
@@ -465,14 +466,18 @@ impl Binds {
     }
 }
 
-/// A cursor is `ID:VALUE`: the last item's id and the value it sorted by.
-fn parse_cursor(cursor: &str, kind: SortType) -> Option<(i64, Bind)> {
+/// A cursor is `ID:VALUE`: the last item's id and the value it sorted by
+/// (`None` for an item without one, which only an `OptionalReal` has).
+fn parse_cursor(cursor: &str, kind: SortType) -> Option<(i64, Option<Bind>)> {
     let (id, value) = cursor.split_once(':')?;
     let id: i64 = id.parse().ok()?;
     let value = match kind {
-        SortType::Text => Bind::Text(value.to_owned()),
-        SortType::Int => Bind::Int(value.parse().ok()?),
-        SortType::Real => Bind::Real(value.parse().ok().filter(|v: &f64| v.is_finite())?),
+        SortType::Text => Some(Bind::Text(value.to_owned())),
+        SortType::Int => Some(Bind::Int(value.parse().ok()?)),
+        SortType::OptionalReal if value.is_empty() => None,
+        SortType::OptionalReal => Some(Bind::Real(
+            value.parse().ok().filter(|v: &f64| v.is_finite())?,
+        )),
     };
     Some((id, value))
 }
@@ -670,23 +675,34 @@ pub async fn list(
     };
     let (filter, mut binds) = filter(db, workspace_id, query, scope);
 
-    let (expression, kind) = sort_expression(query.sort, query.descending);
+    let (expression, kind) = sort_expression(query.sort);
     let (direction, beyond) = if query.descending {
         ("DESC", "<")
     } else {
         ("ASC", ">")
     };
+    // Missing values (only an optional number has them) come last.
+    let (nulls, or_missing) = if kind == SortType::OptionalReal {
+        (" NULLS LAST", format!(" OR {expression} IS NULL"))
+    } else {
+        ("", String::new())
+    };
     let mut page_filter = filter;
     if let Some((id, value)) = query.after.as_deref().and_then(|c| parse_cursor(c, kind)) {
-        let value = binds.push(value);
         let id = binds.push(Bind::Int(id));
-        page_filter += &format!(
-            " AND ({expression} {beyond} {value} OR ({expression} = {value} AND i.id {beyond} {id}))"
-        );
+        page_filter += &match value {
+            Some(value) => {
+                let value = binds.push(value);
+                format!(
+                    " AND ({expression} {beyond} {value} OR ({expression} = {value} AND i.id {beyond} {id}){or_missing})"
+                )
+            }
+            None => format!(" AND {expression} IS NULL AND i.id {beyond} {id}"),
+        };
     }
     let sql = format!(
         "SELECT {COLUMNS}, {expression} AS sort_value {FROM} WHERE {page_filter} \
-         ORDER BY {expression} {direction}, i.id {direction} LIMIT {}",
+         ORDER BY {expression} {direction}{nulls}, i.id {direction} LIMIT {}",
         limit + 1
     );
     let rows = bind_all(sqlx::query(&sql), &binds)
@@ -701,7 +717,9 @@ pub async fn list(
             SortType::Text => row.try_get::<String, _>("sort_value")?,
             SortType::Int => row.try_get::<i64, _>("sort_value")?.to_string(),
             // Shortest exact form: it parses back to the same number.
-            SortType::Real => format!("{:e}", row.try_get::<f64, _>("sort_value")?),
+            SortType::OptionalReal => row
+                .try_get::<Option<f64>, _>("sort_value")?
+                .map_or_else(String::new, |v| format!("{v:e}")),
         });
     }
     let next = match (more, items.last(), last_value) {
@@ -893,16 +911,21 @@ mod tests {
     #[test]
     fn cursors_must_match_the_sort() {
         assert!(parse_cursor("12:345", SortType::Int).is_some());
+        assert!(parse_cursor("12:", SortType::Int).is_none());
+        assert!(matches!(
+            parse_cursor("12:", SortType::OptionalReal),
+            Some((12, None))
+        ));
         assert!(parse_cursor("12:abc", SortType::Int).is_none());
         assert!(parse_cursor("x:1", SortType::Text).is_none());
         assert!(
-            matches!(parse_cursor("3:a:b", SortType::Text), Some((3, Bind::Text(v))) if v == "a:b")
+            matches!(parse_cursor("3:a:b", SortType::Text), Some((3, Some(Bind::Text(v)))) if v == "a:b")
         );
         assert!(
-            matches!(parse_cursor("3:7.25e1", SortType::Real), Some((3, Bind::Real(v))) if v == 72.5)
+            matches!(parse_cursor("3:7.25e1", SortType::OptionalReal), Some((3, Some(Bind::Real(v)))) if v == 72.5)
         );
-        assert!(parse_cursor("3:inf", SortType::Real).is_none());
-        assert!(parse_cursor("3:NaN", SortType::Real).is_none());
+        assert!(parse_cursor("3:inf", SortType::OptionalReal).is_none());
+        assert!(parse_cursor("3:NaN", SortType::OptionalReal).is_none());
     }
 
     #[test]
