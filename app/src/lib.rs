@@ -29,7 +29,7 @@ use crate::pages::{
     AboutPage, AccountSettingsPage, AdminUsersPage, BoardPage, HomePage, InvitationPage, ItemPage,
     ItemsPage, NewWorkspacePage, NotFoundPage, ResetPasswordPage, SecurityLogPage, SetupPage,
     SignInCodePage, SignInPage, SignUpPage, TwoFactorSetupPage, WorkspaceMembersPage,
-    WorkspacePage, WorkspaceSettingsPage, WorkspaceStatusesPage,
+    WorkspacePage, WorkspaceScoringPage, WorkspaceSettingsPage, WorkspaceStatusesPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -195,6 +195,7 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/w/:slug/settings") view=WorkspaceSettingsPage ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/settings/members") view=WorkspaceMembersPage ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/settings/statuses") view=WorkspaceStatusesPage ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/settings/scoring") view=WorkspaceScoringPage ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/items") view=ItemsPage ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/items/:key") view=ItemPage ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/board") view=BoardPage ssr=ssr />

@@ -229,3 +229,26 @@ test("an item is rated on its page and the table shows and sorts by the same sco
   await expect(page.locator("tbody tr").first()).toHaveAttribute("data-key", "BAC-2");
   await expect(row(page, "Offline sync").locator(".items-table__score")).toContainText("72.5");
 });
+
+test("the scoring framework is edited in settings, previewed, saved, and every score follows", async ({ page }, info) => {
+  const slug = slugFor(info.project.name);
+  await signIn(page);
+  await page.goto(`/w/${slug}/settings/scoring`);
+  await ready(page, info.project.name);
+  // More risk now counts as less effort: BAC-2's effort (.5 + .8) / 2.
+  await page.getByLabel("Direction of Risk").selectOption("more_is_less");
+  if (info.project.name === "hydrate") {
+    const preview = page.getByTestId("preview");
+    await expect(preview).toContainText("BAC-2");
+    await expect(preview.locator("tr", { hasText: "BAC-2" })).toContainText("72.5");
+    await expect(preview.locator("tr", { hasText: "BAC-2" })).toContainText("57.5");
+  }
+  await page.getByRole("button", { name: "Save framework" }).click();
+  if (info.project.name === "hydrate") {
+    await expect(page.getByText("Saved; every item was scored again.")).toBeVisible();
+  }
+  await page.reload();
+  await expect(page.getByLabel("Direction of Risk")).toHaveValue("more_is_less");
+  await page.goto(`/w/${slug}/items?sort=score`);
+  await expect(row(page, "Offline sync").locator(".items-table__score")).toContainText("57.5");
+});

@@ -310,6 +310,23 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         arguments: |w, _| vec![w.slug_arg()],
     },
     FunctionRow {
+        endpoint: "w/scoring",
+        least: Role::Viewer,
+        arguments: |w, _| vec![w.slug_arg()],
+    },
+    FunctionRow {
+        endpoint: "w/scoring/preview",
+        least: Role::Editor,
+        arguments: |w, _| framework_arguments(w, "Reach"),
+    },
+    FunctionRow {
+        // One criterion, new each time: each allowed call replaces the
+        // framework and succeeds.
+        endpoint: "w/scoring/save",
+        least: Role::Editor,
+        arguments: |w, actor| framework_arguments(w, &format!("Reach {actor:?}")),
+    },
+    FunctionRow {
         endpoint: "w/statuses/create",
         least: Role::Editor,
         arguments: |w, actor| {
@@ -375,6 +392,7 @@ const PAGE_ROWS: &[(&str, Role)] = &[
     ("/w/{slug}/items/{key}", Role::Viewer),
     ("/w/{slug}/board", Role::Viewer),
     ("/w/{slug}/settings/statuses", Role::Viewer),
+    ("/w/{slug}/settings/scoring", Role::Viewer),
 ];
 
 /// Server functions that touch no existing workspace by its address, each
@@ -601,6 +619,19 @@ struct Workspace {
     comment: i64,
     /// The ids of the workspace's statuses, in order; the item has the first.
     statuses: Vec<i64>,
+}
+
+/// A framework of one Value criterion called `name`, as the settings form
+/// sends it.
+fn framework_arguments(w: &Workspace, name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        w.slug_arg(),
+        ("criteria[0][name]", name.to_owned()),
+        ("criteria[0][factor]", "value".into()),
+        ("criteria[0][weight]", "1".into()),
+        ("criteria[0][scale]", "number".into()),
+        ("criteria[0][direction]", "more_is_more".into()),
+    ]
 }
 
 impl Workspace {

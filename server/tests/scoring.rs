@@ -355,3 +355,343 @@ async fn the_table_sorts_by_score_with_unscored_items_last_and_pages_without_gap
         }
     }
 }
+
+/// The settings form's fields for `rows`: (id or "", name, factor, weight,
+/// scale, direction, removed).
+fn framework_form<'a>(
+    slug: &'a str,
+    rows: &[(&str, &str, &str, &str, &str, &str, bool)],
+    formula: &'a str,
+) -> Vec<(String, String)> {
+    let mut form = vec![
+        ("slug".to_owned(), slug.to_owned()),
+        ("formula".to_owned(), formula.to_owned()),
+    ];
+    for (n, (id, name, factor, weight, scale, direction, removed)) in rows.iter().enumerate() {
+        for (field, value) in [
+            ("id", *id),
+            ("name", *name),
+            ("factor", *factor),
+            ("weight", *weight),
+            ("scale", *scale),
+            ("direction", *direction),
+        ] {
+            form.push((format!("criteria[{n}][{field}]"), value.to_owned()));
+        }
+        if *removed {
+            form.push((format!("criteria[{n}][remove]"), "on".to_owned()));
+        }
+    }
+    form
+}
+
+async fn post(visitor: &Visitor, function: &str, form: &[(String, String)]) -> reqwest::Response {
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    visitor.call(function, &form).await
+}
+
+async fn framework(visitor: &Visitor, slug: &str) -> Value {
+    visitor.call_json("w/scoring", &[("slug", slug)]).await
+}
+
+#[tokio::test]
+async fn a_framework_edit_keeps_the_ratings_of_criteria_that_stay_and_rescores() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let key = create(&admin, &slug, "Offline mode").await;
+        let c = criteria(&admin, &slug, &key).await;
+        let id = |name: &str| id_of(&c, name).to_owned();
+        let rated = rate(
+            &admin,
+            &slug,
+            &key,
+            &[
+                (&id("Business value"), "8"),
+                (&id("Customer value"), "6"),
+                (&id("Strategic fit"), "10"),
+                (&id("Development effort"), "2"),
+                (&id("Risk"), "2"),
+            ],
+        )
+        .await;
+        assert_eq!(rated.status(), 200);
+
+        // Business value renamed, customer value removed, reach added.
+        let (bv, cv, sf, de, risk) = (
+            id("Business value"),
+            id("Customer value"),
+            id("Strategic fit"),
+            id("Development effort"),
+            id("Risk"),
+        );
+        let form = framework_form(
+            &slug,
+            &[
+                (
+                    &bv,
+                    "Value to the business",
+                    "value",
+                    "1",
+                    "zero_to_ten",
+                    "more_is_more",
+                    false,
+                ),
+                (
+                    &cv,
+                    "Customer value",
+                    "value",
+                    "1",
+                    "zero_to_ten",
+                    "more_is_more",
+                    true,
+                ),
+                (
+                    &sf,
+                    "Strategic fit",
+                    "value",
+                    "1",
+                    "zero_to_ten",
+                    "more_is_more",
+                    false,
+                ),
+                (
+                    &de,
+                    "Development effort",
+                    "effort",
+                    "1",
+                    "tshirt",
+                    "more_is_more",
+                    false,
+                ),
+                (
+                    &risk,
+                    "Risk",
+                    "effort",
+                    "1",
+                    "zero_to_ten",
+                    "more_is_more",
+                    false,
+                ),
+                ("", "Reach", "value", "1", "number", "more_is_more", false),
+            ],
+            "",
+        );
+        // The preview says what saving would do, and saves nothing.
+        let preview: Value = post(&admin, "w/scoring/preview", &form)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(preview[0]["key"], key.as_str(), "{preview}");
+        assert_eq!(preview[0]["before"], 72.5);
+        // Value (8 + 10) / 20 = .9; effort .35: (.9 + .65) / 2 × 100.
+        assert_eq!(preview[0]["after"], 77.5);
+        assert_eq!(
+            framework(&admin, &slug).await["criteria"]
+                .as_array()
+                .unwrap()
+                .len(),
+            5
+        );
+
+        let saved = post(&admin, "w/scoring/save", &form).await;
+        assert_eq!(saved.status(), 200, "{:?}", app.kind());
+        let now = scoring(&admin, &slug, &key).await;
+        let names: Vec<&str> = now["framework"]["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Value to the business",
+                "Strategic fit",
+                "Development effort",
+                "Risk",
+                "Reach"
+            ]
+        );
+        assert_eq!(
+            now["ratings"],
+            serde_json::json!([8.0, 10.0, 2.0, 2.0, null])
+        );
+        assert_eq!(now["score"], 77.5);
+        assert_eq!(now["partly_rated"], true);
+        let page = table(&admin, &slug, "sort=score").await;
+        assert_eq!(page["items"][0]["score"], 77.5);
+
+        // Two names swapped in one save, and the first row moved down.
+        let form = framework_form(
+            &slug,
+            &[
+                (
+                    &bv,
+                    "Strategic fit",
+                    "value",
+                    "1",
+                    "zero_to_ten",
+                    "more_is_more",
+                    false,
+                ),
+                (
+                    &sf,
+                    "Value to the business",
+                    "value",
+                    "1",
+                    "zero_to_ten",
+                    "more_is_more",
+                    false,
+                ),
+                (
+                    &de,
+                    "Development effort",
+                    "effort",
+                    "1",
+                    "tshirt",
+                    "more_is_more",
+                    false,
+                ),
+                (
+                    &risk,
+                    "Risk",
+                    "effort",
+                    "1",
+                    "zero_to_ten",
+                    "more_is_more",
+                    false,
+                ),
+            ],
+            "",
+        );
+        let mut form = form;
+        form.push(("shift".to_owned(), "0:down".to_owned()));
+        assert_eq!(post(&admin, "w/scoring/save", &form).await.status(), 200);
+        let names: Vec<String> = framework(&admin, &slug).await["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{}={}", c["id"], c["name"].as_str().unwrap()))
+            .collect();
+        assert_eq!(names[0], format!("{sf}=Value to the business"));
+        assert_eq!(names[1], format!("{bv}=Strategic fit"));
+    }
+}
+
+#[tokio::test]
+async fn a_framework_that_breaks_a_rule_is_refused_and_changes_nothing() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let other = admin.create_workspace("Web", "web").await;
+        let key = create(&admin, &other, "Elsewhere").await;
+        let theirs = criteria(&admin, &other, &key).await[0].1.clone();
+        let before = framework(&admin, &slug).await;
+        let reach = |weight: &'static str| {
+            (
+                "",
+                "Reach",
+                "value",
+                weight,
+                "number",
+                "more_is_more",
+                false,
+            )
+        };
+        // Deeper than a formula may nest, yet shorter than its longest.
+        let deep = format!("{}reach{}", "(".repeat(400), ")".repeat(400));
+        let long = "reach + ".repeat(12_800) + "1";
+        let cases: Vec<(Vec<(String, String)>, &str)> = vec![
+            (framework_form(&slug, &[reach("0")], ""), "above 0"),
+            (framework_form(&slug, &[reach("-2")], ""), "above 0"),
+            (framework_form(&slug, &[reach("many")], ""), "above 0"),
+            (framework_form(&slug, &[reach("NaN")], ""), "above 0"),
+            (
+                framework_form(
+                    &slug,
+                    &[("", "Reach", "", "1", "number", "more_is_more", false)],
+                    "",
+                ),
+                "Value or Effort",
+            ),
+            (
+                framework_form(
+                    &slug,
+                    &[("", "Reach", "value", "1", "stars", "more_is_more", false)],
+                    "",
+                ),
+                "scales",
+            ),
+            (
+                framework_form(
+                    &slug,
+                    &[
+                        reach("1"),
+                        ("", "reach!", "effort", "1", "number", "more_is_more", false),
+                    ],
+                    "",
+                ),
+                "different names",
+            ),
+            (
+                framework_form(&slug, &[reach("1")], "reech * 2"),
+                "unknown variable `reech` at 1:1",
+            ),
+            (framework_form(&slug, &[reach("1")], "reach *"), "at 1:8"),
+            (framework_form(&slug, &[reach("1")], &deep), "nest"),
+            (
+                framework_form(&slug, &[reach("1")], &long),
+                "at most 1000 characters",
+            ),
+            (framework_form(&slug, &[], ""), "at least one criterion"),
+            (
+                framework_form(
+                    &slug,
+                    &[(
+                        "",
+                        "Re\u{1}ach",
+                        "value",
+                        "1",
+                        "number",
+                        "more_is_more",
+                        false,
+                    )],
+                    "",
+                ),
+                "one line",
+            ),
+            (
+                framework_form(
+                    &slug,
+                    &[("x", "Reach", "value", "1", "number", "more_is_more", false)],
+                    "",
+                ),
+                "not part of this framework",
+            ),
+        ];
+        for (form, why) in cases {
+            let answer = post(&admin, "w/scoring/save", &form).await;
+            assert_eq!(answer.status(), 422, "{why} ({:?})", app.kind());
+            let body = answer.text().await.unwrap();
+            assert!(body.contains(why), "{why}: {body}");
+        }
+        // Another workspace's criterion is not this framework's to keep.
+        let form = framework_form(
+            &slug,
+            &[(
+                &theirs,
+                "Reach",
+                "value",
+                "1",
+                "number",
+                "more_is_more",
+                false,
+            )],
+            "",
+        );
+        assert_eq!(post(&admin, "w/scoring/save", &form).await.status(), 409);
+        assert_eq!(framework(&admin, &slug).await, before);
+    }
+}

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::ItemScoring;
+use crate::model::{CriterionInput, ItemScoring, PreviewRow, ScoringFramework};
 
 #[cfg(feature = "ssr")]
 use crate::backend::request::{respond, scoped};
@@ -94,4 +94,70 @@ fn parse_ratings(
         changes.insert(id(criterion)?, None);
     }
     Ok(changes.into_iter().collect())
+}
+
+/// The workspace's framework, for `/w/:slug/settings/scoring`.
+#[server(prefix = "/fn", endpoint = "w/scoring")]
+pub async fn load_framework(slug: String) -> Result<ScoringFramework, AppError> {
+    use crate::backend::{access, scoring, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::View).await?;
+            scoring::framework(&state(), &access).await
+        })
+        .await,
+    )
+}
+
+/// Saves the settings form's framework and rescores every item; `shift`
+/// (`N:up`, `N:down`) also moves row N. Returns how many items it rescored.
+#[server(prefix = "/fn", endpoint = "w/scoring/save")]
+pub async fn save_framework(
+    slug: String,
+    criteria: Option<Vec<CriterionInput>>,
+    formula: Option<String>,
+    shift: Option<String>,
+) -> Result<usize, AppError> {
+    use crate::backend::{access, scoring, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Edit).await?;
+            let draft = scoring::parse_draft(
+                &criteria.unwrap_or_default(),
+                formula.as_deref().unwrap_or_default(),
+                shift.as_deref(),
+            )?;
+            scoring::save_framework(&state(), &access, &draft).await
+        })
+        .await,
+    )
+}
+
+/// The top ten items' scores now and under the form's framework, nothing
+/// saved.
+#[server(prefix = "/fn", endpoint = "w/scoring/preview")]
+pub async fn preview_framework(
+    slug: String,
+    criteria: Option<Vec<CriterionInput>>,
+    formula: Option<String>,
+) -> Result<Vec<PreviewRow>, AppError> {
+    use crate::backend::{access, scoring, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::Edit).await?;
+            let draft = scoring::parse_draft(
+                &criteria.unwrap_or_default(),
+                formula.as_deref().unwrap_or_default(),
+                None,
+            )?;
+            scoring::preview(&state(), &access, &draft).await
+        })
+        .await,
+    )
 }

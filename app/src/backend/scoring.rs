@@ -11,11 +11,14 @@ use crate::backend::AppState;
 use crate::backend::access::{self, WorkspaceAccess};
 use crate::backend::db::item_activity::{self, Change};
 use crate::backend::db::{criteria, items, now_ms, ratings};
-use crate::backend::items::number_of;
+use crate::backend::items::{key_of, number_of};
 use crate::error::AppError;
-use crate::model::{ItemScoring, Permission, ScoringFramework, show_score};
-use crate::scoring::framework::Framework;
-use crate::scoring::score::{Scale, Score};
+use crate::model::{
+    CriterionInfo, CriterionInput, ItemQuery, ItemScoring, Permission, PreviewRow,
+    ScoringFramework, SortColumn, show_score,
+};
+use crate::scoring::framework::{Framework, variable_name};
+use crate::scoring::score::{Criterion, Direction, Factor, Scale, Score};
 
 /// Ratings one request may change: every criterion of a framework.
 pub const MAX_RATINGS_PER_CHANGE: usize = 50;
@@ -72,7 +75,7 @@ pub async fn item_scoring(
         .ok_or(AppError::NotFound)?;
     let framework = criteria::framework(&state.db, access.workspace.id).await?;
     let rated = ratings::for_item(&state.db, item.id).await?;
-    let numbers = ratings::largest_except(&state.db, &number_criteria(&framework), item.id).await?;
+    let numbers = ratings::largest(&state.db, &number_criteria(&framework), Some(item.id)).await?;
     let largest_elsewhere = spread(&framework, &numbers);
     Ok(ItemScoring {
         ratings: in_order(&framework, &rated),
@@ -237,4 +240,246 @@ async fn recompute_with(
         .collect();
     items::set_scores(tx, &scores).await?;
     Ok(scores.len())
+}
+
+/// The most criteria a framework has.
+pub const MAX_CRITERIA: usize = 30;
+/// The longest criterion name, in characters.
+const MAX_CRITERION_NAME: usize = 60;
+/// The items the settings page previews.
+const PREVIEWED: usize = 10;
+
+/// A framework as an edit asks for it: its criteria in order (with the id
+/// of each that already exists) and its formula.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub criteria: Vec<(Option<i64>, CriterionInfo)>,
+    pub formula: Option<String>,
+}
+
+impl Draft {
+    fn framework(&self) -> ScoringFramework {
+        ScoringFramework {
+            criteria: self.criteria.iter().map(|(_, c)| c.clone()).collect(),
+            formula: self.formula.clone(),
+        }
+    }
+}
+
+/// Reads the settings form: rows whose "Remove" box is ticked and the
+/// blank row for a new criterion are left out; `shift` (`N:up` or
+/// `N:down`, N a row of the form) moves a row. Every rule of a framework is
+/// checked here, so nothing that breaks one reaches the database.
+pub fn parse_draft(
+    rows: &[CriterionInput],
+    formula: &str,
+    shift: Option<&str>,
+) -> Result<Draft, AppError> {
+    if rows.len() > MAX_CRITERIA + 1 {
+        return Err(AppError::invalid(
+            "criteria",
+            format!("a framework has at most {MAX_CRITERIA} criteria"),
+        ));
+    }
+    let mut kept: Vec<(usize, Option<i64>, CriterionInfo)> = Vec::new();
+    for (row, input) in rows.iter().enumerate() {
+        let id = match input.id.trim() {
+            "" => None,
+            text => Some(text.parse::<i64>().map_err(|_| {
+                AppError::invalid("criteria", "that criterion is not part of this framework")
+            })?),
+        };
+        let name = input.name.trim();
+        if input.remove.is_some() || (id.is_none() && name.is_empty()) {
+            continue;
+        }
+        let number = row + 1;
+        let invalid =
+            |message: &str| AppError::invalid("criteria", format!("Criterion {number}: {message}"));
+        if name.is_empty() {
+            return Err(invalid("give it a name"));
+        }
+        if name.chars().count() > MAX_CRITERION_NAME {
+            return Err(invalid(&format!(
+                "a name has at most {MAX_CRITERION_NAME} characters"
+            )));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(invalid("a name is one line of text"));
+        }
+        if variable_name(name).is_empty() {
+            return Err(invalid("a name needs a letter or a digit"));
+        }
+        let weight = input
+            .weight
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|w| w.is_finite() && *w > 0.0 && *w <= 1000.0)
+            .ok_or_else(|| invalid("a weight is a number above 0 (at most 1000)"))?;
+        let criterion = Criterion {
+            factor: Factor::parse(input.factor.trim())
+                .ok_or_else(|| invalid("choose Value or Effort"))?,
+            weight,
+            scale: Scale::parse(input.scale.trim())
+                .ok_or_else(|| invalid("choose one of the scales"))?,
+            direction: Direction::parse(input.direction.trim())
+                .ok_or_else(|| invalid("choose a direction"))?,
+        };
+        kept.push((
+            row,
+            id,
+            CriterionInfo {
+                id: id.unwrap_or(0),
+                name: name.to_owned(),
+                criterion,
+            },
+        ));
+    }
+    if kept.is_empty() {
+        return Err(AppError::invalid(
+            "criteria",
+            "a framework needs at least one criterion",
+        ));
+    }
+    if kept.len() > MAX_CRITERIA {
+        return Err(AppError::invalid(
+            "criteria",
+            format!("a framework has at most {MAX_CRITERIA} criteria"),
+        ));
+    }
+    let mut variables: Vec<String> = kept.iter().map(|(_, _, c)| c.variable()).collect();
+    variables.sort();
+    if let Some(pair) = variables.windows(2).find(|p| p[0] == p[1]) {
+        return Err(AppError::invalid(
+            "criteria",
+            format!(
+                "two criteria are both called `{}`; give them different names",
+                pair[0]
+            ),
+        ));
+    }
+    if let Some((row, up)) = shift.and_then(parse_shift)
+        && let Some(at) = kept.iter().position(|(r, ..)| *r == row)
+    {
+        let other = if up { at.checked_sub(1) } else { Some(at + 1) };
+        if let Some(other) = other.filter(|o| *o < kept.len()) {
+            kept.swap(at, other);
+        }
+    }
+    let draft = Draft {
+        criteria: kept.into_iter().map(|(_, id, c)| (id, c)).collect(),
+        formula: Some(formula.trim().to_owned()).filter(|f| !f.is_empty()),
+    };
+    draft
+        .framework()
+        .engine()
+        .map_err(|e| AppError::invalid("formula", e.to_string()))?;
+    Ok(draft)
+}
+
+fn parse_shift(shift: &str) -> Option<(usize, bool)> {
+    let (row, way) = shift.split_once(':')?;
+    let row = row.parse().ok()?;
+    match way {
+        "up" => Some((row, true)),
+        "down" => Some((row, false)),
+        _ => None,
+    }
+}
+
+/// The workspace's framework, for its settings page.
+pub async fn framework(
+    state: &AppState,
+    access: &WorkspaceAccess,
+) -> Result<ScoringFramework, AppError> {
+    Ok(criteria::framework(&state.db, access.workspace.id).await?)
+}
+
+/// Saves an edited framework and rescores every item, in one transaction:
+/// criteria that stay keep their ratings (their scale may change; a rating
+/// the new scale does not take counts as unrated until it is rated again),
+/// removed ones lose theirs. Returns how many items were rescored.
+pub async fn save_framework(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    draft: &Draft,
+) -> Result<usize, AppError> {
+    let workspace_id = access.workspace.id;
+    let mut tx = state.db.begin().await?;
+    access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
+    criteria::lock_framework(&state.db, &mut tx, workspace_id).await?;
+    let current = criteria::framework_in(&mut tx, workspace_id).await?;
+    for (id, _) in &draft.criteria {
+        if let Some(id) = id
+            && current.position(*id).is_none()
+        {
+            return Err(AppError::Conflict(
+                "a criterion was removed meanwhile; reload to see the framework as it is".into(),
+            ));
+        }
+    }
+    let kept: Vec<i64> = draft.criteria.iter().filter_map(|(id, _)| *id).collect();
+    for old in &current.criteria {
+        if !kept.contains(&old.id) {
+            criteria::delete(&mut tx, old.id).await?;
+        }
+    }
+    criteria::replace(
+        &mut tx,
+        workspace_id,
+        &draft.criteria,
+        draft.formula.as_deref(),
+    )
+    .await?;
+    let rescored = recompute_all(&mut tx, workspace_id).await?;
+    tx.commit().await?;
+    Ok(rescored)
+}
+
+/// The top items by their stored score, scored again by `draft`: what a
+/// save would do to them.
+pub async fn preview(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    draft: &Draft,
+) -> Result<Vec<PreviewRow>, AppError> {
+    let engine = engine(&draft.framework())?;
+    let query = ItemQuery {
+        sort: SortColumn::Score,
+        descending: true,
+        ..ItemQuery::default()
+    };
+    let top = items::list(&state.db, access.workspace.id, &query, PREVIEWED).await?;
+    let numbers: Vec<i64> = draft
+        .criteria
+        .iter()
+        .filter(|(_, c)| c.criterion.scale == Scale::Number)
+        .filter_map(|(id, _)| *id)
+        .collect();
+    let largest = ratings::largest(&state.db, &numbers, None).await?;
+    let largest: Vec<f64> = draft
+        .criteria
+        .iter()
+        .map(|(id, _)| {
+            id.and_then(|id| numbers.iter().position(|n| *n == id))
+                .map_or(0.0, |at| largest[at])
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(top.items.len());
+    for item in top.items {
+        let rated = ratings::for_item(&state.db, item.id).await?;
+        let ratings: Vec<Option<f64>> = draft
+            .criteria
+            .iter()
+            .map(|(id, _)| id.and_then(|id| rated.iter().find(|(c, _)| *c == id).map(|(_, v)| *v)))
+            .collect();
+        rows.push(PreviewRow {
+            key: key_of(access, item.number),
+            title: item.title,
+            before: item.score,
+            after: engine.score(&ratings, &largest).priority,
+        });
+    }
+    Ok(rows)
 }

@@ -19,7 +19,9 @@ pub use item::{
     ItemSummary, MAX_BODY, MAX_TAGS, MAX_TITLE, Person, SortColumn, Status, StatusCategory,
     parse_body, parse_date, parse_tag, parse_tags, parse_title, split_key,
 };
-pub use scoring::{CriterionInfo, ItemScoring, ScoringFramework, show_score};
+pub use scoring::{
+    CriterionInfo, CriterionInput, ItemScoring, PreviewRow, ScoringFramework, show_score,
+};
 pub use theme::Theme;
 pub use workspace::{
     InvitationInfo, InvitationPreview, MemberInfo, MembersPage, Permission, Role, WorkspaceSummary,

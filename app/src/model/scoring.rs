@@ -89,3 +89,33 @@ pub fn show_score(score: Option<f64>) -> String {
         None => "—".to_owned(),
     }
 }
+
+/// One criterion as the scoring settings form sends it, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CriterionInput {
+    /// The criterion's id; empty for a new one.
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub factor: String,
+    #[serde(default)]
+    pub weight: String,
+    #[serde(default)]
+    pub scale: String,
+    #[serde(default)]
+    pub direction: String,
+    /// Present when its "Remove" box is ticked.
+    #[serde(default)]
+    pub remove: Option<String>,
+}
+
+/// One of the top items, scored by the framework as it is and as edited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewRow {
+    pub key: String,
+    pub title: String,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+}

@@ -134,6 +134,9 @@ fn WorkspaceFrame(
             <a href=format!("{base}/settings/statuses") aria-current=(section == "/settings/statuses").then_some("page")>
                 "Statuses"
             </a>
+            <a href=format!("{base}/settings/scoring") aria-current=(section == "/settings/scoring").then_some("page")>
+                "Scoring"
+            </a>
         </nav>
         {children()}
     }

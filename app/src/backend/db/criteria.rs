@@ -115,3 +115,63 @@ pub async fn insert_preset(
         .await
         .map(drop)
 }
+
+/// Removes a criterion, and with it every rating on it.
+pub async fn delete(tx: &mut Transaction<'static, Any>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM criteria WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
+
+/// Stores the workspace's criteria as `criteria` lists them, in that order:
+/// each with an id is updated, each without one added; and its formula.
+/// Names are unique in a workspace, so those that stay first take a name no
+/// one can type, and a swap of two names never collides with itself.
+pub async fn replace(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    criteria: &[(Option<i64>, CriterionInfo)],
+    formula: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    for id in criteria.iter().filter_map(|(id, _)| *id) {
+        sqlx::query("UPDATE criteria SET name = $2 WHERE id = $1")
+            .bind(id)
+            .bind(format!("\u{1}{id}"))
+            .execute(&mut **tx)
+            .await?;
+    }
+    let now = now_ms();
+    for (position, (id, info)) in (0_i64..).zip(criteria) {
+        let c = &info.criterion;
+        let query = match id {
+            Some(id) => sqlx::query(
+                "UPDATE criteria SET name = $2, factor = $3, weight = $4, scale = $5, \
+                     direction = $6, position = $7 WHERE id = $1 AND workspace_id = $8",
+            )
+            .bind(*id),
+            None => sqlx::query(
+                "INSERT INTO criteria (created_at, name, factor, weight, scale, direction, position, workspace_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(now),
+        };
+        query
+            .bind(&info.name)
+            .bind(c.factor.as_str())
+            .bind(c.weight)
+            .bind(c.scale.as_str())
+            .bind(c.direction.as_str())
+            .bind(position)
+            .bind(workspace_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("UPDATE workspaces SET score_formula = $2 WHERE id = $1")
+        .bind(workspace_id)
+        .bind(formula)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}

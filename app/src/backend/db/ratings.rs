@@ -77,17 +77,17 @@ fn in_order(criteria: &[i64], found: Vec<(i64, f64)>) -> Vec<f64> {
         .collect()
 }
 
-/// The largest rating of each of `criteria` among the items other than
-/// `except` (0 when none).
-pub async fn largest_except(
+/// The largest rating of each of `criteria` among the workspace's items,
+/// leaving out `except` when given (0 when none).
+pub async fn largest(
     db: &Db,
     criteria: &[i64],
-    except: i64,
+    except: Option<i64>,
 ) -> Result<Vec<f64>, sqlx::Error> {
     if criteria.is_empty() {
         return Ok(Vec::new());
     }
-    let found = sqlx::query_as(&largest_sql(criteria, Some(except)))
+    let found = sqlx::query_as(&largest_sql(criteria, except))
         .fetch_all(db.reader())
         .await?;
     Ok(in_order(criteria, found))
