@@ -228,6 +228,14 @@ test("an item is rated on its page and the table shows and sorts by the same sco
   await page.goto(`/w/${slug}/items?sort=score`);
   await expect(page.locator("tbody tr").first()).toHaveAttribute("data-key", "BAC-2");
   await expect(row(page, "Offline sync").locator(".items-table__score")).toContainText("72.5");
+
+  // The filter bar's score range, and the score on the board's card.
+  await page.getByLabel("Score at least").fill("70");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/score_min=70/);
+  await expect(page.getByTestId("item-count")).toHaveText("1 item");
+  await page.goto(`/w/${slug}/board`);
+  await expect(page.locator('.card[data-key="BAC-2"] .card__score')).toHaveText("72.5");
 });
 
 test("the scoring framework is edited in settings, previewed, saved, and every score follows", async ({ page }, info) => {

@@ -353,6 +353,37 @@ async fn the_table_sorts_by_score_with_unscored_items_last_and_pages_without_gap
             });
             assert_eq!(scored, sorted, "{case}");
         }
+        // A score range keeps the items scored inside it, and no unscored
+        // one: scores here are 50 + 5 × (n mod 10).
+        let expected = (0..60)
+            .filter(|n| n % 3 != 2 && (2..=6).contains(&(n % 10)))
+            .count();
+        let page = table(&admin, &slug, "score_min=60&score_max=80&sort=score").await;
+        assert_eq!(page["total"], expected, "{:?}", app.kind());
+        let scores: Vec<f64> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["score"].as_f64().unwrap())
+            .collect();
+        assert_eq!(scores.len(), expected);
+        assert!(
+            scores.iter().all(|s| (60.0..=80.0).contains(s)),
+            "{scores:?}"
+        );
+        let board: Value = admin
+            .call_json("w/board", &[("slug", &slug), ("params", "score_min=94")])
+            .await;
+        let on_board: i64 = board
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["total"].as_i64().unwrap())
+            .sum();
+        assert_eq!(
+            on_board as usize,
+            (0..60).filter(|n| n % 3 != 2 && n % 10 == 9).count()
+        );
     }
 }
 

@@ -241,6 +241,10 @@ pub struct ItemQuery {
     /// A member's id; `Some(0)` means "nobody".
     pub assignee: Option<i64>,
     pub horizon: Option<Horizon>,
+    /// Only items scored at least / at most this (items without a score
+    /// are left out once either is set).
+    pub score_min: Option<ScoreBound>,
+    pub score_max: Option<ScoreBound>,
     /// Show archived items instead of the others.
     pub archived: bool,
     pub sort: SortColumn,
@@ -270,6 +274,8 @@ impl ItemQuery {
                 "assignee" if value == "none" => query.assignee = Some(0),
                 "assignee" => query.assignee = value.parse().ok().filter(|id| *id > 0),
                 "horizon" => query.horizon = Horizon::parse(value),
+                "score_min" => query.score_min = ScoreBound::parse(value),
+                "score_max" => query.score_max = ScoreBound::parse(value),
                 "archived" => query.archived = value == "1" || value == "true",
                 "sort" => {
                     if let Some(column) = SortColumn::parse(value) {
@@ -306,6 +312,12 @@ impl ItemQuery {
         }
         if let Some(horizon) = self.horizon {
             params.push(("horizon", horizon.as_str().to_owned()));
+        }
+        if let Some(min) = self.score_min {
+            params.push(("score_min", min.to_string()));
+        }
+        if let Some(max) = self.score_max {
+            params.push(("score_max", max.to_string()));
         }
         if self.archived {
             params.push(("archived", "1".to_owned()));
@@ -347,6 +359,36 @@ impl ItemQuery {
             || self.tag.is_some()
             || self.assignee.is_some()
             || self.horizon.is_some()
+            || self.score_min.is_some()
+            || self.score_max.is_some()
+    }
+}
+
+/// A bound of the score filter, kept in tenths (a score has one decimal),
+/// so that a query can be compared and hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ScoreBound(i64);
+
+impl ScoreBound {
+    /// A number as typed (`50`, `72.5`); anything else, or a number no
+    /// score reaches, is no bound.
+    pub fn parse(text: &str) -> Option<Self> {
+        let value: f64 = text.trim().parse().ok()?;
+        (value.is_finite() && value.abs() < 1e15).then(|| Self((value * 10.0).round() as i64))
+    }
+
+    pub fn value(self) -> f64 {
+        self.0 as f64 / 10.0
+    }
+}
+
+impl std::fmt::Display for ScoreBound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 % 10 == 0 {
+            write!(f, "{}", self.0 / 10)
+        } else {
+            write!(f, "{:.1}", self.value())
+        }
     }
 }
 
@@ -483,6 +525,8 @@ mod tests {
             tag: Some("mobile app".into()),
             assignee: Some(0),
             horizon: Some(Horizon::Next),
+            score_min: ScoreBound::parse("40"),
+            score_max: ScoreBound::parse("72.5"),
             archived: true,
             sort: SortColumn::Title,
             descending: false,
@@ -493,7 +537,7 @@ mod tests {
         assert_eq!(read, query);
         assert_eq!(
             query.to_query_string(),
-            "?q=dark+mode&status=3&tag=mobile+app&assignee=none&horizon=next&archived=1&sort=title&dir=asc&after=t%3Aabc"
+            "?q=dark+mode&status=3&tag=mobile+app&assignee=none&horizon=next&score_min=40&score_max=72.5&archived=1&sort=title&dir=asc&after=t%3Aabc"
         );
         assert_eq!(ItemQuery::from_params([]).to_query_string(), "");
     }
@@ -508,7 +552,11 @@ mod tests {
             ("horizon", "soon"),
             ("sort", "password"),
             ("q", &"x".repeat(500)),
+            ("score_min", "NaN"),
+            ("score_max", "1e400"),
         ]);
+        assert_eq!(read.score_min, None);
+        assert_eq!(read.score_max, None);
         assert_eq!(read.status, None);
         assert_eq!(read.tag, None);
         assert_eq!(read.assignee, None);

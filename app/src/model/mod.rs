@@ -16,8 +16,8 @@ pub use email::{Email, parse_display_name};
 pub use instance::{DatabaseKind, InstanceInfo};
 pub use item::{
     ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery,
-    ItemSummary, MAX_BODY, MAX_TAGS, MAX_TITLE, Person, SortColumn, Status, StatusCategory,
-    parse_body, parse_date, parse_tag, parse_tags, parse_title, split_key,
+    ItemSummary, MAX_BODY, MAX_TAGS, MAX_TITLE, Person, ScoreBound, SortColumn, Status,
+    StatusCategory, parse_body, parse_date, parse_tag, parse_tags, parse_title, split_key,
 };
 pub use scoring::{
     CriterionInfo, CriterionInput, ItemScoring, PreviewRow, ScoringFramework, show_score,

@@ -12,7 +12,9 @@ use crate::components::form::{FormError, form_error};
 use crate::components::markup::{Markup, Options};
 use crate::components::toast::toast_results;
 use crate::error::AppError;
-use crate::model::{BoardColumn, ItemChoices, ItemQuery, ItemSummary, Permission, WorkspaceView};
+use crate::model::{
+    BoardColumn, ItemChoices, ItemQuery, ItemSummary, Permission, WorkspaceView, show_score,
+};
 use crate::pages::guard::error_view;
 use crate::pages::items::{FilterBar, parse_params, url_params};
 use crate::pages::workspace::{slug_param, with_workspace};
@@ -360,9 +362,13 @@ fn cards_html(items: &[ItemSummary], slug: &str, statuses: &Options, can_edit: b
         if can_edit {
             m.raw(" tabindex=\"0\" draggable=\"true\" aria-roledescription=\"movable card\"");
         }
-        m.raw("><p class=\"card__key muted small\">")
-            .text(key)
-            .raw("</p><a class=\"card__title\" href=\"/w/")
+        m.raw("><p class=\"card__key muted small\">").text(key);
+        if item.score.is_some() {
+            m.raw(" · <span class=\"card__score\" title=\"Score\">")
+                .text(&show_score(item.score))
+                .raw("</span><span class=\"visually-hidden\"> score</span>");
+        }
+        m.raw("</p><a class=\"card__title\" href=\"/w/")
             .text(slug)
             .raw("/items/")
             .text(key)

@@ -242,6 +242,12 @@ pub(crate) fn FilterBar(query: ItemQuery, choices: ItemChoices) -> impl IntoView
                     }).collect_view()}
                 </select>
             </div>
+            <fieldset class="filter-bar__field filter-bar__range">
+                <legend>"Score"</legend>
+                <input type="number" name="score_min" step="any" aria-label="Score at least" placeholder="from" value=query.score_min.map(|b| b.to_string()) />
+                " – "
+                <input type="number" name="score_max" step="any" aria-label="Score at most" placeholder="to" value=query.score_max.map(|b| b.to_string()) />
+            </fieldset>
             <label class="filter-bar__check">
                 <input type="checkbox" name="archived" value="1" checked=query.archived />
                 " Archived"

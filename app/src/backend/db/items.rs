@@ -564,6 +564,12 @@ fn filter(db: &Db, workspace_id: i64, query: &ItemQuery, scope: Scope) -> (Strin
             binds.push(Bind::Text(horizon.as_str().to_owned()))
         );
     }
+    if let Some(min) = query.score_min {
+        filter += &format!(" AND i.score >= {}", binds.push(Bind::Real(min.value())));
+    }
+    if let Some(max) = query.score_max {
+        filter += &format!(" AND i.score <= {}", binds.push(Bind::Real(max.value())));
+    }
     match query.assignee {
         Some(0) => filter += " AND i.assignee_id IS NULL",
         Some(id) => filter += &format!(" AND i.assignee_id = {}", binds.push(Bind::Int(id))),
