@@ -11,7 +11,7 @@ mod theme_toggle;
 pub mod toast;
 
 pub use error_panel::ErrorPanel;
-pub use loading::Loading;
+pub use loading::{Loading, PendingTransition};
 pub use shortcuts::Shortcuts;
 pub use site_footer::SiteFooter;
 pub use site_header::{CurrentUserResource, SiteHeader};

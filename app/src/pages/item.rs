@@ -14,11 +14,11 @@ use crate::api::items::{
     AddComment, DeleteComment, DeleteItem, EditComment, UpdateItem, load_item, load_item_choices,
 };
 use crate::api::scoring::{RateItem, load_item_scoring};
-use crate::components::Loading;
 use crate::components::form::{
     FormError, Notice, Submit, TextArea, field_error, form_error, succeeded,
 };
 use crate::components::toast::{Toasts, toast_results};
+use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
 use crate::model::{
     ActivityEntry, CommentView, Horizon, ItemChoices, ItemDetail, ItemScoring, Permission,
@@ -141,7 +141,7 @@ fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
     let role = workspace.role;
     view! {
         <Loading pending />
-        <Transition set_pending=pending>
+        <PendingTransition pending>
             {move || {
                 let slug = slug.clone();
                 Suspend::new(async move {
@@ -201,7 +201,7 @@ fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
                     .into_any()
                 })
             }}
-        </Transition>
+        </PendingTransition>
     }
 }
 

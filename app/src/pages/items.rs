@@ -7,10 +7,10 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_location;
 
 use crate::api::items::{BulkUpdateItems, CreateItem, UpdateItem, load_item_choices, load_items};
-use crate::components::Loading;
 use crate::components::form::{FormError, field_error, form_error};
 use crate::components::markup::{Markup, Options};
 use crate::components::toast::{Toasts, toast_results};
+use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
 use crate::model::{
     Horizon, ItemChoices, ItemPage, ItemQuery, ItemSummary, Permission, SortColumn, Status,
@@ -122,7 +122,7 @@ fn ItemsTable(workspace: WorkspaceView, data: TableData) -> impl IntoView {
     view! {
         {can_edit.then(|| view! { <QuickAdd slug=slug.clone() create=data.create /> })}
         <Loading pending />
-        <Transition set_pending=pending>
+        <PendingTransition pending>
             {move || {
                 let slug = slug.clone();
                 Suspend::new(async move {
@@ -142,7 +142,7 @@ fn ItemsTable(workspace: WorkspaceView, data: TableData) -> impl IntoView {
                     .into_any()
                 })
             }}
-        </Transition>
+        </PendingTransition>
     }
 }
 
