@@ -113,6 +113,7 @@ test("signed-in pages of a filled workspace pass axe in both themes", async ({ b
     `/w/${slug}/settings`,
     `/w/${slug}/settings/members`,
     `/w/${slug}/settings/statuses`,
+    `/w/${slug}/settings/scoring`,
     `/w/${slug}/items`,
     `/w/${slug}/items?q=sync&sort=title&dir=asc`,
     item,

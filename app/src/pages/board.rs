@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::items::{MoveItem, load_board, load_item_choices};
-use crate::components::Loading;
 use crate::components::form::{FormError, form_error};
 use crate::components::markup::{Markup, Options};
 use crate::components::toast::toast_results;
+use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
 use crate::model::{
     BoardColumn, ItemChoices, ItemQuery, ItemSummary, Permission, WorkspaceView, show_score,
@@ -99,7 +99,7 @@ fn Board(workspace: WorkspaceView, data: BoardData) -> impl IntoView {
     view! {
         <FormError error=form_error(data.moved.value(), &[]) />
         <Loading pending />
-        <Transition set_pending=pending>
+        <PendingTransition pending>
             {move || {
                 let slug = slug.clone();
                 Suspend::new(async move {
@@ -119,7 +119,7 @@ fn Board(workspace: WorkspaceView, data: BoardData) -> impl IntoView {
                     .into_any()
                 })
             }}
-        </Transition>
+        </PendingTransition>
     }
 }
 
@@ -364,9 +364,9 @@ fn cards_html(items: &[ItemSummary], slug: &str, statuses: &Options, can_edit: b
         }
         m.raw("><p class=\"card__key muted small\">").text(key);
         if item.score.is_some() {
-            m.raw(" · <span class=\"card__score\" title=\"Score\">")
+            m.raw(" · score <span class=\"card__score\">")
                 .text(&show_score(item.score))
-                .raw("</span><span class=\"visually-hidden\"> score</span>");
+                .raw("</span>");
         }
         m.raw("</p><a class=\"card__title\" href=\"/w/")
             .text(slug)

@@ -115,6 +115,7 @@ fn FrameworkForm(
             <input type="hidden" name="slug" value=slug />
             <fieldset disabled=!can_edit>
                 <legend class="visually-hidden">"Criteria"</legend>
+                <div class="table-scroll">
                 <table class="criteria-table">
                     <thead>
                         <tr>
@@ -131,6 +132,7 @@ fn FrameworkForm(
                     </thead>
                     <tbody>{rows}{blank}</tbody>
                 </table>
+                </div>
                 <div class="field">
                     <label for="formula">"Formula"</label>
                     <textarea id="formula" name="formula" rows="2" maxlength="1000" aria-describedby="formula-hint">
@@ -255,6 +257,7 @@ fn Preview(data: ScoringData) -> impl IntoView {
 #[component]
 fn PreviewTable(rows: Vec<PreviewRow>) -> impl IntoView {
     view! {
+        <div class="table-scroll">
         <table class="preview-table" data-testid="preview">
             <thead>
                 <tr>
@@ -273,5 +276,6 @@ fn PreviewTable(rows: Vec<PreviewRow>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
