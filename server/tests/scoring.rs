@@ -416,6 +416,16 @@ fn framework_form<'a>(
     form
 }
 
+/// A row that stays: weight 1, more is more.
+fn row<'a>(
+    id: &'a str,
+    name: &'a str,
+    factor: &'a str,
+    scale: &'a str,
+) -> (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str, bool) {
+    (id, name, factor, "1", scale, "more_is_more", false)
+}
+
 async fn post(visitor: &Visitor, function: &str, form: &[(String, String)]) -> reqwest::Response {
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     visitor.call(function, &form).await
@@ -459,15 +469,7 @@ async fn a_framework_edit_keeps_the_ratings_of_criteria_that_stay_and_rescores()
         let form = framework_form(
             &slug,
             &[
-                (
-                    &bv,
-                    "Value to the business",
-                    "value",
-                    "1",
-                    "zero_to_ten",
-                    "more_is_more",
-                    false,
-                ),
+                row(&bv, "Value to the business", "value", "zero_to_ten"),
                 (
                     &cv,
                     "Customer value",
@@ -477,34 +479,10 @@ async fn a_framework_edit_keeps_the_ratings_of_criteria_that_stay_and_rescores()
                     "more_is_more",
                     true,
                 ),
-                (
-                    &sf,
-                    "Strategic fit",
-                    "value",
-                    "1",
-                    "zero_to_ten",
-                    "more_is_more",
-                    false,
-                ),
-                (
-                    &de,
-                    "Development effort",
-                    "effort",
-                    "1",
-                    "tshirt",
-                    "more_is_more",
-                    false,
-                ),
-                (
-                    &risk,
-                    "Risk",
-                    "effort",
-                    "1",
-                    "zero_to_ten",
-                    "more_is_more",
-                    false,
-                ),
-                ("", "Reach", "value", "1", "number", "more_is_more", false),
+                row(&sf, "Strategic fit", "value", "zero_to_ten"),
+                row(&de, "Development effort", "effort", "tshirt"),
+                row(&risk, "Risk", "effort", "zero_to_ten"),
+                row("", "Reach", "value", "number"),
             ],
             "",
         );
@@ -558,42 +536,10 @@ async fn a_framework_edit_keeps_the_ratings_of_criteria_that_stay_and_rescores()
         let form = framework_form(
             &slug,
             &[
-                (
-                    &bv,
-                    "Strategic fit",
-                    "value",
-                    "1",
-                    "zero_to_ten",
-                    "more_is_more",
-                    false,
-                ),
-                (
-                    &sf,
-                    "Value to the business",
-                    "value",
-                    "1",
-                    "zero_to_ten",
-                    "more_is_more",
-                    false,
-                ),
-                (
-                    &de,
-                    "Development effort",
-                    "effort",
-                    "1",
-                    "tshirt",
-                    "more_is_more",
-                    false,
-                ),
-                (
-                    &risk,
-                    "Risk",
-                    "effort",
-                    "1",
-                    "zero_to_ten",
-                    "more_is_more",
-                    false,
-                ),
+                row(&bv, "Strategic fit", "value", "zero_to_ten"),
+                row(&sf, "Value to the business", "value", "zero_to_ten"),
+                row(&de, "Development effort", "effort", "tshirt"),
+                row(&risk, "Risk", "effort", "zero_to_ten"),
             ],
             "",
         );
@@ -648,20 +594,13 @@ async fn a_framework_that_breaks_a_rule_is_refused_and_changes_nothing() {
                 "Value or Effort",
             ),
             (
-                framework_form(
-                    &slug,
-                    &[("", "Reach", "value", "1", "stars", "more_is_more", false)],
-                    "",
-                ),
+                framework_form(&slug, &[row("", "Reach", "value", "stars")], ""),
                 "scales",
             ),
             (
                 framework_form(
                     &slug,
-                    &[
-                        reach("1"),
-                        ("", "reach!", "effort", "1", "number", "more_is_more", false),
-                    ],
+                    &[reach("1"), row("", "reach!", "effort", "number")],
                     "",
                 ),
                 "different names",
@@ -678,27 +617,11 @@ async fn a_framework_that_breaks_a_rule_is_refused_and_changes_nothing() {
             ),
             (framework_form(&slug, &[], ""), "at least one criterion"),
             (
-                framework_form(
-                    &slug,
-                    &[(
-                        "",
-                        "Re\u{1}ach",
-                        "value",
-                        "1",
-                        "number",
-                        "more_is_more",
-                        false,
-                    )],
-                    "",
-                ),
+                framework_form(&slug, &[row("", "Re\u{1}ach", "value", "number")], ""),
                 "one line",
             ),
             (
-                framework_form(
-                    &slug,
-                    &[("x", "Reach", "value", "1", "number", "more_is_more", false)],
-                    "",
-                ),
+                framework_form(&slug, &[row("x", "Reach", "value", "number")], ""),
                 "not part of this framework",
             ),
         ];
@@ -709,19 +632,7 @@ async fn a_framework_that_breaks_a_rule_is_refused_and_changes_nothing() {
             assert!(body.contains(why), "{why}: {body}");
         }
         // Another workspace's criterion is not this framework's to keep.
-        let form = framework_form(
-            &slug,
-            &[(
-                &theirs,
-                "Reach",
-                "value",
-                "1",
-                "number",
-                "more_is_more",
-                false,
-            )],
-            "",
-        );
+        let form = framework_form(&slug, &[row(&theirs, "Reach", "value", "number")], "");
         assert_eq!(post(&admin, "w/scoring/save", &form).await.status(), 409);
         assert_eq!(framework(&admin, &slug).await, before);
     }
