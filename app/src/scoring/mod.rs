@@ -4,3 +4,8 @@
 pub mod formula;
 pub mod framework;
 pub mod score;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties;
+#[cfg(test)]
+mod reference;

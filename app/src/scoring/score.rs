@@ -217,9 +217,14 @@ pub fn score(criteria: &[Criterion], ratings: &[Option<f64>], largest: &[f64]) -
     }
 }
 
-/// To one decimal, halves away from zero.
+/// To one decimal, halves away from zero. A number past 10^15 has no
+/// tenths left to round (and ten times it could overflow to infinity), so
+/// it stays as it is; −0, which a formula can give, becomes 0.
 pub fn round_to_tenth(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+    if x.abs() >= 1e15 {
+        return x;
+    }
+    (x * 10.0).round() / 10.0 + 0.0
 }
 
 #[cfg(test)]
@@ -334,5 +339,10 @@ mod tests {
         assert_eq!(round_to_tenth(0.05), 0.1);
         assert_eq!(round_to_tenth(-0.05), -0.1);
         assert_eq!(round_to_tenth(100.0), 100.0);
+        // −0 is 0; a number with no tenths left is kept, not made infinite.
+        assert!(round_to_tenth(-0.0).is_sign_positive());
+        assert!(round_to_tenth(-0.01).is_sign_positive());
+        assert_eq!(round_to_tenth(1e308), 1e308);
+        assert_eq!(round_to_tenth(-1e308), -1e308);
     }
 }
