@@ -22,16 +22,16 @@ tools: ## Install the build tools (idempotent)
 	@scripts/install-tools.sh build
 
 release: tools ## Build the optimised site and server
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 run: release ## Build in release mode and serve on http://127.0.0.1:3000 (SQLite in data/)
 	$(TARGET_DIR)/release/waymark serve
 
 dev: tools ## Rebuild and reload on every change
-	cargo leptos watch
+	cargo leptos watch --split
 
 build: tools ## Debug build of the site and server
-	cargo leptos build
+	cargo leptos build --split
 
 test: ## Run every test: unit, integration (SQLite, PostgreSQL when reachable), end2end in Chromium
 	@scripts/install-tools.sh test
@@ -47,15 +47,18 @@ test-unit: ## Unit and integration tests
 	  echo "PostgreSQL not reachable at $(POSTGRES_TEST_URL): skipping its tests (set WAYMARK_TEST_POSTGRES_URL)"; \
 	fi
 	WAYMARK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test --workspace --exclude frontend
+	@echo "The scoring engine compiled to wasm, in Node.js: the same bits as natively"
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner RUSTFLAGS="$(DEBUG_RUSTFLAGS)" \
+	  cargo test -p app --lib --target wasm32-unknown-unknown --features hydrate scoring::
 
 test-e2e: ## Browser tests in headless Chromium, JavaScript on and off
-	cargo leptos build
+	cargo leptos build --split
 	rm -rf target/e2e
 	cd end2end && WAYMARK_BIN="$(TARGET_DIR)/debug/waymark" npx playwright test
 
 bench: ## Measure throughput and latency of a release server, and the wasm size
 	@scripts/install-tools.sh bench
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	cargo build --release -p server --example hello_world
 	scripts/bench.sh "$(TARGET_DIR)/release/waymark" "$(TARGET_DIR)/release/examples/hello_world"
 

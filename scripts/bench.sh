@@ -66,7 +66,6 @@ done
 curl -fsS "http://127.0.0.1:$HELLO_PORT/" >/dev/null || { echo "the hello-world server did not start; see $OUT/hello_world.log" >&2; exit 1; }
 
 CSS="$(cd "$SITE" && ls pkg/*.css | grep -v '\.\(br\|gz\)$' | head -n1)"
-WASM="$(ls "$SITE"/pkg/*.wasm | head -n1)"
 
 # wrk prints latencies as 812.00us, 1.23ms or 1.02s; convert to milliseconds.
 to_ms() {
@@ -131,6 +130,8 @@ measure "items, past item 9,000" "/w/items/items?sort=key&dir=asc&after=9000%3A9
 measure "items by score" "/w/items/items?sort=score" "$SESSION"
 measure "items by score, lowest first" "/w/items/items?sort=score&dir=asc" "$SESSION"
 measure "board" "/w/items/board" "$SESSION"
+measure "chart" "/w/items/chart" "$SESSION"
+measure "chart sized by a criterion" "/w/items/chart?size=1" "$SESSION"
 measure "item, 20 comments" "/w/items/items/DEMO-1" "$SESSION"
 measure "items, text search" "/w/items/items?q=sync" "$SESSION"
 # The same search typed into the filter bar of a hydrated page: the browser
@@ -195,9 +196,13 @@ stress_rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$stress")"
 stress_p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$stress")")"
 RSS_LOADED="$(rss_mb)"
 
-wasm_raw=$(wc -c <"$WASM")
-wasm_gzip=$(gzip -9 -c "$WASM" | wc -c)
-wasm_brotli=$(brotli -q 11 -c "$WASM" | wc -c)
+# The main module every page loads, and what the heaviest lazy route's
+# first visit adds to it.
+WASM_JSON="$(node "$ROOT/scripts/wasm-size.mjs" "$SITE")"
+wasm_field() {
+  node -e 'console.log(process.argv[2].split(".").reduce((o, k) => o?.[k], JSON.parse(process.argv[1])))' \
+    "$WASM_JSON" "$1"
+}
 
 echo
 echo "Waymark $("$BIN" version | awk '{print $2}') on $(nproc) cores, $CONNECTIONS connections, $DURATION per row"
@@ -208,7 +213,11 @@ printf '/about p99 at 8 connections: %s ms alone, %s ms while 20 clients sign in
   "$quiet_p99" "$busy_p99" "$sign_ins" "${sign_in_errors:+, $sign_in_errors non-2xx}"
 printf 'memory: %s MB idle, %s MB after %s at %s connections on the members page (%s req/s, p99 %s ms)\n' \
   "$RSS_IDLE" "$RSS_LOADED" "$STRESS_DURATION" "$STRESS_CONNECTIONS" "$stress_rps" "$stress_p99"
-printf 'wasm %s: %s bytes raw, %s gzip, %s brotli\n' "$(basename "$WASM")" "$wasm_raw" "$wasm_gzip" "$wasm_brotli"
+printf 'wasm %s (every page): %s bytes raw, %s gzip, %s brotli\n' \
+  "$(wasm_field main.file)" "$(wasm_field main.raw)" "$(wasm_field main.gzip)" "$(wasm_field main.brotli)"
+printf 'wasm the heaviest route (%s) adds on its first visit: %s chunks, %s bytes raw, %s gzip, %s brotli\n' \
+  "$(wasm_field largest_route.route)" "$(wasm_field largest_route.chunks)" "$(wasm_field largest_route.raw)" \
+  "$(wasm_field largest_route.gzip)" "$(wasm_field largest_route.brotli)"
 printf 'framework edit rescoring 10,000 items: %s ms (median of 5: %s)\n' "$rescore_ms" "${RESCORES[*]}"
 
 {
@@ -219,8 +228,7 @@ printf 'framework edit rescoring 10,000 items: %s ms (median of 5: %s)\n' "$resc
     "$quiet_p99" "$busy_p99" "${sign_ins:-0}" "${sign_in_errors:-}"
   printf ',"memory":{"rss_idle_mb":%s,"rss_after_stress_mb":%s,"stress_connections":%s,"stress_duration":"%s","stress_requests_per_second":%s,"stress_p99_ms":%s}' \
     "$RSS_IDLE" "$RSS_LOADED" "$STRESS_CONNECTIONS" "$STRESS_DURATION" "${stress_rps:-0}" "$stress_p99"
-  printf ',"wasm":{"file":"%s","raw_bytes":%s,"gzip_bytes":%s,"brotli_bytes":%s}' \
-    "$(basename "$WASM")" "$wasm_raw" "$wasm_gzip" "$wasm_brotli"
+  printf ',"wasm":%s' "$WASM_JSON"
   printf ',"framework_edit_rescore_ms":%s}\n' "$rescore_ms"
 } >"$OUT/results.json"
 echo "written: target/bench/results.json"

@@ -7,6 +7,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod chart;
 pub mod components;
 pub mod error;
 pub mod model;
@@ -14,11 +15,12 @@ pub mod pages;
 pub mod rank;
 pub mod scoring;
 
+use leptos::WasmSplitManifest;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::api::auth::load_current_user;
 use crate::components::{
@@ -26,10 +28,11 @@ use crate::components::{
 };
 use crate::model::Theme;
 use crate::pages::{
-    AboutPage, AccountSettingsPage, AdminUsersPage, BoardPage, HomePage, InvitationPage, ItemPage,
-    ItemsPage, NewWorkspacePage, NotFoundPage, ResetPasswordPage, SecurityLogPage, SetupPage,
-    SignInCodePage, SignInPage, SignUpPage, TwoFactorSetupPage, WorkspaceMembersPage,
-    WorkspacePage, WorkspaceScoringPage, WorkspaceSettingsPage, WorkspaceStatusesPage,
+    AboutPage, AccountSettingsRoute, AdminUsersRoute, BoardRoute, ChartRoute, HomePage,
+    InvitationRoute, ItemRoute, ItemsRoute, NewWorkspaceRoute, NotFoundPage, ResetPasswordRoute,
+    SecurityLogRoute, SetupRoute, SignInCodePage, SignInPage, SignUpPage, TwoFactorSetupRoute,
+    WorkspaceMembersRoute, WorkspaceRoute, WorkspaceScoringRoute, WorkspaceSettingsRoute,
+    WorkspaceStatusesRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -62,9 +65,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// `HashedStylesheet` and `HydrationScripts`, which read the names from disk
 /// on every render; they cannot change while the server runs, so they are
 /// read once. `hydration_script.js` is Leptos's own (MIT), byte for byte.
+///
+/// Most pages are lazy routes whose code is a wasm chunk of its own
+/// (`cargo leptos build --split`): the chunks' manifest, provided here, lets
+/// the router name the chunks the page needs so the browser preloads them.
 #[component]
 fn SiteAssets(options: LeptosOptions) -> impl IntoView {
     let names = AssetNames::of(&options);
+    if let Some(split) = &names.split {
+        provide_context(split.clone());
+    }
     let pkg = &options.site_pkg_dir;
     let nonce = leptos::nonce::use_nonce();
     let script = format!(
@@ -89,11 +99,13 @@ fn SiteAssets(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The built site's file names, without their extensions.
+/// The built site's file names, without their extensions, and the split
+/// wasm's manifest when there is one.
 struct AssetNames {
     css: String,
     js: String,
     wasm: String,
+    split: Option<WasmSplitManifest>,
 }
 
 impl AssetNames {
@@ -103,38 +115,55 @@ impl AssetNames {
     }
 
     /// As Leptos finds them: `hash.txt` beside the executable holds a line
-    /// `css: …`, `js: …` and `wasm: …` when cargo-leptos hashed the files.
+    /// `css: …`, `js: …`, `wasm: …`, and with split wasm `split: …` and
+    /// `manifest: …`, when cargo-leptos hashed the files.
     fn read(options: &LeptosOptions) -> AssetNames {
         let name = options.output_name.to_string();
         let mut names = AssetNames {
             css: name.clone(),
             js: name.clone(),
             wasm: name,
+            split: None,
         };
-        if !options.hash_files {
-            if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
-                names.wasm.push_str("_bg");
-            }
-            return names;
-        }
-        let hashes = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-            .and_then(|path| std::fs::read_to_string(path).ok());
-        let Some(hashes) = hashes else {
-            leptos::logging::error!("File hashing is active but no hash file was found");
-            return names;
-        };
-        for (kind, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
-            let target = match kind.trim() {
-                "css" => &mut names.css,
-                "js" => &mut names.js,
-                "wasm" => &mut names.wasm,
-                _ => continue,
+        let mut loader = "__wasm_split.______________________".to_owned();
+        let mut manifest = "__wasm_split_manifest".to_owned();
+        if options.hash_files {
+            let hashes = std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+                .and_then(|path| std::fs::read_to_string(path).ok());
+            let Some(hashes) = hashes else {
+                leptos::logging::error!("File hashing is active but no hash file was found");
+                return names;
             };
-            target.push('.');
-            target.push_str(hash.trim());
+            for (kind, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
+                let hash = hash.trim();
+                match kind.trim() {
+                    "css" => names.css = format!("{}.{hash}", names.css),
+                    "js" => names.js = format!("{}.{hash}", names.js),
+                    "wasm" => names.wasm = format!("{}.{hash}", names.wasm),
+                    "split" => loader = format!("__wasm_split.{hash}"),
+                    "manifest" => manifest = format!("__wasm_split_manifest.{hash}"),
+                    _ => {}
+                }
+            }
+        } else if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+            names.wasm.push_str("_bg");
         }
+        let pkg = &options.site_pkg_dir;
+        let path = std::path::Path::new(options.site_root.as_ref())
+            .join(pkg.as_ref())
+            .join(format!("{manifest}.json"));
+        names.split = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .map(|chunks| {
+                WasmSplitManifest(ArcStoredValue::new((
+                    format!("/{pkg}"),
+                    chunks,
+                    format!("{loader}.js"),
+                )))
+            });
         names
     }
 }
@@ -145,13 +174,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(ThemeState::new(request_theme()));
     Toasts::provide();
-    // Effects run only in the browser, after hydration: the mark tells
-    // tests (and curious users) that the page is interactive.
-    Effect::new(|| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Title formatter=|page: String| {
@@ -180,25 +202,26 @@ fn Site() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("") view=HomePage ssr=ssr.clone() />
                 <Route path=path!("/about") view=AboutPage ssr=ssr.clone() />
-                <Route path=path!("/setup") view=SetupPage ssr=ssr.clone() />
+                <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone() />
                 <Route path=path!("/sign-in/code") view=SignInCodePage ssr=ssr.clone() />
                 <Route path=path!("/sign-up") view=SignUpPage ssr=ssr.clone() />
-                <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=ssr.clone() />
-                <Route path=path!("/settings/account") view=AccountSettingsPage ssr=ssr.clone() />
-                <Route path=path!("/settings/account/two-factor") view=TwoFactorSetupPage ssr=ssr.clone() />
-                <Route path=path!("/admin/users") view=AdminUsersPage ssr=ssr.clone() />
-                <Route path=path!("/admin/security") view=SecurityLogPage ssr=ssr.clone() />
-                <Route path=path!("/invite/:token") view=InvitationPage ssr=ssr.clone() />
-                <Route path=path!("/w/new") view=NewWorkspacePage ssr=ssr.clone() />
-                <Route path=path!("/w/:slug") view=WorkspacePage ssr=ssr.clone() />
-                <Route path=path!("/w/:slug/settings") view=WorkspaceSettingsPage ssr=ssr.clone() />
-                <Route path=path!("/w/:slug/settings/members") view=WorkspaceMembersPage ssr=ssr.clone() />
-                <Route path=path!("/w/:slug/settings/statuses") view=WorkspaceStatusesPage ssr=ssr.clone() />
-                <Route path=path!("/w/:slug/settings/scoring") view=WorkspaceScoringPage ssr=ssr.clone() />
-                <Route path=path!("/w/:slug/items") view=ItemsPage ssr=ssr.clone() />
-                <Route path=path!("/w/:slug/items/:key") view=ItemPage ssr=ssr.clone() />
-                <Route path=path!("/w/:slug/board") view=BoardPage ssr=ssr />
+                <Route path=path!("/reset-password/:token") view={Lazy::<ResetPasswordRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/settings/account") view={Lazy::<AccountSettingsRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/settings/account/two-factor") view={Lazy::<TwoFactorSetupRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/admin/security") view={Lazy::<SecurityLogRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/invite/:token") view={Lazy::<InvitationRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/new") view={Lazy::<NewWorkspaceRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug") view={Lazy::<WorkspaceRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/settings") view={Lazy::<WorkspaceSettingsRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/settings/members") view={Lazy::<WorkspaceMembersRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/settings/statuses") view={Lazy::<WorkspaceStatusesRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/settings/scoring") view={Lazy::<WorkspaceScoringRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/items") view={Lazy::<ItemsRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/items/:key") view={Lazy::<ItemRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/board") view={Lazy::<BoardRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/chart") view={Lazy::<ChartRoute>::new()} ssr=ssr />
             </Routes>
         </main>
         <SiteFooter />

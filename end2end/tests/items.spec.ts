@@ -216,6 +216,11 @@ test("an item is rated on its page and the table shows and sorts by the same sco
   await expect(score).toHaveText("72.5");
   await expect(page.locator(".activity")).toContainText("rated Risk 2");
   await expect(page.locator(".activity")).toContainText("changed the score from");
+  // "Why did this move?": the score's last change, and the ratings that made it.
+  const why = page.getByTestId("score-history");
+  // (With JavaScript each rating saved on its own: a change per rating.)
+  await expect(why.locator("li").first()).toContainText(/→ 72\.5/);
+  await expect(why).toContainText("Risk 2 (was unrated)");
   // The page's HTML carries every stored rating, so the form sent again
   // as it stands changes nothing.
   await expect(criterion("Development effort").locator('input[type="radio"]:checked')).toHaveValue("2");
@@ -236,6 +241,15 @@ test("an item is rated on its page and the table shows and sorts by the same sco
   await expect(page.getByTestId("item-count")).toHaveText("1 item");
   await page.goto(`/w/${slug}/board`);
   await expect(page.locator('.card[data-key="BAC-2"] .card__score')).toHaveText("72.5");
+
+  // The chart places it, named by its title and score, linking to its page.
+  await page.goto(`/w/${slug}/chart`);
+  const bubble = page.locator('a.bubble[data-key="BAC-2"]');
+  await expect(bubble).toHaveAttribute("aria-label", /^Offline sync \(BAC-2\), score 72\.5, quick wins/);
+  await expect(page.getByTestId("chart-summary")).toContainText(/^1 of \d+ items are on the chart/);
+  await bubble.click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/items/BAC-2$`));
+  await expect(score).toHaveText("72.5");
 });
 
 test("the scoring framework is edited in settings, previewed, saved, and every score follows", async ({ page }, info) => {
@@ -263,4 +277,9 @@ test("the scoring framework is edited in settings, previewed, saved, and every s
   await expect(page.getByLabel("Direction of Risk")).toHaveValue("more_is_less");
   await page.goto(`/w/${slug}/items?sort=score`);
   await expect(row(page, "Offline sync").locator(".items-table__score")).toContainText("57.5");
+  await page.goto(`/w/${slug}/chart`);
+  await expect(page.locator('a.bubble[data-key="BAC-2"]')).toHaveAttribute("aria-label", /score 57\.5/);
+  await page.goto(`/w/${slug}/items/BAC-2`);
+  await expect(page.getByTestId("score-history")).toContainText("72.5 → 57.5");
+  await expect(page.getByTestId("score-history")).toContainText("the scoring framework was edited");
 });

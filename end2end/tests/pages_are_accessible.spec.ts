@@ -118,6 +118,7 @@ test("signed-in pages of a filled workspace pass axe in both themes", async ({ b
     `/w/${slug}/items?q=sync&sort=title&dir=asc`,
     item,
     `/w/${slug}/board`,
+    `/w/${slug}/chart`,
     invitation,
   ]) {
     found.push(...(await check(page, path, info.project.name)));

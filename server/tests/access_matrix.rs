@@ -221,6 +221,11 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         arguments: |w, _| vec![w.slug_arg(), ("params", "tag=secret".into())],
     },
     FunctionRow {
+        endpoint: "w/chart",
+        least: Role::Viewer,
+        arguments: |w, _| vec![w.slug_arg(), ("params", "tag=secret&size=1".into())],
+    },
+    FunctionRow {
         // To the top of the column it is already at the top of: each
         // allowed call succeeds without changing the version.
         endpoint: "w/items/move",
@@ -391,6 +396,7 @@ const PAGE_ROWS: &[(&str, Role)] = &[
     ("/w/{slug}/items", Role::Viewer),
     ("/w/{slug}/items/{key}", Role::Viewer),
     ("/w/{slug}/board", Role::Viewer),
+    ("/w/{slug}/chart", Role::Viewer),
     ("/w/{slug}/settings/statuses", Role::Viewer),
     ("/w/{slug}/settings/scoring", Role::Viewer),
 ];

@@ -55,6 +55,26 @@ async fn rate(
     visitor.call("w/items/rate", &form).await
 }
 
+/// The item's history as "field old → new", newest first.
+async fn history(visitor: &Visitor, slug: &str, key: &str) -> Vec<String> {
+    let item: Value = visitor
+        .call_json("w/items/get", &[("slug", slug), ("key", key)])
+        .await;
+    item["activity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} → {}",
+                a["field"].as_str().unwrap(),
+                a["old_value"].as_str().unwrap(),
+                a["new_value"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
 fn id_of<'a>(criteria: &'a [(String, String)], name: &str) -> &'a str {
     &criteria.iter().find(|(n, _)| n == name).expect(name).1
 }
@@ -128,22 +148,7 @@ async fn a_rating_gives_the_default_score_and_its_history() {
         assert_eq!(answer["partly_rated"], true);
 
         // History: each rating, and the score moving.
-        let item: Value = admin
-            .call_json("w/items/get", &[("slug", &slug), ("key", &key)])
-            .await;
-        let fields: Vec<String> = item["activity"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| {
-                format!(
-                    "{} {} → {}",
-                    a["field"].as_str().unwrap(),
-                    a["old_value"].as_str().unwrap(),
-                    a["new_value"].as_str().unwrap()
-                )
-            })
-            .collect();
+        let fields = history(&admin, &slug, &key).await;
         assert!(
             fields.contains(&"rating:Development effort unrated → M".to_owned()),
             "{fields:?}"
@@ -531,6 +536,28 @@ async fn a_framework_edit_keeps_the_ratings_of_criteria_that_stay_and_rescores()
         assert_eq!(now["partly_rated"], true);
         let page = table(&admin, &slug, "sort=score").await;
         assert_eq!(page["items"][0]["score"], 77.5);
+        // The item's history says the framework moved its score.
+        assert!(
+            history(&admin, &slug, &key)
+                .await
+                .contains(&"score:framework 72.5 → 77.5".to_owned())
+        );
+
+        // Reach rates against the workspace's largest Reach: another item
+        // rated above it moves this one's score, and its history says why.
+        let reach = id_of(&criteria(&admin, &slug, &key).await, "Reach").to_owned();
+        let own = rate(&admin, &slug, &key, &[(&reach, "5")]).await;
+        assert_eq!(own.status(), 200);
+        let other = create(&admin, &slug, "Sync").await;
+        let theirs = rate(&admin, &slug, &other, &[(&reach, "10")]).await;
+        assert_eq!(theirs.status(), 200);
+        let moved = history(&admin, &slug, &key).await;
+        assert!(moved[0].starts_with("score:largest:Reach "), "{moved:?}");
+        let own_history = history(&admin, &slug, &other).await;
+        assert!(
+            !own_history.iter().any(|h| h.starts_with("score:largest")),
+            "the rated item's move is told by its rating: {own_history:?}"
+        );
 
         // Two names swapped in one save, and the first row moved down.
         let form = framework_form(
@@ -635,5 +662,97 @@ async fn a_framework_that_breaks_a_rule_is_refused_and_changes_nothing() {
         let form = framework_form(&slug, &[row(&theirs, "Reach", "value", "number")], "");
         assert_eq!(post(&admin, "w/scoring/save", &form).await.status(), 409);
         assert_eq!(framework(&admin, &slug).await, before);
+    }
+}
+
+async fn chart(visitor: &Visitor, slug: &str, params: &str) -> Value {
+    visitor
+        .call_json("w/chart", &[("slug", slug), ("params", params)])
+        .await
+}
+
+#[tokio::test]
+async fn the_chart_places_items_with_both_factors_by_them_and_obeys_the_filter() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let offline = create(&admin, &slug, "Offline mode").await;
+        let sync = create(&admin, &slug, "Sync settings").await;
+        let half = create(&admin, &slug, "Half rated").await;
+        create(&admin, &slug, "Not rated").await;
+        let criteria = criteria(&admin, &slug, &offline).await;
+        let id = |name| id_of(&criteria, name);
+        rate(
+            &admin,
+            &slug,
+            &offline,
+            &[
+                (id("Business value"), "8"),
+                (id("Customer value"), "6"),
+                (id("Strategic fit"), "10"),
+                (id("Development effort"), "2"),
+                (id("Risk"), "2"),
+            ],
+        )
+        .await;
+        // Value 2 / 10, effort XL = 1: the lowest score.
+        rate(
+            &admin,
+            &slug,
+            &sync,
+            &[(id("Business value"), "2"), (id("Development effort"), "4")],
+        )
+        .await;
+        // Value only: no effort, so no place on the chart.
+        rate(&admin, &slug, &half, &[(id("Business value"), "9")]).await;
+
+        let all = chart(&admin, &slug, "").await;
+        assert_eq!(all["total"], 4, "{:?}", app.kind());
+        assert_eq!(all["placed"], 2);
+        let points = all["points"].as_array().unwrap();
+        let keys: Vec<&str> = points.iter().map(|p| p["key"].as_str().unwrap()).collect();
+        assert_eq!(
+            keys,
+            [offline.as_str(), sync.as_str()],
+            "highest score first"
+        );
+        assert_eq!(points[0]["score"], 72.5);
+        // Factors as the engine leaves them, unrounded.
+        let near = |v: &Value, expected: f64| (v.as_f64().unwrap() - expected).abs() < 1e-9;
+        assert!(near(&points[0]["value"], 0.8), "{points:?}");
+        assert!(near(&points[0]["effort"], 0.35), "{points:?}");
+        assert!(near(&points[1]["value"], 0.2), "{points:?}");
+        assert!(near(&points[1]["effort"], 1.0), "{points:?}");
+        assert_eq!(points[0]["size"], Value::Null);
+        assert_eq!(all["size"], Value::Null);
+        assert_eq!(all["sizes"].as_array().unwrap().len(), 5);
+
+        // Sized by a criterion: its rating on the scale, unrated is none.
+        let customer = id("Customer value");
+        let sized = chart(&admin, &slug, &format!("size={customer}")).await;
+        assert_eq!(sized["size"][1], "Customer value");
+        assert!(near(&sized["points"][0]["size"], 0.6));
+        assert_eq!(sized["points"][0]["size_label"], "6");
+        assert_eq!(sized["points"][1]["size"], Value::Null);
+
+        // A criterion of no framework of this workspace sizes nothing.
+        let stale = chart(&admin, &slug, "size=999999").await;
+        assert_eq!(stale["size"], Value::Null);
+        assert_eq!(stale["points"].as_array().unwrap().len(), 2);
+
+        // The filter bar's parameters narrow it, as they do the table.
+        let words = chart(&admin, &slug, "q=offline").await;
+        assert_eq!(words["total"], 1);
+        assert_eq!(words["points"][0]["key"], offline.as_str());
+        let low = chart(&admin, &slug, "score_max=50").await;
+        assert_eq!(low["placed"], 1);
+        assert_eq!(low["points"][0]["key"], sync.as_str());
+
+        // Another workspace's chart holds none of these.
+        let other = admin.create_workspace("Web", "web").await;
+        create(&admin, &other, "Web item").await;
+        let elsewhere = chart(&admin, &other, "").await;
+        assert_eq!(elsewhere["total"], 1);
+        assert_eq!(elsewhere["placed"], 0);
     }
 }

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{BoardColumn, ItemChoices, ItemDetail, ItemPage};
+use crate::model::{BoardColumn, ChartData, ItemChoices, ItemDetail, ItemPage};
 
 #[cfg(feature = "ssr")]
 use crate::backend::request::{respond, scoped};
@@ -41,6 +41,27 @@ pub async fn load_board(slug: String, params: String) -> Result<Vec<BoardColumn>
             let access = access::require_current(&slug, Permission::View).await?;
             let query = item_query(&params);
             items::board(&state(), &access, &query).await
+        })
+        .await,
+    )
+}
+
+/// The value-vs-effort chart, with the filter of `params` (as for
+/// `load_items`) and `size=<criterion id>` to size the bubbles by.
+#[server(prefix = "/fn", endpoint = "w/chart")]
+pub async fn load_chart(slug: String, params: String) -> Result<ChartData, AppError> {
+    use crate::backend::{access, items, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::View).await?;
+            let query = item_query(&params);
+            let size = url::form_urlencoded::parse(params.as_bytes())
+                .take(32)
+                .find(|(name, _)| name == "size")
+                .and_then(|(_, id)| id.trim().parse().ok());
+            items::chart(&state(), &access, &query, size).await
         })
         .await,
     )

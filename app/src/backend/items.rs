@@ -5,15 +5,16 @@
 use crate::backend::access::{self, WorkspaceAccess};
 use crate::backend::db::item_activity::{self, Change};
 use crate::backend::db::items::{self, Fields, ItemRow, NewItem};
-use crate::backend::db::{comments, memberships, now_ms, statuses};
+use crate::backend::db::{comments, criteria, memberships, now_ms, ratings, statuses};
 use crate::backend::{AppState, format_time, markdown};
 use crate::error::AppError;
 use crate::model::{
-    ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery,
-    ItemSummary, Permission, Person, Role, Status, parse_body, parse_date, parse_tags, parse_title,
-    split_key,
+    ActivityEntry, BoardColumn, ChartData, ChartPoint, CommentView, Horizon, ItemChoices,
+    ItemDetail, ItemPage, ItemQuery, ItemSummary, MAX_CHART_POINTS, Permission, Person, Role,
+    Status, parse_body, parse_date, parse_tags, parse_title, split_key,
 };
 use crate::rank;
+use crate::scoring::score::Scale;
 use sqlx::{Any, Transaction};
 
 /// Rows a table page shows.
@@ -501,6 +502,63 @@ pub async fn board(
         .collect())
 }
 
+/// The value-vs-effort chart for `query`, its bubbles sized by the
+/// criterion `size` when that is one of the workspace's (any other id is
+/// ignored, as a stale link's would be).
+pub async fn chart(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    query: &ItemQuery,
+    size: Option<i64>,
+) -> Result<ChartData, AppError> {
+    let db = &state.db;
+    let framework = criteria::framework(db, access.workspace.id).await?;
+    let size = size.and_then(|id| framework.criteria.iter().find(|c| c.id == id));
+    let largest = match size {
+        Some(c) if c.criterion.scale == Scale::Number => ratings::largest(db, &[c.id], None)
+            .await?
+            .first()
+            .copied()
+            .unwrap_or(0.0),
+        _ => 0.0,
+    };
+    let (total, placed, rows) = items::chart(
+        db,
+        access.workspace.id,
+        query,
+        size.map(|c| c.id),
+        MAX_CHART_POINTS,
+    )
+    .await?;
+    let points = rows
+        .into_iter()
+        .map(|row| {
+            let scale = size.map(|c| c.criterion.scale);
+            let rated = row.size.zip(scale);
+            ChartPoint {
+                key: key_of(access, row.number),
+                title: row.title,
+                score: row.score,
+                value: row.value,
+                effort: row.effort,
+                size: rated.and_then(|(r, scale)| scale.normalise(r, largest)),
+                size_label: rated.map(|(r, scale)| scale.show(r)),
+            }
+        })
+        .collect();
+    Ok(ChartData {
+        total,
+        placed,
+        points,
+        sizes: framework
+            .criteria
+            .iter()
+            .map(|c| (c.id, c.name.clone()))
+            .collect(),
+        size: size.map(|c| (c.id, c.name.clone())),
+    })
+}
+
 /// Where a card is dropped: into the column of `status_id`, below the card
 /// `after` and above the card `before` (keys; neither for the top).
 #[derive(Debug, Clone, Default)]
@@ -686,6 +744,7 @@ pub async fn detail(
         .map(|a| ActivityEntry {
             actor: a.actor_name.unwrap_or_else(|| "A former member".into()),
             at: format_time(a.at),
+            at_ms: a.at,
             field: a.field,
             old_value: a.old_value,
             new_value: a.new_value,

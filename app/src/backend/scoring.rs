@@ -161,7 +161,20 @@ pub async fn rate(
     let moved = largest_before != largest_after;
     let score = engine.score(&ratings_now, &spread(&framework, &largest_after));
     if moved {
-        recompute_with(&mut tx, workspace_id, &framework, &engine).await?;
+        let (_, others) = recompute_with(&mut tx, workspace_id, &framework, &engine).await?;
+        // This item's own move is told with its ratings, below; the
+        // others' say which largest rating moved them.
+        let others: Vec<Moved> = others.into_iter().filter(|m| m.0 != item.id).collect();
+        let names: Vec<&str> = framework
+            .criteria
+            .iter()
+            .filter(|c| c.criterion.scale == Scale::Number)
+            .zip(largest_before.iter().zip(&largest_after))
+            .filter(|(_, (before, after))| before != after)
+            .map(|(c, _)| c.name.as_str())
+            .collect();
+        let field = format!("score:largest:{}", names.join(", "));
+        record_moves(&mut tx, actor, now, &field, &others).await?;
     } else {
         items::set_scores(&mut tx, &[(item.id, score)]).await?;
     }
@@ -196,12 +209,17 @@ fn scale_rule(scale: Scale) -> &'static str {
     }
 }
 
+/// An item whose stored score a rescore moved: its id, and its score
+/// before and after.
+pub type Moved = (i64, Option<f64>, Option<f64>);
+
 /// Computes and stores every item's score in the workspace from its
-/// ratings and the framework as it now is. Returns how many items it scored.
+/// ratings and the framework as it now is. Returns how many items it scored
+/// and the ones whose score moved.
 pub async fn recompute_all(
     tx: &mut Transaction<'static, Any>,
     workspace_id: i64,
-) -> Result<usize, AppError> {
+) -> Result<(usize, Vec<Moved>), AppError> {
     let framework = criteria::framework_in(tx, workspace_id).await?;
     let engine = engine(&framework)?;
     recompute_with(tx, workspace_id, &framework, &engine).await
@@ -212,7 +230,7 @@ async fn recompute_with(
     workspace_id: i64,
     framework: &ScoringFramework,
     engine: &Framework,
-) -> Result<usize, AppError> {
+) -> Result<(usize, Vec<Moved>), AppError> {
     let positions: HashMap<i64, usize> = framework
         .criteria
         .iter()
@@ -230,16 +248,39 @@ async fn recompute_with(
         largest[index] = largest[index].max(value);
     }
     let unrated = vec![None; width];
-    let scores: Vec<(i64, Score)> = items::ids_in(tx, workspace_id)
-        .await?
-        .into_iter()
-        .map(|id| {
-            let ratings = rated.get(&id).unwrap_or(&unrated);
-            (id, engine.score(ratings, &largest))
+    let stored = items::scores_in(tx, workspace_id).await?;
+    let scores: Vec<(i64, Score)> = stored
+        .iter()
+        .map(|(id, _)| {
+            let ratings = rated.get(id).unwrap_or(&unrated);
+            (*id, engine.score(ratings, &largest))
         })
         .collect();
     items::set_scores(tx, &scores).await?;
-    Ok(scores.len())
+    let moved = stored
+        .iter()
+        .zip(&scores)
+        .filter(|((_, before), (_, after))| *before != after.priority)
+        .map(|((id, before), (_, after))| (*id, *before, after.priority))
+        .collect();
+    Ok((scores.len(), moved))
+}
+
+/// Writes into each moved item's history why its score moved: `field` is
+/// `score:` and the cause.
+async fn record_moves(
+    tx: &mut Transaction<'static, Any>,
+    actor: i64,
+    now: i64,
+    field: &str,
+    moved: &[Moved],
+) -> Result<(), AppError> {
+    let changes: Vec<(i64, String, String)> = moved
+        .iter()
+        .map(|(id, before, after)| (*id, show_score(*before), show_score(*after)))
+        .collect();
+    item_activity::record_many(tx, actor, now, field, &changes).await?;
+    Ok(())
 }
 
 /// The most criteria a framework has.
@@ -432,7 +473,9 @@ pub async fn save_framework(
         draft.formula.as_deref(),
     )
     .await?;
-    let rescored = recompute_all(&mut tx, workspace_id).await?;
+    let (rescored, moved) = recompute_all(&mut tx, workspace_id).await?;
+    let actor = access.actor.user.id;
+    record_moves(&mut tx, actor, now_ms(), "score:framework", &moved).await?;
     tx.commit().await?;
     Ok(rescored)
 }

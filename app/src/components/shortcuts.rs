@@ -19,12 +19,16 @@ pub fn Shortcuts() -> impl IntoView {
         });
         on_cleanup(move || handle.remove());
     }
-    // The overlay takes the focus when it opens.
+    // The overlay takes the focus when it opens: on the next frame, once
+    // it is shown (a hidden element cannot take the focus, and whether this
+    // effect or the one that shows it runs first is not fixed).
     Effect::new(move || {
         if open.get()
             && let Some(button) = close_button.get_untracked()
         {
-            let _ = button.focus();
+            request_animation_frame(move || {
+                let _ = button.focus();
+            });
         }
     });
 

@@ -32,9 +32,6 @@ struct Toast {
 pub struct Toasts {
     shown: RwSignal<Vec<Toast>>,
     next_id: StoredValue<u64>,
-    /// Set once the page runs in the browser: from then on a success is a
-    /// toast rather than a notice in the page.
-    live: RwSignal<bool>,
 }
 
 impl Toasts {
@@ -42,7 +39,6 @@ impl Toasts {
         provide_context(Self {
             shown: RwSignal::new(Vec::new()),
             next_id: StoredValue::new(0),
-            live: RwSignal::new(false),
         });
     }
 
@@ -72,12 +68,17 @@ impl Toasts {
         self.shown.update(|s| s.retain(|t| t.id != id));
     }
 
-    /// Whether successes are shown as toasts (in the browser, hydrated).
+    /// Whether successes are shown as toasts: once the calling component
+    /// runs in the browser, hydrated; until then a notice in the page says
+    /// them. The caller's own flag, set by an effect, which runs after the
+    /// caller has hydrated: a lazy route's page hydrates after the rest of
+    /// the site, so a flag of the site's would already be set while the page
+    /// still draws what the server drew. Call it in the component's body,
+    /// not in a reactive closure: each call makes a new flag and effect.
     pub fn live() -> Signal<bool> {
-        match use_context::<Self>() {
-            Some(toasts) => toasts.live.into(),
-            None => Signal::stored(false),
-        }
+        let live = RwSignal::new(false);
+        Effect::new(move || live.set(true));
+        live.into()
     }
 }
 
@@ -131,7 +132,6 @@ pub fn toast_when(show: Signal<bool>, message: &'static str) {
 #[component]
 pub fn ToastRegion() -> impl IntoView {
     let toasts = expect_context::<Toasts>();
-    Effect::new(move || toasts.live.set(true));
     let of_kind = move |kind: ToastKind| {
         move || {
             toasts

@@ -161,6 +161,8 @@ pub struct CommentView {
 pub struct ActivityEntry {
     pub actor: String,
     pub at: String,
+    /// When, in milliseconds since 1970: the entries of one action share it.
+    pub at_ms: i64,
     pub field: String,
     pub old_value: String,
     pub new_value: String,

@@ -1,6 +1,7 @@
 //! Plain data shared by the server and the browser.
 
 mod account;
+mod chart;
 mod email;
 mod instance;
 mod item;
@@ -12,6 +13,7 @@ pub use account::{
     AccountsState, CurrentUser, SecurityEvent, SessionInfo, SignUpMode, TwoFactorSetup,
     TwoFactorStatus, UserSummary, WorkspaceLink,
 };
+pub use chart::{ChartData, ChartPoint, MAX_CHART_POINTS};
 pub use email::{Email, parse_display_name};
 pub use instance::{DatabaseKind, InstanceInfo};
 pub use item::{

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::account::{
     ChangeEmail, ChangePassword, DisableTwoFactor, RevokeOtherSessions, RevokeSession,
@@ -17,6 +18,20 @@ use crate::model::{CurrentUser, SessionInfo};
 use crate::pages::guard::error_view;
 
 const HERE: &str = "/settings/account";
+
+/// The route to [`AccountSettingsPage`], whose code the browser loads on the first visit.
+pub struct AccountSettingsRoute;
+
+#[lazy_route]
+impl LazyRoute for AccountSettingsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <AccountSettingsPage /> }.into_any()
+    }
+}
 
 #[component]
 pub fn AccountSettingsPage() -> impl IntoView {

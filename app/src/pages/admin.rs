@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::admin::{
     CreatePasswordResetLink, SetSignUpMode, SetUserDisabled, list_users, load_new_reset_link,
@@ -19,6 +20,20 @@ fn AdminNav(current: &'static str) -> impl IntoView {
             <a href="/admin/users" aria-current=(current == "/admin/users").then_some("page")>"Users"</a>
             <a href="/admin/security" aria-current=(current == "/admin/security").then_some("page")>"Security log"</a>
         </nav>
+    }
+}
+
+/// The route to [`AdminUsersPage`], whose code the browser loads on the first visit.
+pub struct AdminUsersRoute;
+
+#[lazy_route]
+impl LazyRoute for AdminUsersRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <AdminUsersPage /> }.into_any()
     }
 }
 
@@ -156,6 +171,20 @@ fn UserTable(
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// The route to [`SecurityLogPage`], whose code the browser loads on the first visit.
+pub struct SecurityLogRoute;
+
+#[lazy_route]
+impl LazyRoute for SecurityLogRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <SecurityLogPage /> }.into_any()
     }
 }
 

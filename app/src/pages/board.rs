@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::items::{MoveItem, load_board, load_item_choices};
 use crate::components::form::{FormError, form_error};
@@ -28,6 +29,20 @@ struct BoardData {
     /// Set by the `<Transition>`, read by `<Loading>`; made with the page
     /// for the reason `TableData::pending` gives.
     pending: RwSignal<bool>,
+}
+
+/// The route to [`BoardPage`], whose code the browser loads on the first visit.
+pub struct BoardRoute;
+
+#[lazy_route]
+impl LazyRoute for BoardRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <BoardPage /> }.into_any()
+    }
 }
 
 #[component]

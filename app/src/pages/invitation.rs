@@ -4,12 +4,27 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::auth::encode_query;
 use crate::api::invitations::{AcceptInvitation, SignUpWithInvitation, load_invitation};
 use crate::components::CurrentUserResource;
 use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
 use crate::error::AppError;
+
+/// The route to [`InvitationPage`], whose code the browser loads on the first visit.
+pub struct InvitationRoute;
+
+#[lazy_route]
+impl LazyRoute for InvitationRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <InvitationPage /> }.into_any()
+    }
+}
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::items::{
     AddComment, DeleteComment, DeleteItem, EditComment, UpdateItem, load_item, load_item_choices,
@@ -61,6 +62,20 @@ struct ItemData {
     /// Set by the `<Transition>`, read by `<Loading>`; made with the page
     /// for the reason `TableData::pending` gives.
     pending: RwSignal<bool>,
+}
+
+/// The route to [`ItemPage`], whose code the browser loads on the first visit.
+pub struct ItemRoute;
+
+#[lazy_route]
+impl LazyRoute for ItemRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <ItemPage /> }.into_any()
+    }
 }
 
 #[component]
@@ -166,7 +181,8 @@ fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
                         Memo::new(move |_| match data.saved.value().get().flatten() {
                             Some(saved)
                                 if saved.summary.key == item.summary.key
-                                    && saved.summary.version > item.summary.version =>
+                                    // A rating leaves the version as it is.
+                                    && saved.summary.version >= item.summary.version =>
                             {
                                 saved
                             }
@@ -192,6 +208,7 @@ fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
                                 </div>
                                 <aside class="item-page__side">
                                     {view! { <ScoringPanel slug=slug.clone() key=item.summary.key.clone() scoring rate=data.rate /> }.into_any()}
+                                    {move || view! { <ScoreHistory entries=latest.with(|i| i.activity.clone()) /> }.into_any()}
                                     {can_edit.then(|| view! { <ItemActions slug=slug.clone() item=item.clone() latest data /> }.into_any())}
                                     {move || view! { <Activity entries=latest.with(|i| i.activity.clone()) /> }.into_any()}
                                 </aside>
@@ -313,6 +330,7 @@ fn EditForm(
         }
     });
     let description_html = move || latest.with(|i| i.description_html.clone());
+    let live = Toasts::live();
     view! {
         <section class="panel" aria-labelledby="edit-heading">
             <h3 id="edit-heading">"Details"</h3>
@@ -363,7 +381,7 @@ fn EditForm(
                 </div>
                 <div class="item-form__save">
                     <Submit label="Save" busy_label="Saving…" pending=update.pending() />
-                    {move || Toasts::live().get().then_some(view! {
+                    {move || live.get().then_some(view! {
                         <p class="muted small">"Each field saves when you change it."</p>
                     })}
                 </div>
@@ -550,6 +568,8 @@ fn Activity(entries: Vec<ActivityEntry>) -> impl IntoView {
                     let rating = e.field.strip_prefix("rating:");
                     let what = if let Some(criterion) = rating {
                         format!("rated {criterion} {} (was {})", e.new_value, e.old_value)
+                    } else if let Some(cause) = e.field.strip_prefix("score:") {
+                        format!("moved the score from {} to {}: {}", e.old_value, e.new_value, score_cause(cause))
                     } else if e.field == "created" {
                         "created the item".to_owned()
                     } else if e.field == "description" {
@@ -567,6 +587,71 @@ fn Activity(entries: Vec<ActivityEntry>) -> impl IntoView {
             </ol>
         </section>
     }
+}
+
+/// Why a score moved when no rating of the item did: the cause a rescore
+/// wrote after `score:`.
+fn score_cause(cause: &str) -> String {
+    match cause.strip_prefix("largest:") {
+        Some(criteria) => format!(
+            "the largest {criteria} rating in the workspace changed, and number scales rate against it"
+        ),
+        None if cause == "framework" => "the scoring framework was edited".to_owned(),
+        None => cause.to_owned(),
+    }
+}
+
+/// How many of the last score changes the item page explains.
+const SCORE_CHANGES_SHOWN: usize = 5;
+
+/// "Why did this move?": the item's last score changes, newest first, each
+/// with what moved it — the ratings changed in the same action, an edit of
+/// the framework, or another item's rating on a number scale.
+#[component]
+fn ScoreHistory(entries: Vec<ActivityEntry>) -> impl IntoView {
+    let moves: Vec<(String, String)> = entries
+        .iter()
+        .filter(|e| e.field == "score" || e.field.starts_with("score:"))
+        .take(SCORE_CHANGES_SHOWN)
+        .map(|e| {
+            let cause = match e.field.strip_prefix("score:") {
+                Some(cause) => score_cause(cause),
+                None => {
+                    let ratings: Vec<String> = entries
+                        .iter()
+                        .filter(|r| r.at_ms == e.at_ms && r.actor == e.actor)
+                        .filter_map(|r| {
+                            let criterion = r.field.strip_prefix("rating:")?;
+                            Some(format!("{criterion} {} (was {})", r.new_value, r.old_value))
+                        })
+                        .collect();
+                    if ratings.is_empty() {
+                        format!("{} changed its ratings", e.actor)
+                    } else {
+                        format!("{} rated {}", e.actor, ratings.join(", "))
+                    }
+                }
+            };
+            let change = format!("{} → {}", e.old_value, e.new_value);
+            (change, format!("{cause} · {}", e.at))
+        })
+        .collect();
+    (!moves.is_empty()).then(|| {
+        view! {
+            <section class="panel score-history" aria-labelledby="score-history-heading" data-testid="score-history">
+                <h3 id="score-history-heading">"Why the score moved"</h3>
+                <ol class="score-history__list">
+                    {moves.into_iter().map(|(change, why)| view! {
+                        <li>
+                            <strong class="score-history__change">{change}</strong>
+                            " "
+                            <span class="muted small">{why}</span>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        }
+    })
 }
 
 /// The item's ratings, one control per criterion in the scale's kind, and

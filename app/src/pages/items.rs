@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_location;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::items::{BulkUpdateItems, CreateItem, UpdateItem, load_item_choices, load_items};
 use crate::components::form::{FormError, field_error, form_error};
@@ -76,6 +77,20 @@ fn decode(text: &str) -> Option<String> {
         i += 1;
     }
     String::from_utf8(out).ok()
+}
+
+/// The route to [`ItemsPage`], whose code the browser loads on the first visit.
+pub struct ItemsRoute;
+
+#[lazy_route]
+impl LazyRoute for ItemsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <ItemsPage /> }.into_any()
+    }
 }
 
 #[component]
@@ -194,9 +209,14 @@ fn QuickAdd(slug: String, create: ServerAction<CreateItem>) -> impl IntoView {
 }
 
 /// The filter bar: a plain GET form, so it works without JavaScript and
-/// every filter ends up in the URL.
+/// every filter ends up in the URL. `keep`: a view's own parameters that
+/// the form sends on unchanged (the chart's bubble size).
 #[component]
-pub(crate) fn FilterBar(query: ItemQuery, choices: ItemChoices) -> impl IntoView {
+pub(crate) fn FilterBar(
+    query: ItemQuery,
+    choices: ItemChoices,
+    #[prop(optional)] keep: Vec<(&'static str, String)>,
+) -> impl IntoView {
     let sort = (query.sort != SortColumn::default()).then(|| query.sort.as_str());
     let dir = sort.map(|_| if query.descending { "desc" } else { "asc" });
     view! {
@@ -254,6 +274,7 @@ pub(crate) fn FilterBar(query: ItemQuery, choices: ItemChoices) -> impl IntoView
             </label>
             {sort.map(|sort| view! { <input type="hidden" name="sort" value=sort /> })}
             {dir.map(|dir| view! { <input type="hidden" name="dir" value=dir /> })}
+            {keep.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
             <button type="submit" class="button button--quiet">"Apply"</button>
             {query.is_filtered().then(|| view! { <a class="filter-bar__clear" href="?">"Clear"</a> })}
         </Form>

@@ -3,10 +3,25 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::password_reset::{ResetPassword, check_reset_link};
 use crate::components::form::{FormError, NewPasswordField, Submit, field_error, form_error};
 use crate::pages::guard::error_view;
+
+/// The route to [`ResetPasswordPage`], whose code the browser loads on the first visit.
+pub struct ResetPasswordRoute;
+
+#[lazy_route]
+impl LazyRoute for ResetPasswordRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <ResetPasswordPage /> }.into_any()
+    }
+}
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {

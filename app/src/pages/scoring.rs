@@ -5,6 +5,7 @@
 //! framework.
 
 use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::scoring::{PreviewFramework, SaveFramework, load_framework};
 use crate::components::form::{FormError, Notice, Submit, form_error, succeeded};
@@ -21,6 +22,20 @@ struct ScoringData {
     save: ServerAction<SaveFramework>,
     preview: ServerAction<PreviewFramework>,
     framework: Resource<Result<ScoringFramework, AppError>>,
+}
+
+/// The route to [`WorkspaceScoringPage`], whose code the browser loads on the first visit.
+pub struct WorkspaceScoringRoute;
+
+#[lazy_route]
+impl LazyRoute for WorkspaceScoringRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <WorkspaceScoringPage /> }.into_any()
+    }
 }
 
 #[component]

@@ -3,11 +3,26 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::auth::{CreateFirstAdmin, load_accounts_state};
 use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
 use crate::model::AccountsState;
 use crate::pages::guard::error_view;
+
+/// The route to [`SetupPage`], whose code the browser loads on the first visit.
+pub struct SetupRoute;
+
+#[lazy_route]
+impl LazyRoute for SetupRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <SetupPage /> }.into_any()
+    }
+}
 
 #[component]
 pub fn SetupPage() -> impl IntoView {

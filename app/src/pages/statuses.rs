@@ -3,6 +3,7 @@
 //! others see the list.
 
 use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::statuses::{CreateStatus, DeleteStatus, ShiftStatus, UpdateStatus, load_statuses};
 use crate::components::form::{FormError, Notice, field_error, form_error, succeeded};
@@ -18,6 +19,20 @@ struct StatusesData {
     shift: ServerAction<ShiftStatus>,
     delete: ServerAction<DeleteStatus>,
     statuses: Resource<Result<Vec<Status>, AppError>>,
+}
+
+/// The route to [`WorkspaceStatusesPage`], whose code the browser loads on the first visit.
+pub struct WorkspaceStatusesRoute;
+
+#[lazy_route]
+impl LazyRoute for WorkspaceStatusesRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <WorkspaceStatusesPage /> }.into_any()
+    }
 }
 
 #[component]

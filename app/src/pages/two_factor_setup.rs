@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::account::{BeginTwoFactor, ConfirmTwoFactor, load_two_factor_status};
 use crate::components::form::{Field, FormError, Submit, field_error, form_error};
@@ -12,6 +13,20 @@ use crate::model::{TwoFactorSetup, TwoFactorStatus};
 use crate::pages::guard::error_view;
 
 const HERE: &str = "/settings/account/two-factor";
+
+/// The route to [`TwoFactorSetupPage`], whose code the browser loads on the first visit.
+pub struct TwoFactorSetupRoute;
+
+#[lazy_route]
+impl LazyRoute for TwoFactorSetupRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <TwoFactorSetupPage /> }.into_any()
+    }
+}
 
 #[component]
 pub fn TwoFactorSetupPage() -> impl IntoView {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::workspaces::{
     ChangeMemberRole, CreateInvitation, CreateWorkspace, DeleteWorkspace, LeaveWorkspace,
@@ -17,6 +18,20 @@ use crate::error::AppError;
 use crate::model::{MemberInfo, MembersPage, Permission, Role, WorkspaceView};
 use crate::pages::guard::error_view;
 use crate::scoring::framework::PRESETS;
+
+/// The route to [`NewWorkspacePage`], whose code the browser loads on the first visit.
+pub struct NewWorkspaceRoute;
+
+#[lazy_route]
+impl LazyRoute for NewWorkspaceRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <NewWorkspacePage /> }.into_any()
+    }
+}
 
 #[component]
 pub fn NewWorkspacePage() -> impl IntoView {
@@ -127,6 +142,7 @@ fn WorkspaceFrame(
             <a href=base.clone() aria-current=section.is_empty().then_some("page")>"Overview"</a>
             <a href=format!("{base}/items") aria-current=section.starts_with("/items").then_some("page")>"Items"</a>
             <a href=format!("{base}/board") aria-current=(section == "/board").then_some("page")>"Board"</a>
+            <a href=format!("{base}/chart") aria-current=(section == "/chart").then_some("page")>"Chart"</a>
             <a href=format!("{base}/settings") aria-current=(section == "/settings").then_some("page")>"Settings"</a>
             <a href=format!("{base}/settings/members") aria-current=(section == "/settings/members").then_some("page")>
                 "Members"
@@ -139,6 +155,20 @@ fn WorkspaceFrame(
             </a>
         </nav>
         {children()}
+    }
+}
+
+/// The route to [`WorkspacePage`], whose code the browser loads on the first visit.
+pub struct WorkspaceRoute;
+
+#[lazy_route]
+impl LazyRoute for WorkspaceRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <WorkspacePage /> }.into_any()
     }
 }
 
@@ -162,6 +192,20 @@ pub fn WorkspacePage() -> impl IntoView {
             </section>
         }
     })
+}
+
+/// The route to [`WorkspaceSettingsPage`], whose code the browser loads on the first visit.
+pub struct WorkspaceSettingsRoute;
+
+#[lazy_route]
+impl LazyRoute for WorkspaceSettingsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <WorkspaceSettingsPage /> }.into_any()
+    }
 }
 
 #[component]
@@ -262,6 +306,20 @@ struct MembersData {
     /// Members, invitations and the link just made, refetched after any
     /// of the actions.
     page: Resource<Result<MembersPage, AppError>>,
+}
+
+/// The route to [`WorkspaceMembersPage`], whose code the browser loads on the first visit.
+pub struct WorkspaceMembersRoute;
+
+#[lazy_route]
+impl LazyRoute for WorkspaceMembersRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <WorkspaceMembersPage /> }.into_any()
+    }
 }
 
 #[component]

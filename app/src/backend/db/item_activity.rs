@@ -44,6 +44,39 @@ pub async fn record(
     Ok(())
 }
 
+/// Rows per statement when history is written in bulk.
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// The same change to many items at once (a rescore's): (item id, old
+/// value, new value) under one field, all by `actor_id` at `now`.
+pub async fn record_many(
+    tx: &mut Transaction<'static, Any>,
+    actor_id: i64,
+    now: i64,
+    field: &str,
+    changes: &[(i64, String, String)],
+) -> Result<(), sqlx::Error> {
+    for chunk in changes.chunks(ROWS_PER_STATEMENT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|n| {
+                let at = 4 + n * 3;
+                format!("(${}, $1, $2, $3, ${}, ${})", at, at + 1, at + 2)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO item_activity (item_id, actor_id, at, field, old_value, new_value) \
+             VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(actor_id).bind(now).bind(field);
+        for (item_id, old_value, new_value) in chunk {
+            query = query.bind(*item_id).bind(old_value).bind(new_value);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// An item's history, newest first (at most `limit` entries).
 pub async fn list_for_item(
     db: &Db,

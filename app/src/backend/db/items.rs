@@ -358,12 +358,12 @@ pub async fn set_scores(
     Ok(())
 }
 
-/// The ids of the workspace's items, archived ones too.
-pub async fn ids_in(
+/// The workspace's items, archived ones too: each id with its stored score.
+pub async fn scores_in(
     tx: &mut Transaction<'static, Any>,
     workspace_id: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM items WHERE workspace_id = $1 ORDER BY id")
+) -> Result<Vec<(i64, Option<f64>)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, score FROM items WHERE workspace_id = $1 ORDER BY id")
         .bind(workspace_id)
         .fetch_all(&mut **tx)
         .await
@@ -808,6 +808,75 @@ pub async fn board(
             .sort_by(|a, b| a.rank.cmp(&b.rank).then(a.id.cmp(&b.id)));
     }
     Ok(columns)
+}
+
+/// An item as the chart places it.
+pub struct ChartRow {
+    pub number: i64,
+    pub title: String,
+    pub score: Option<f64>,
+    pub value: f64,
+    pub effort: f64,
+    /// Its rating of the sizing criterion.
+    pub size: Option<f64>,
+}
+
+/// What the chart shows for `query`: how many items it keeps, how many of
+/// those have both factors (can be placed), and the first `limit` of them by
+/// score, highest first, each with its rating of `size_criterion` when one
+/// is given. Two statements: the counts, then the page read off the score
+/// index.
+pub async fn chart(
+    db: &Db,
+    workspace_id: i64,
+    query: &ItemQuery,
+    size_criterion: Option<i64>,
+    limit: usize,
+) -> Result<(i64, i64, Vec<ChartRow>), sqlx::Error> {
+    const PLACED: &str = "i.score_value IS NOT NULL AND i.score_effort IS NOT NULL";
+    let (filter_all, binds) = filter(db, workspace_id, query, Scope::FromMatches);
+    // A sum is NULL when either factor is: COUNT leaves those out.
+    let sql = format!(
+        "SELECT COUNT(*), COUNT(i.score_value + i.score_effort) FROM items i WHERE {filter_all}"
+    );
+    let row = bind_all(sqlx::query(&sql), &binds)
+        .fetch_one(db.reader())
+        .await?;
+    let (total, placed): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    if placed == 0 {
+        return Ok((total, 0, Vec::new()));
+    }
+    let (filter, binds) = filter(db, workspace_id, query, Scope::Indexed);
+    // The criterion's id comes from the database: written in as a number.
+    let (size, join) = match size_criterion {
+        Some(id) => (
+            "r.value",
+            format!(" LEFT JOIN ratings r ON r.item_id = i.id AND r.criterion_id = {id}"),
+        ),
+        None => ("NULL", String::new()),
+    };
+    let sql = format!(
+        "SELECT i.number, i.title, i.score, i.score_value, i.score_effort, {size} AS size \
+         FROM items i{join} WHERE {filter} AND {PLACED} \
+         ORDER BY i.score DESC NULLS LAST, i.id DESC LIMIT {limit}"
+    );
+    let rows = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(db.reader())
+        .await?;
+    let rows = rows
+        .iter()
+        .map(|row| {
+            Ok(ChartRow {
+                number: row.try_get("number")?,
+                title: row.try_get("title")?,
+                score: row.try_get("score")?,
+                value: row.try_get("score_value")?,
+                effort: row.try_get("score_effort")?,
+                size: row.try_get("size")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok((total, placed, rows))
 }
 
 /// The rank next to `rank` in a status's column — the next one up when

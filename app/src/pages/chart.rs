@@ -1,0 +1,294 @@
+//! `/w/:slug/chart`: each item's Value against its Effort, a bubble each,
+//! in four named quadrants; optionally sized by a third criterion. Drawn as
+//! SVG on the server, so it works without JavaScript; every bubble is a
+//! link to its item, reachable by keyboard, named by the item's title and
+//! score. The filter bar narrows it as it does the table.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::{LazyRoute, lazy_route};
+
+use crate::api::items::{load_chart, load_item_choices};
+use crate::chart::{
+    HEIGHT, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Place, Quadrant, WIDTH, layout, x_of,
+    y_of,
+};
+use crate::components::{Loading, PendingTransition};
+use crate::error::AppError;
+use crate::model::{ChartData, ItemChoices, ItemQuery, WorkspaceView, show_score};
+use crate::pages::guard::error_view;
+use crate::pages::items::{FilterBar, parse_params, url_params};
+use crate::pages::workspace::{slug_param, with_workspace};
+
+#[derive(Clone, Copy)]
+struct ChartResources {
+    chart: Resource<Result<ChartData, AppError>>,
+    choices: Resource<Result<ItemChoices, AppError>>,
+    query: Memo<ItemQuery>,
+    /// Set by the `<Transition>`, read by `<Loading>`.
+    pending: RwSignal<bool>,
+}
+
+/// The route to [`ChartPage`], whose code the browser loads on the first visit.
+pub struct ChartRoute;
+
+#[lazy_route]
+impl LazyRoute for ChartRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <ChartPage /> }.into_any()
+    }
+}
+
+#[component]
+pub fn ChartPage() -> impl IntoView {
+    let slug = slug_param();
+    let params = url_params();
+    let data = ChartResources {
+        chart: Resource::new(
+            move || (slug.get(), params.get()),
+            |(slug, params)| load_chart(slug, params),
+        ),
+        choices: Resource::new(move || slug.get(), load_item_choices),
+        query: Memo::new(move |_| parse_params(&params.get())),
+        pending: RwSignal::new(false),
+    };
+    with_workspace(
+        "/chart",
+        move |w: WorkspaceView| view! { <ChartView workspace=w data /> },
+    )
+}
+
+#[component]
+fn ChartView(workspace: WorkspaceView, data: ChartResources) -> impl IntoView {
+    let pending = data.pending;
+    let slug = workspace.slug;
+    view! {
+        <Loading pending />
+        <PendingTransition pending>
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    let choices = match data.choices.await {
+                        Ok(choices) => choices,
+                        Err(error) => return error_view(error, "/"),
+                    };
+                    let chart = match data.chart.await {
+                        Ok(chart) => chart,
+                        Err(error) => return error_view(error, "/"),
+                    };
+                    let query = data.query.get_untracked();
+                    let keep: Vec<(&'static str, String)> = chart
+                        .size
+                        .iter()
+                        .map(|(id, _)| ("size", id.to_string()))
+                        .collect();
+                    view! {
+                        {view! { <FilterBar query=query.clone() choices keep /> }.into_any()}
+                        {view! { <SizeForm query chart=chart.clone() /> }.into_any()}
+                        {view! { <Plot slug chart /> }.into_any()}
+                    }
+                    .into_any()
+                })
+            }}
+        </PendingTransition>
+    }
+}
+
+/// Which criterion sizes the bubbles: a GET form that keeps the filter.
+#[component]
+fn SizeForm(query: ItemQuery, chart: ChartData) -> impl IntoView {
+    let current = chart.size.as_ref().map(|(id, _)| *id);
+    view! {
+        <Form method="GET" action="" attr:class="chart-size">
+            {query.to_params().into_iter().map(|(name, value)| view! {
+                <input type="hidden" name=name value=value />
+            }).collect_view()}
+            <label for="chart-size">"Bubble size"</label>
+            <select id="chart-size" name="size">
+                <option value="">"Same for every item"</option>
+                {chart.sizes.iter().map(|(id, name)| view! {
+                    <option value=*id selected=current == Some(*id)>{format!("By {name}")}</option>
+                }).collect_view()}
+            </select>
+            <button type="submit" class="button button--quiet">"Show"</button>
+        </Form>
+    }
+}
+
+/// Numbers in the SVG, to a tenth of a unit.
+fn at(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// The title and score a bubble is named by, and where it falls.
+fn bubble_name(title: &str, key: &str, score: Option<f64>, quadrant: Quadrant) -> String {
+    format!(
+        "{title} ({key}), score {}, {}",
+        show_score(score),
+        quadrant.label().to_lowercase()
+    )
+}
+
+/// The short label drawn beside a bubble while it is hovered or focused.
+fn bubble_label(title: &str, key: &str, score: Option<f64>) -> String {
+    let short: String = title.chars().take(40).collect();
+    let more = if short.len() < title.len() { "…" } else { "" };
+    format!("{key} {short}{more} · {}", show_score(score))
+}
+
+#[component]
+fn Plot(slug: String, chart: ChartData) -> impl IntoView {
+    let places: Vec<Place> = chart
+        .points
+        .iter()
+        .map(|p| Place {
+            value: p.value,
+            effort: p.effort,
+            size: p.size,
+        })
+        .collect();
+    let bubbles = layout(&places, chart.size.is_some());
+    let mut counts = [0usize; 4];
+    for bubble in &bubbles {
+        counts[Quadrant::ALL
+            .iter()
+            .position(|q| *q == bubble.quadrant)
+            .unwrap_or(0)] += 1;
+    }
+    let shown = chart.points.len();
+    let unplaced = chart.total - chart.placed;
+    let summary = match (chart.placed, chart.total) {
+        (_, 0) => "No item matches this filter.".to_owned(),
+        (0, _) => "No item here has both a Value and an Effort rating yet: rate items on their \
+                   pages to place them."
+            .to_owned(),
+        (placed, total) => format!("{placed} of {total} items are on the chart."),
+    };
+    let capped = (chart.placed > shown as i64).then(|| {
+        format!(
+            " It shows the {shown} with the highest scores; narrow the filter to see the others."
+        )
+    });
+    let missing = (unplaced > 0 && chart.placed > 0).then(|| {
+        format!(
+            " {unplaced} {} no Value or Effort rating yet.",
+            if unplaced == 1 {
+                "item has"
+            } else {
+                "items have"
+            }
+        )
+    });
+    let sized = chart.size.as_ref().map(|(_, name)| {
+        format!(" Bigger bubbles rate higher on {name}; unrated items are the smallest.")
+    });
+    let ticks = [0.0, 0.25, 0.5, 0.75, 1.0];
+    view! {
+        <figure class="chart">
+            <svg
+                class="chart__svg"
+                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                role="group"
+                aria-label="Value against effort"
+                data-testid="chart"
+            >
+                {Quadrant::ALL.iter().map(|q| {
+                    let (x, y, w, h) = q.area();
+                    // The name in the quadrant's outer corner.
+                    let left = matches!(q, Quadrant::QuickWins | Quadrant::FillIns);
+                    let top = matches!(q, Quadrant::QuickWins | Quadrant::BigBets);
+                    let label_x = if left { x + 8.0 } else { x + w - 8.0 };
+                    let label_y = if top { y + 20.0 } else { y + h - 10.0 };
+                    view! {
+                        <g class=format!("chart__quadrant chart__quadrant--{}", q.class())>
+                            <rect x=at(x) y=at(y) width=at(w) height=at(h) />
+                            <text x=at(label_x) y=at(label_y) text-anchor=if left { "start" } else { "end" } aria-hidden="true">
+                                {q.label()}
+                            </text>
+                        </g>
+                    }
+                }).collect_view()}
+                <g class="chart__axes" aria-hidden="true">
+                    <line x1=at(PLOT_LEFT) y1=at(PLOT_BOTTOM) x2=at(PLOT_RIGHT) y2=at(PLOT_BOTTOM) />
+                    <line x1=at(PLOT_LEFT) y1=at(PLOT_TOP) x2=at(PLOT_LEFT) y2=at(PLOT_BOTTOM) />
+                    {ticks.iter().map(|t| view! {
+                        <g>
+                            <text x=at(x_of(*t)) y=at(PLOT_BOTTOM + 16.0) text-anchor="middle">{format!("{:.0}", t * 100.0)}</text>
+                            <text x=at(PLOT_LEFT - 6.0) y=at(y_of(*t) + 4.0) text-anchor="end">{format!("{:.0}", t * 100.0)}</text>
+                        </g>
+                    }).collect_view()}
+                    <text class="chart__axis-name" x=at((PLOT_LEFT + PLOT_RIGHT) / 2.0) y=at(HEIGHT - 6.0) text-anchor="middle">
+                        "Effort →"
+                    </text>
+                    <text
+                        class="chart__axis-name"
+                        x="0"
+                        y="0"
+                        text-anchor="middle"
+                        transform=format!("translate(14 {}) rotate(-90)", at((PLOT_TOP + PLOT_BOTTOM) / 2.0))
+                    >
+                        "Value →"
+                    </text>
+                </g>
+                <g class="chart__bubbles">
+                    {bubbles.iter().map(|b| {
+                        let point = &chart.points[b.index];
+                        let name = bubble_name(&point.title, &point.key, point.score, b.quadrant);
+                        let label = bubble_label(&point.title, &point.key, point.score);
+                        let detail = point
+                            .size_label
+                            .as_ref()
+                            .zip(chart.size.as_ref())
+                            .map(|(rating, (_, criterion))| format!(", {criterion} {rating}"))
+                            .unwrap_or_default();
+                        // The label goes on whichever side has room.
+                        let right_half = b.x > (PLOT_LEFT + PLOT_RIGHT) / 2.0;
+                        let label_x = if right_half { b.x - b.r - 4.0 } else { b.x + b.r + 4.0 };
+                        let unrated = chart.size.is_some() && point.size.is_none();
+                        view! {
+                            <g>
+                                <a
+                                    class=format!(
+                                        "bubble bubble--{}{}",
+                                        b.quadrant.class(),
+                                        if unrated { " bubble--unrated" } else { "" },
+                                    )
+                                    href=format!("/w/{slug}/items/{}", point.key)
+                                    aria-label=format!("{name}{detail}")
+                                    data-key=point.key.clone()
+                                >
+                                    <title>{format!("{name}{detail}")}</title>
+                                    <circle cx=at(b.x) cy=at(b.y) r=at(b.r) />
+                                    <text
+                                        class="bubble__label"
+                                        x=at(label_x)
+                                        y=at(b.y + 4.0)
+                                        text-anchor=if right_half { "end" } else { "start" }
+                                        aria-hidden="true"
+                                    >
+                                        {label}
+                                    </text>
+                                </a>
+                            </g>
+                        }
+                    }).collect_view()}
+                </g>
+            </svg>
+            <figcaption class="chart__caption" data-testid="chart-summary">
+                <p>{summary}{capped}{missing}{sized}</p>
+                <ul class="chart__legend">
+                    {Quadrant::ALL.iter().zip(counts).map(|(q, n)| view! {
+                        <li class=format!("chart__legend-item chart__legend-item--{}", q.class())>
+                            <strong>{format!("{} ({n})", q.label())}</strong>
+                            {format!(": {}", q.hint())}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </figcaption>
+        </figure>
+    }
+}
