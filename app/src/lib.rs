@@ -15,7 +15,6 @@ pub mod pages;
 pub mod rank;
 pub mod scoring;
 
-use leptos::WasmSplitManifest;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -30,9 +29,9 @@ use crate::model::Theme;
 use crate::pages::{
     AboutPage, AccountSettingsRoute, AdminUsersRoute, BoardRoute, ChartRoute, HomePage,
     InvitationRoute, ItemRoute, ItemsRoute, NewWorkspaceRoute, NotFoundPage, ResetPasswordRoute,
-    SecurityLogRoute, SetupRoute, SignInCodePage, SignInPage, SignUpPage, TwoFactorSetupRoute,
-    WorkspaceMembersRoute, WorkspaceRoute, WorkspaceScoringRoute, WorkspaceSettingsRoute,
-    WorkspaceStatusesRoute,
+    RoundRoute, RoundsRoute, SecurityLogRoute, SetupRoute, SignInCodePage, SignInPage, SignUpPage,
+    TwoFactorSetupRoute, WorkspaceMembersRoute, WorkspaceRoute, WorkspaceScoringRoute,
+    WorkspaceSettingsRoute, WorkspaceStatusesRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -67,14 +66,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// read once. `hydration_script.js` is Leptos's own (MIT), byte for byte.
 ///
 /// Most pages are lazy routes whose code is a wasm chunk of its own
-/// (`cargo leptos build --split`): the chunks' manifest, provided here, lets
-/// the router name the chunks the page needs so the browser preloads them.
+/// (`cargo leptos build --split`). The split manifest is not provided, so
+/// the page names none of its chunks: the loader fetches them as hydration
+/// needs them. A page that names them (a preload tag per chunk, up to a
+/// hundred) cost the server a fifth of its throughput and the browser no
+/// measurable time on a first visit.
 #[component]
 fn SiteAssets(options: LeptosOptions) -> impl IntoView {
     let names = AssetNames::of(&options);
-    if let Some(split) = &names.split {
-        provide_context(split.clone());
-    }
     let pkg = &options.site_pkg_dir;
     let nonce = leptos::nonce::use_nonce();
     let script = format!(
@@ -99,13 +98,11 @@ fn SiteAssets(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The built site's file names, without their extensions, and the split
-/// wasm's manifest when there is one.
+/// The built site's file names, without their extensions.
 struct AssetNames {
     css: String,
     js: String,
     wasm: String,
-    split: Option<WasmSplitManifest>,
 }
 
 impl AssetNames {
@@ -115,55 +112,38 @@ impl AssetNames {
     }
 
     /// As Leptos finds them: `hash.txt` beside the executable holds a line
-    /// `css: …`, `js: …`, `wasm: …`, and with split wasm `split: …` and
-    /// `manifest: …`, when cargo-leptos hashed the files.
+    /// `css: …`, `js: …` and `wasm: …` when cargo-leptos hashed the files.
     fn read(options: &LeptosOptions) -> AssetNames {
         let name = options.output_name.to_string();
         let mut names = AssetNames {
             css: name.clone(),
             js: name.clone(),
             wasm: name,
-            split: None,
         };
-        let mut loader = "__wasm_split.______________________".to_owned();
-        let mut manifest = "__wasm_split_manifest".to_owned();
-        if options.hash_files {
-            let hashes = std::env::current_exe()
-                .ok()
-                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-                .and_then(|path| std::fs::read_to_string(path).ok());
-            let Some(hashes) = hashes else {
-                leptos::logging::error!("File hashing is active but no hash file was found");
-                return names;
-            };
-            for (kind, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
-                let hash = hash.trim();
-                match kind.trim() {
-                    "css" => names.css = format!("{}.{hash}", names.css),
-                    "js" => names.js = format!("{}.{hash}", names.js),
-                    "wasm" => names.wasm = format!("{}.{hash}", names.wasm),
-                    "split" => loader = format!("__wasm_split.{hash}"),
-                    "manifest" => manifest = format!("__wasm_split_manifest.{hash}"),
-                    _ => {}
-                }
+        if !options.hash_files {
+            if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+                names.wasm.push_str("_bg");
             }
-        } else if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
-            names.wasm.push_str("_bg");
+            return names;
         }
-        let pkg = &options.site_pkg_dir;
-        let path = std::path::Path::new(options.site_root.as_ref())
-            .join(pkg.as_ref())
-            .join(format!("{manifest}.json"));
-        names.split = std::fs::read_to_string(path)
+        let hashes = std::env::current_exe()
             .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .map(|chunks| {
-                WasmSplitManifest(ArcStoredValue::new((
-                    format!("/{pkg}"),
-                    chunks,
-                    format!("{loader}.js"),
-                )))
-            });
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+            .and_then(|path| std::fs::read_to_string(path).ok());
+        let Some(hashes) = hashes else {
+            leptos::logging::error!("File hashing is active but no hash file was found");
+            return names;
+        };
+        for (kind, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
+            let target = match kind.trim() {
+                "css" => &mut names.css,
+                "js" => &mut names.js,
+                "wasm" => &mut names.wasm,
+                _ => continue,
+            };
+            target.push('.');
+            target.push_str(hash.trim());
+        }
         names
     }
 }
@@ -221,7 +201,9 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/w/:slug/items") view={Lazy::<ItemsRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/items/:key") view={Lazy::<ItemRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/board") view={Lazy::<BoardRoute>::new()} ssr=ssr.clone() />
-                <Route path=path!("/w/:slug/chart") view={Lazy::<ChartRoute>::new()} ssr=ssr />
+                <Route path=path!("/w/:slug/chart") view={Lazy::<ChartRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/rounds") view={Lazy::<RoundsRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/rounds/:id") view={Lazy::<RoundRoute>::new()} ssr=ssr />
             </Routes>
         </main>
         <SiteFooter />
