@@ -119,6 +119,7 @@ test("signed-in pages of a filled workspace pass axe in both themes", async ({ b
     item,
     `/w/${slug}/board`,
     `/w/${slug}/chart`,
+    `/w/${slug}/rounds`,
     invitation,
   ]) {
     found.push(...(await check(page, path, info.project.name)));

@@ -221,6 +221,55 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         arguments: |w, _| vec![w.slug_arg(), ("params", "tag=secret".into())],
     },
     FunctionRow {
+        endpoint: "w/rounds",
+        least: Role::Contributor,
+        arguments: |w, _| vec![w.slug_arg()],
+    },
+    FunctionRow {
+        endpoint: "w/rounds/choices",
+        least: Role::Editor,
+        arguments: |w, _| vec![w.slug_arg()],
+    },
+    FunctionRow {
+        endpoint: "w/rounds/create",
+        least: Role::Editor,
+        arguments: |w, _| {
+            vec![
+                w.slug_arg(),
+                ("name", "Another round".into()),
+                ("items[]", w.item_key.clone()),
+                ("criteria[]", w.criterion.clone()),
+                ("participants[]", w.raters[0].clone()),
+            ]
+        },
+    },
+    FunctionRow {
+        endpoint: "w/rounds/get",
+        least: Role::Contributor,
+        arguments: |w, _| vec![w.slug_arg(), ("id", w.round.to_string())],
+    },
+    FunctionRow {
+        // No rating given: each participant's call succeeds.
+        endpoint: "w/rounds/rate",
+        least: Role::Contributor,
+        arguments: |w, _| vec![w.slug_arg(), ("id", w.round.to_string())],
+    },
+    FunctionRow {
+        // Revealing a revealed round shows it again.
+        endpoint: "w/rounds/reveal",
+        least: Role::Editor,
+        arguments: |w, _| vec![w.slug_arg(), ("id", w.round.to_string())],
+    },
+    FunctionRow {
+        // A round is applied once: the editor and the owner each apply one.
+        endpoint: "w/rounds/apply",
+        least: Role::Editor,
+        arguments: |w, actor| {
+            let round = w.revealed_rounds[usize::from(actor == Actor::Owner)];
+            vec![w.slug_arg(), ("id", round.to_string())]
+        },
+    },
+    FunctionRow {
         endpoint: "w/chart",
         least: Role::Viewer,
         arguments: |w, _| vec![w.slug_arg(), ("params", "tag=secret&size=1".into())],
@@ -397,6 +446,8 @@ const PAGE_ROWS: &[(&str, Role)] = &[
     ("/w/{slug}/items/{key}", Role::Viewer),
     ("/w/{slug}/board", Role::Viewer),
     ("/w/{slug}/chart", Role::Viewer),
+    ("/w/{slug}/rounds", Role::Contributor),
+    ("/w/{slug}/rounds/{id}", Role::Contributor),
     ("/w/{slug}/settings/statuses", Role::Viewer),
     ("/w/{slug}/settings/scoring", Role::Viewer),
 ];
@@ -625,6 +676,14 @@ struct Workspace {
     comment: i64,
     /// The ids of the workspace's statuses, in order; the item has the first.
     statuses: Vec<i64>,
+    /// The first criterion, and the ids of the contributor, the editor and
+    /// the owner, who take part in its rounds.
+    criterion: String,
+    raters: Vec<String>,
+    /// An open round on the item, and two revealed ones: the editor's and
+    /// the owner's to apply.
+    round: i64,
+    revealed_rounds: [i64; 2],
 }
 
 /// A framework of one Value criterion called `name`, as the settings form
@@ -720,6 +779,10 @@ impl World {
             item_key: String::new(),
             comment: 0,
             statuses: Vec::new(),
+            criterion: String::new(),
+            raters: Vec::new(),
+            round: 0,
+            revealed_rounds: [0; 2],
         };
         owner
             .call_ok(
@@ -785,12 +848,53 @@ impl World {
             .iter()
             .map(|s| s["id"].as_i64().expect("a status id"))
             .collect();
+        let round_choices: serde_json::Value = owner
+            .call_json("w/rounds/choices", &[("slug", &w.slug)])
+            .await;
+        let criterion = round_choices["criteria"][0]["id"].to_string();
+        let raters: Vec<String> = [CONTRIBUTOR, EDITOR, OWNER]
+            .iter()
+            .map(|p| find(&round_choices["members"], "name", p.name)["id"].to_string())
+            .collect();
+        let mut rounds = Vec::new();
+        for _ in 0..3 {
+            let id: i64 = owner
+                .call_ok(
+                    "w/rounds/create",
+                    &[
+                        ("slug", &w.slug),
+                        ("name", "Top secret round"),
+                        ("items[]", &item_key),
+                        ("criteria[]", &criterion),
+                        ("participants[]", &raters[0]),
+                        ("participants[]", &raters[1]),
+                        ("participants[]", &raters[2]),
+                    ],
+                )
+                .await
+                .json()
+                .await
+                .expect("a round id");
+            rounds.push(id);
+        }
+        for id in &rounds[1..] {
+            owner
+                .call_ok(
+                    "w/rounds/reveal",
+                    &[("slug", &w.slug), ("id", &id.to_string())],
+                )
+                .await;
+        }
         Workspace {
             spare_member,
             pending_invitation,
             item_key,
             comment,
             statuses,
+            criterion,
+            raters,
+            round: rounds[0],
+            revealed_rounds: [rounds[1], rounds[2]],
             ..w
         }
     }
@@ -867,8 +971,9 @@ async fn seen(response: reqwest::Response) -> Seen {
 /// One request of the matrix: a page (GET) or a server function (POST).
 #[derive(Clone, Copy)]
 enum Request<'a> {
-    /// A page route and the item key its `{key}` stands for.
-    Page(&'a str, &'a str),
+    /// A page route, the item key its `{key}` stands for and the round
+    /// id its `{id}` does.
+    Page(&'a str, &'a str, &'a str),
     Function(&'a str, &'a [(&'a str, String)]),
 }
 
@@ -876,8 +981,11 @@ impl Request<'_> {
     /// The same request for the workspace at `slug` instead of `from`.
     async fn send(&self, visitor: &Visitor, from: &str, slug: &str) -> Seen {
         let response = match *self {
-            Request::Page(route, key) => {
-                let path = route.replace("{slug}", slug).replace("{key}", key);
+            Request::Page(route, key, id) => {
+                let path = route
+                    .replace("{slug}", slug)
+                    .replace("{key}", key)
+                    .replace("{id}", id);
                 visitor
                     .client
                     .get(visitor.url(&path))
@@ -899,7 +1007,7 @@ impl Request<'_> {
 
     fn name(&self) -> String {
         match self {
-            Request::Page(route, _) => format!("GET {route}"),
+            Request::Page(route, ..) => format!("GET {route}"),
             Request::Function(endpoint, _) => format!("POST /fn/{endpoint}"),
         }
     }
@@ -1013,7 +1121,8 @@ async fn every_workspace_function_and_page_follows_the_one_access_rule() {
         for route in pages.iter().filter(|p| page_names.contains(&p.as_str())) {
             let (_, least) = PAGE_ROWS.iter().find(|(r, _)| r == route).unwrap();
             for actor in ACTORS {
-                let request = Request::Page(route, &workspace.item_key);
+                let round = workspace.round.to_string();
+                let request = Request::Page(route, &workspace.item_key, &round);
                 check(&world, &workspace, request, *least, actor, &mut failures).await;
                 checked += 1;
             }

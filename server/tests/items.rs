@@ -340,16 +340,7 @@ async fn markdown_from_users_cannot_run_script() {
         }
     }
     // The page itself carries the sanitised HTML, not the source.
-    let page = admin
-        .client
-        .get(admin.url(&format!("/w/{slug}/items/{key}")))
-        .headers(common::browser_accept())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = admin.page_text(&format!("/w/{slug}/items/{key}")).await;
     assert!(page.contains("<strong>hi</strong>"));
     assert!(!page.contains("<script>alert(1)"));
     assert!(

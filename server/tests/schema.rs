@@ -94,21 +94,34 @@ async fn sqlite_schema(db: &Db) -> BTreeSet<String> {
                 if unique { " unique" } else { "" }
             ));
         }
+        // A key over several columns is one row per column, with one id.
+        let mut keys: std::collections::BTreeMap<i64, (Vec<String>, String, Vec<String>, String)> =
+            std::collections::BTreeMap::new();
         for row in sqlx::query(
-            "SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list($1)",
+            "SELECT id, \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list($1) \
+             ORDER BY id, seq",
         )
         .bind(&table)
         .fetch_all(db.reader())
         .await
         .unwrap()
         {
-            let from: String = row.get("from");
-            let target: String = row.get("table");
-            let to: String = row.get("to");
-            let on_delete: String = row.get("on_delete");
+            let key = keys.entry(row.get("id")).or_insert_with(|| {
+                (
+                    Vec::new(),
+                    row.get("table"),
+                    Vec::new(),
+                    row.get::<String, _>("on_delete").to_lowercase(),
+                )
+            });
+            key.0.push(row.get("from"));
+            key.2.push(row.get("to"));
+        }
+        for (from, target, to, on_delete) in keys.into_values() {
             schema.insert(format!(
-                "foreign key {table}.{from} -> {target}.{to} on delete {}",
-                on_delete.to_lowercase()
+                "foreign key {table}.{} -> {target}.{} on delete {on_delete}",
+                from.join(", "),
+                to.join(", ")
             ));
         }
     }

@@ -9,6 +9,7 @@ pub mod items;
 pub mod markdown;
 pub mod members;
 pub mod request;
+pub mod rounds;
 pub mod scoring;
 pub mod statuses;
 

@@ -99,20 +99,39 @@ pub async fn rate(
     if changes.len() > MAX_RATINGS_PER_CHANGE {
         return Err(AppError::invalid("ratings", "too many ratings at once"));
     }
-    let number = number_of(key)?;
     let mut tx = state.db.begin().await?;
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
+    if rate_in(state, &mut tx, access, key, changes, None).await? {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    item_scoring(state, access, key).await
+}
+
+/// The same inside the caller's transaction, whose caller has checked the
+/// role. `round`: the scoring round whose agreed values these are, named in
+/// the item's history. Returns whether any rating changed.
+pub async fn rate_in(
+    state: &AppState,
+    tx: &mut Transaction<'static, Any>,
+    access: &WorkspaceAccess,
+    key: &str,
+    changes: &[(i64, Option<f64>)],
+    round: Option<&str>,
+) -> Result<bool, AppError> {
+    let number = number_of(key)?;
     let workspace_id = access.workspace.id;
     // One rating of the workspace at a time: a rating that moves a number
     // scale's largest rating rescores every item, from ratings that must
     // not change underneath it.
-    criteria::lock_framework(&state.db, &mut tx, workspace_id).await?;
-    let item = items::find_for_update(&state.db, &mut tx, workspace_id, number)
+    criteria::lock_framework(&state.db, tx, workspace_id).await?;
+    let item = items::find_for_update(&state.db, tx, workspace_id, number)
         .await?
         .ok_or(AppError::NotFound)?;
-    let framework = criteria::framework_in(&mut tx, workspace_id).await?;
+    let framework = criteria::framework_in(tx, workspace_id).await?;
     let engine = engine(&framework)?;
-    let mut ratings_now = in_order(&framework, &ratings::for_item_in(&mut tx, item.id).await?);
+    let mut ratings_now = in_order(&framework, &ratings::for_item_in(tx, item.id).await?);
     let before = ratings_now.clone();
     for (criterion_id, value) in changes {
         let Some(index) = framework.position(*criterion_id) else {
@@ -133,7 +152,7 @@ pub async fn rate(
         ratings_now[index] = *value;
     }
     let numbers = number_criteria(&framework);
-    let largest_before = ratings::largest_in(&mut tx, &numbers).await?;
+    let largest_before = ratings::largest_in(tx, &numbers).await?;
     let now = now_ms();
     let actor = access.actor.user.id;
     let mut history = Vec::new();
@@ -141,7 +160,7 @@ pub async fn rate(
         if ratings_now[index] == before[index] {
             continue;
         }
-        ratings::set(&mut tx, item.id, info.id, ratings_now[index], actor, now).await?;
+        ratings::set(tx, item.id, info.id, ratings_now[index], actor, now).await?;
         let show = |r: Option<f64>| {
             r.map_or_else(|| "unrated".to_owned(), |r| info.criterion.scale.show(r))
         };
@@ -152,16 +171,15 @@ pub async fn rate(
         ));
     }
     if history.is_empty() {
-        tx.rollback().await?;
-        return item_scoring(state, access, key).await;
+        return Ok(false);
     }
-    let largest_after = ratings::largest_in(&mut tx, &numbers).await?;
+    let largest_after = ratings::largest_in(tx, &numbers).await?;
     // A number scale rates against the workspace's largest rating: when
     // that moved, every item's score may have.
     let moved = largest_before != largest_after;
     let score = engine.score(&ratings_now, &spread(&framework, &largest_after));
     if moved {
-        let (_, others) = recompute_with(&mut tx, workspace_id, &framework, &engine).await?;
+        let (_, others) = recompute_with(tx, workspace_id, &framework, &engine).await?;
         // This item's own move is told with its ratings, below; the
         // others' say which largest rating moved them.
         let others: Vec<Moved> = others.into_iter().filter(|m| m.0 != item.id).collect();
@@ -174,9 +192,9 @@ pub async fn rate(
             .map(|(c, _)| c.name.as_str())
             .collect();
         let field = format!("score:largest:{}", names.join(", "));
-        record_moves(&mut tx, actor, now, &field, &others).await?;
+        record_moves(tx, actor, now, &field, &others).await?;
     } else {
-        items::set_scores(&mut tx, &[(item.id, score)]).await?;
+        items::set_scores(tx, &[(item.id, score)]).await?;
     }
     if score.priority != item.score {
         history.push((
@@ -184,6 +202,9 @@ pub async fn rate(
             show_score(item.score),
             show_score(score.priority),
         ));
+    }
+    if let Some(round) = round {
+        history.push(("round".to_owned(), String::new(), round.to_owned()));
     }
     let changes: Vec<Change> = history
         .iter()
@@ -193,13 +214,12 @@ pub async fn rate(
             new_value: new,
         })
         .collect();
-    item_activity::record(&mut tx, item.id, actor, now, &changes).await?;
-    tx.commit().await?;
-    item_scoring(state, access, key).await
+    item_activity::record(tx, item.id, actor, now, &changes).await?;
+    Ok(true)
 }
 
 /// What a scale takes, for an error message.
-fn scale_rule(scale: Scale) -> &'static str {
+pub fn scale_rule(scale: Scale) -> &'static str {
     match scale {
         Scale::ZeroToTen => "a whole number from 0 to 10",
         Scale::Percentage => "a percentage from 0 to 100",

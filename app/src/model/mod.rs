@@ -5,6 +5,7 @@ mod chart;
 mod email;
 mod instance;
 mod item;
+mod round;
 mod scoring;
 mod theme;
 mod workspace;
@@ -20,6 +21,10 @@ pub use item::{
     ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery,
     ItemSummary, MAX_BODY, MAX_TAGS, MAX_TITLE, Person, ScoreBound, SortColumn, Status,
     StatusCategory, parse_body, parse_date, parse_tag, parse_tags, parse_title, split_key,
+};
+pub use round::{
+    Candidate, MAX_ROUND_CRITERIA, MAX_ROUND_ITEMS, MAX_ROUND_NAME, Participant, RoundChoices,
+    RoundItem, RoundState, RoundSummary, RoundView,
 };
 pub use scoring::{
     CriterionInfo, CriterionInput, ItemScoring, PreviewRow, ScoringFramework, show_score,

@@ -570,6 +570,8 @@ fn Activity(entries: Vec<ActivityEntry>) -> impl IntoView {
                         format!("rated {criterion} {} (was {})", e.new_value, e.old_value)
                     } else if let Some(cause) = e.field.strip_prefix("score:") {
                         format!("moved the score from {} to {}: {}", e.old_value, e.new_value, score_cause(cause))
+                    } else if e.field == "round" {
+                        format!("applied the scoring round “{}”", e.new_value)
                     } else if e.field == "created" {
                         "created the item".to_owned()
                     } else if e.field == "description" {
@@ -617,18 +619,25 @@ fn ScoreHistory(entries: Vec<ActivityEntry>) -> impl IntoView {
             let cause = match e.field.strip_prefix("score:") {
                 Some(cause) => score_cause(cause),
                 None => {
+                    let same_action = |r: &&ActivityEntry| r.at_ms == e.at_ms && r.actor == e.actor;
+                    let round = entries
+                        .iter()
+                        .filter(same_action)
+                        .find(|r| r.field == "round")
+                        .map(|r| format!(", applying the scoring round “{}”", r.new_value))
+                        .unwrap_or_default();
                     let ratings: Vec<String> = entries
                         .iter()
-                        .filter(|r| r.at_ms == e.at_ms && r.actor == e.actor)
+                        .filter(same_action)
                         .filter_map(|r| {
                             let criterion = r.field.strip_prefix("rating:")?;
                             Some(format!("{criterion} {} (was {})", r.new_value, r.old_value))
                         })
                         .collect();
                     if ratings.is_empty() {
-                        format!("{} changed its ratings", e.actor)
+                        format!("{} changed its ratings{round}", e.actor)
                     } else {
-                        format!("{} rated {}", e.actor, ratings.join(", "))
+                        format!("{} rated {}{round}", e.actor, ratings.join(", "))
                     }
                 }
             };

@@ -143,6 +143,9 @@ fn WorkspaceFrame(
             <a href=format!("{base}/items") aria-current=section.starts_with("/items").then_some("page")>"Items"</a>
             <a href=format!("{base}/board") aria-current=(section == "/board").then_some("page")>"Board"</a>
             <a href=format!("{base}/chart") aria-current=(section == "/chart").then_some("page")>"Chart"</a>
+            {workspace.role.allows(Permission::Contribute).then(|| view! {
+                <a href=format!("{base}/rounds") aria-current=(section == "/rounds").then_some("page")>"Rounds"</a>
+            })}
             <a href=format!("{base}/settings") aria-current=(section == "/settings").then_some("page")>"Settings"</a>
             <a href=format!("{base}/settings/members") aria-current=(section == "/settings/members").then_some("page")>
                 "Members"

@@ -3,6 +3,7 @@
 
 pub mod formula;
 pub mod framework;
+pub mod round;
 pub mod score;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -283,6 +283,19 @@ impl Visitor {
     }
 
     /// Who the server thinks this browser belongs to.
+    /// A page's HTML as a browser asks for it.
+    pub async fn page_text(&self, path: &str) -> String {
+        self.client
+            .get(self.url(path))
+            .headers(browser_accept())
+            .send()
+            .await
+            .expect("the page answers")
+            .text()
+            .await
+            .expect("the page's text")
+    }
+
     pub async fn whoami(&self) -> Option<String> {
         let response = self.call("current_user", &[]).await;
         assert_eq!(response.status(), 200);

@@ -21,6 +21,7 @@ pub mod memberships;
 pub mod password_resets;
 pub mod ratings;
 pub mod readers;
+pub mod rounds;
 pub mod security_events;
 pub mod sessions;
 pub mod settings;
