@@ -372,7 +372,6 @@ pub async fn apply(
     id: i64,
     agreed: &[(String, i64, f64)],
 ) -> Result<RoundView, AppError> {
-    let before = view(state, access, id).await?;
     let db = &state.db;
     let workspace_id = access.workspace.id;
     let mut tx = db.begin().await?;
@@ -393,6 +392,9 @@ pub async fn apply(
         }
         RoundState::Revealed => {}
     }
+    // Read once the round is held: a reveal that committed just before
+    // is seen, and nothing changes the round's ratings from here on.
+    let before = view(state, access, id).await?;
     for (key, criterion_id, value) in agreed {
         let known_item = before.items.iter().any(|i| &i.key == key);
         let Some(info) = before.criteria.iter().find(|c| c.id == *criterion_id) else {
