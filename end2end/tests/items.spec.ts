@@ -245,7 +245,7 @@ test("an item is rated on its page and the table shows and sorts by the same sco
   // The chart places it, named by its title and score, linking to its page.
   await page.goto(`/w/${slug}/chart`);
   const bubble = page.locator('a.bubble[data-key="BAC-2"]');
-  await expect(bubble).toHaveAttribute("aria-label", /^Offline sync \(BAC-2\), score 72\.5, quick wins/);
+  await expect(bubble).toHaveAccessibleName(/^Offline sync \(BAC-2\), score 72\.5, quick wins/);
   await expect(page.getByTestId("chart-summary")).toContainText(/^1 of \d+ items are on the chart/);
   await bubble.click();
   await expect(page).toHaveURL(new RegExp(`/w/${slug}/items/BAC-2$`));
@@ -278,7 +278,7 @@ test("the scoring framework is edited in settings, previewed, saved, and every s
   await page.goto(`/w/${slug}/items?sort=score`);
   await expect(row(page, "Offline sync").locator(".items-table__score")).toContainText("57.5");
   await page.goto(`/w/${slug}/chart`);
-  await expect(page.locator('a.bubble[data-key="BAC-2"]')).toHaveAttribute("aria-label", /score 57\.5/);
+  await expect(page.locator('a.bubble[data-key="BAC-2"]')).toHaveAccessibleName(/score 57\.5/);
   await page.goto(`/w/${slug}/items/BAC-2`);
   await expect(page.getByTestId("score-history")).toContainText("72.5 → 57.5");
   await expect(page.getByTestId("score-history")).toContainText("the scoring framework was edited");

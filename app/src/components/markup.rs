@@ -33,6 +33,20 @@ impl Markup {
         self
     }
 
+    /// A coordinate to a tenth of a unit, as `{:.1}` writes it (halves
+    /// round away from zero); not-a-number and infinities write 0.
+    pub fn tenths(&mut self, number: f64) -> &mut Self {
+        let tenths = if number.is_finite() {
+            (number * 10.0).round() as i64
+        } else {
+            0
+        };
+        let sign = if tenths < 0 { "-" } else { "" };
+        let tenths = tenths.unsigned_abs();
+        let _ = write!(self.0, "{sign}{}.{}", tenths / 10, tenths % 10);
+        self
+    }
+
     /// Markup built the same way.
     pub fn markup(&mut self, other: &Markup) -> &mut Self {
         self.0.push_str(&other.0);
@@ -99,6 +113,22 @@ fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tenths_are_written_as_coordinates() {
+        let written = |x: f64| {
+            let mut m = Markup::default();
+            m.tenths(x);
+            m.into_string()
+        };
+        assert_eq!(written(233.64), "233.6");
+        assert_eq!(written(8.0), "8.0");
+        assert_eq!(written(0.05), "0.1");
+        assert_eq!(written(-0.04), "0.0");
+        assert_eq!(written(-12.25), "-12.3");
+        assert_eq!(written(f64::NAN), "0.0");
+        assert_eq!(written(f64::INFINITY), "0.0");
+    }
 
     #[test]
     fn escapes_markup() {

@@ -10,9 +10,10 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::items::{load_chart, load_item_choices};
 use crate::chart::{
-    HEIGHT, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Place, Quadrant, WIDTH, layout, x_of,
-    y_of,
+    Bubble, HEIGHT, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Place, Quadrant, WIDTH, layout,
+    x_of, y_of,
 };
+use crate::components::markup::Markup;
 use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
 use crate::model::{ChartData, ItemChoices, ItemQuery, WorkspaceView, show_score};
@@ -140,6 +141,60 @@ fn bubble_label(title: &str, key: &str, score: Option<f64>) -> String {
     format!("{key} {short}{more} · {}", show_score(score))
 }
 
+/// The bubbles, written as markup: hundreds of them, each a link with a
+/// title, a circle and a label, cost several times more as views (see
+/// `components::markup`). The link's `<title>` names it for assistive
+/// technology and shows as its tooltip.
+fn bubbles_html(slug: &str, chart: &ChartData, bubbles: &[Bubble]) -> String {
+    let mut m = Markup::with_capacity(bubbles.len() * 400);
+    for b in bubbles {
+        let point = &chart.points[b.index];
+        let name = bubble_name(&point.title, &point.key, point.score, b.quadrant);
+        let label = bubble_label(&point.title, &point.key, point.score);
+        // The label goes on whichever side has room.
+        let right_half = b.x > (PLOT_LEFT + PLOT_RIGHT) / 2.0;
+        let label_x = if right_half {
+            b.x - b.r - 4.0
+        } else {
+            b.x + b.r + 4.0
+        };
+        let unrated = chart.size.is_some() && point.size.is_none();
+        m.raw("<a class=\"bubble bubble--")
+            .raw(b.quadrant.class())
+            .raw(if unrated { " bubble--unrated" } else { "" })
+            .raw("\" href=\"/w/")
+            .text(slug)
+            .raw("/items/")
+            .text(&point.key)
+            .raw("\" data-key=\"")
+            .text(&point.key)
+            .raw("\"><title>")
+            .text(&name);
+        if let (Some(rating), Some((_, criterion))) = (&point.size_label, &chart.size) {
+            m.raw(", ").text(criterion).raw(" ").text(rating);
+        }
+        m.raw("</title><circle cx=\"")
+            .tenths(b.x)
+            .raw("\" cy=\"")
+            .tenths(b.y)
+            .raw("\" r=\"")
+            .tenths(b.r)
+            .raw("\"></circle><text class=\"bubble__label\" x=\"")
+            .tenths(label_x)
+            .raw("\" y=\"")
+            .tenths(b.y + 4.0)
+            .raw(if right_half {
+                "\" text-anchor=\"end\""
+            } else {
+                "\" text-anchor=\"start\""
+            })
+            .raw(" aria-hidden=\"true\">")
+            .text(&label)
+            .raw("</text></a>");
+    }
+    m.into_string()
+}
+
 #[component]
 fn Plot(slug: String, chart: ChartData) -> impl IntoView {
     let places: Vec<Place> = chart
@@ -234,49 +289,7 @@ fn Plot(slug: String, chart: ChartData) -> impl IntoView {
                         "Value →"
                     </text>
                 </g>
-                <g class="chart__bubbles">
-                    {bubbles.iter().map(|b| {
-                        let point = &chart.points[b.index];
-                        let name = bubble_name(&point.title, &point.key, point.score, b.quadrant);
-                        let label = bubble_label(&point.title, &point.key, point.score);
-                        let detail = point
-                            .size_label
-                            .as_ref()
-                            .zip(chart.size.as_ref())
-                            .map(|(rating, (_, criterion))| format!(", {criterion} {rating}"))
-                            .unwrap_or_default();
-                        // The label goes on whichever side has room.
-                        let right_half = b.x > (PLOT_LEFT + PLOT_RIGHT) / 2.0;
-                        let label_x = if right_half { b.x - b.r - 4.0 } else { b.x + b.r + 4.0 };
-                        let unrated = chart.size.is_some() && point.size.is_none();
-                        view! {
-                            <g>
-                                <a
-                                    class=format!(
-                                        "bubble bubble--{}{}",
-                                        b.quadrant.class(),
-                                        if unrated { " bubble--unrated" } else { "" },
-                                    )
-                                    href=format!("/w/{slug}/items/{}", point.key)
-                                    aria-label=format!("{name}{detail}")
-                                    data-key=point.key.clone()
-                                >
-                                    <title>{format!("{name}{detail}")}</title>
-                                    <circle cx=at(b.x) cy=at(b.y) r=at(b.r) />
-                                    <text
-                                        class="bubble__label"
-                                        x=at(label_x)
-                                        y=at(b.y + 4.0)
-                                        text-anchor=if right_half { "end" } else { "start" }
-                                        aria-hidden="true"
-                                    >
-                                        {label}
-                                    </text>
-                                </a>
-                            </g>
-                        }
-                    }).collect_view()}
-                </g>
+                <g class="chart__bubbles" inner_html=bubbles_html(&slug, &chart, &bubbles)></g>
             </svg>
             <figcaption class="chart__caption" data-testid="chart-summary">
                 <p>{summary}{capped}{missing}{sized}</p>
@@ -290,5 +303,63 @@ fn Plot(slug: String, chart: ChartData) -> impl IntoView {
                 </ul>
             </figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ChartPoint;
+
+    fn point(key: &str, title: &str, value: f64, effort: f64) -> ChartPoint {
+        ChartPoint {
+            key: key.to_owned(),
+            title: title.to_owned(),
+            score: Some(72.5),
+            value,
+            effort,
+            size: None,
+            size_label: None,
+        }
+    }
+
+    #[test]
+    fn each_bubble_is_a_named_link_and_titles_are_escaped() {
+        let chart = ChartData {
+            total: 2,
+            placed: 2,
+            points: vec![
+                point("WAY-1", "Offline sync", 0.8, 0.2),
+                point(
+                    "WAY-2",
+                    "</title><script>alert(1)</script>\" onfocus=\"x",
+                    0.2,
+                    0.9,
+                ),
+            ],
+            ..ChartData::default()
+        };
+        let places: Vec<Place> = chart
+            .points
+            .iter()
+            .map(|p| Place {
+                value: p.value,
+                effort: p.effort,
+                size: None,
+            })
+            .collect();
+        let html = bubbles_html("acme", &chart, &layout(&places, false));
+        assert_eq!(html.matches("<a class=\"bubble ").count(), 2);
+        assert!(html.contains(
+            "<a class=\"bubble bubble--quick-wins\" href=\"/w/acme/items/WAY-1\" data-key=\"WAY-1\">\
+             <title>Offline sync (WAY-1), score 72.5, quick wins</title>"
+        ));
+        assert!(!html.contains("<script>"));
+        assert!(!html.contains("\" onfocus"));
+        assert!(
+            html.contains(
+                "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot; onfocus=&quot;x"
+            )
+        );
     }
 }
