@@ -79,6 +79,8 @@ async function check(page: Page, path: string, project: string): Promise<Finding
 }
 
 test("signed-out pages pass axe in both themes", async ({ browser, baseURL }, info) => {
+  // Six pages, 14 s on a quiet machine.
+  test.setTimeout(90_000);
   const page = await openPage(browser, baseURL, info.project.name);
   const found: Finding[] = [];
   for (const path of ["/", "/about", "/sign-in", "/sign-up", "/reset-password/not-a-token", "/no-such-page"]) {
@@ -140,6 +142,9 @@ const SIGNED_IN: [string, (f: Filled) => string][] = [
 
 for (const [name, path] of SIGNED_IN) {
   test(`signed in, ${name}: passes axe in both themes`, async ({ browser, baseURL }, info) => {
+    // Three loads and two axe runs; the items table takes 10 s on a quiet
+    // machine.
+    test.setTimeout(60_000);
     expect(filled, "the set-up test ran").toBeDefined();
     const page = await openPage(browser, baseURL, info.project.name, filled!.storage);
     const found = await check(page, path(filled!), info.project.name);
