@@ -264,6 +264,13 @@ test("the scoring framework is edited in settings, previewed, saved, and every s
     await expect(preview).toContainText("BAC-2");
     await expect(preview.locator("tr", { hasText: "BAC-2" })).toContainText("72.5");
     await expect(preview.locator("tr", { hasText: "BAC-2" })).toContainText("57.5");
+    // A scale that does not take Risk's 2 says so before the save, and
+    // changing it back takes the warning away.
+    await page.getByLabel("Scale of Risk").selectOption("yes_no");
+    await expect(page.getByTestId("unfit-ratings")).toContainText(/ of Risk do(es)? not fit the yes \/ no scale/);
+    await page.getByLabel("Scale of Risk").selectOption("zero_to_ten");
+    await expect(page.getByTestId("unfit-ratings")).toHaveCount(0);
+    await expect(preview.locator("tr", { hasText: "BAC-2" })).toContainText("57.5");
   }
   const save = page.getByRole("button", { name: "Save framework" });
   if (info.project.name === "hydrate") {

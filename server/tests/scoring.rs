@@ -497,10 +497,55 @@ async fn a_framework_edit_keeps_the_ratings_of_criteria_that_stay_and_rescores()
             .json()
             .await
             .unwrap();
-        assert_eq!(preview[0]["key"], key.as_str(), "{preview}");
-        assert_eq!(preview[0]["before"], 72.5);
+        assert_eq!(preview["rows"][0]["key"], key.as_str(), "{preview}");
+        assert_eq!(preview["rows"][0]["before"], 72.5);
         // Value (8 + 10) / 20 = .9; effort .35: (.9 + .65) / 2 × 100.
-        assert_eq!(preview[0]["after"], 77.5);
+        assert_eq!(preview["rows"][0]["after"], 77.5);
+        assert_eq!(preview["unfit"], serde_json::json!([]), "no scale changed");
+
+        // A new scale that does not take a rating says so before the save:
+        // Risk's 2 is no yes or no; Strategic fit's 10 is a fine percentage.
+        let rescaled = |risk_id: &str| {
+            framework_form(
+                &slug,
+                &[
+                    row(&bv, "Business value", "value", "zero_to_ten"),
+                    row(&cv, "Customer value", "value", "zero_to_ten"),
+                    row(&sf, "Strategic fit", "value", "percentage"),
+                    row(&de, "Development effort", "effort", "tshirt"),
+                    row(risk_id, "Risk", "effort", "yes_no"),
+                ],
+                "",
+            )
+        };
+        let preview: Value = post(&admin, "w/scoring/preview", &rescaled(&risk))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            preview["unfit"],
+            serde_json::json!([{"criterion": "Risk", "scale": "yes / no", "count": 1}]),
+            "{preview}"
+        );
+        // Another workspace's criterion, named in this workspace's form,
+        // tells nothing about that workspace's ratings.
+        let other = admin.create_workspace("Other", "other-scales").await;
+        let theirs = create(&admin, &other, "Their item").await;
+        let their_criteria = criteria(&admin, &other, &theirs).await;
+        let their_risk = id_of(&their_criteria, "Risk").to_owned();
+        assert_eq!(
+            rate(&admin, &other, &theirs, &[(&their_risk, "7")])
+                .await
+                .status(),
+            200
+        );
+        let preview: Value = post(&admin, "w/scoring/preview", &rescaled(&their_risk))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(preview["unfit"], serde_json::json!([]), "{preview}");
         assert_eq!(
             framework(&admin, &slug).await["criteria"]
                 .as_array()

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{CriterionInput, ItemScoring, PreviewRow, ScoringFramework};
+use crate::model::{CriterionInput, FrameworkPreview, ItemScoring, ScoringFramework};
 
 #[cfg(feature = "ssr")]
 use crate::backend::request::{respond, scoped};
@@ -137,14 +137,14 @@ pub async fn save_framework(
     )
 }
 
-/// The top ten items' scores now and under the form's framework, nothing
-/// saved.
+/// The top ten items' scores now and under the form's framework, and the
+/// ratings its changed scales would no longer take; nothing saved.
 #[server(prefix = "/fn", endpoint = "w/scoring/preview")]
 pub async fn preview_framework(
     slug: String,
     criteria: Option<Vec<CriterionInput>>,
     formula: Option<String>,
-) -> Result<Vec<PreviewRow>, AppError> {
+) -> Result<FrameworkPreview, AppError> {
     use crate::backend::{access, scoring, state};
     use crate::model::Permission;
 

@@ -14,8 +14,8 @@ use crate::backend::db::{criteria, items, now_ms, ratings};
 use crate::backend::items::{key_of, number_of};
 use crate::error::AppError;
 use crate::model::{
-    CriterionInfo, CriterionInput, ItemQuery, ItemScoring, Permission, PreviewRow,
-    ScoringFramework, SortColumn, show_score,
+    CriterionInfo, CriterionInput, FrameworkPreview, ItemQuery, ItemScoring, Permission,
+    PreviewRow, ScoringFramework, SortColumn, UnfitRatings, show_score,
 };
 use crate::scoring::framework::{Framework, variable_name};
 use crate::scoring::score::{Criterion, Direction, Factor, Scale, Score};
@@ -500,13 +500,13 @@ pub async fn save_framework(
     Ok(rescored)
 }
 
-/// The top items by their stored score, scored again by `draft`: what a
-/// save would do to them.
+/// What a save of `draft` would do: the top items by their stored score,
+/// scored again by it, and the ratings its changed scales do not take.
 pub async fn preview(
     state: &AppState,
     access: &WorkspaceAccess,
     draft: &Draft,
-) -> Result<Vec<PreviewRow>, AppError> {
+) -> Result<FrameworkPreview, AppError> {
     let engine = engine(&draft.framework())?;
     let query = ItemQuery {
         sort: SortColumn::Score,
@@ -544,5 +544,43 @@ pub async fn preview(
             after: engine.score(&ratings, &largest).priority,
         });
     }
-    Ok(rows)
+    Ok(FrameworkPreview {
+        rows,
+        unfit: unfit(state, access, draft).await?,
+    })
+}
+
+/// The ratings each criterion of `draft` whose scale changes would no
+/// longer take. Only the workspace's own criteria are read, whatever ids
+/// the form names.
+async fn unfit(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    draft: &Draft,
+) -> Result<Vec<UnfitRatings>, AppError> {
+    let current = criteria::framework(&state.db, access.workspace.id).await?;
+    let mut unfit = Vec::new();
+    for (id, edited) in &draft.criteria {
+        let Some(old) = id.and_then(|id| current.criteria.iter().find(|c| c.id == id)) else {
+            continue;
+        };
+        let scale = edited.criterion.scale;
+        if old.criterion.scale == scale {
+            continue;
+        }
+        let count: i64 = ratings::tally(&state.db, old.id)
+            .await?
+            .into_iter()
+            .filter(|(rating, _)| !scale.accepts(*rating))
+            .map(|(_, n)| n)
+            .sum();
+        if count > 0 {
+            unfit.push(UnfitRatings {
+                criterion: edited.name.clone(),
+                scale: scale.label().to_lowercase(),
+                count,
+            });
+        }
+    }
+    Ok(unfit)
 }

@@ -27,7 +27,8 @@ pub use round::{
     RoundItem, RoundState, RoundSummary, RoundView,
 };
 pub use scoring::{
-    CriterionInfo, CriterionInput, ItemScoring, PreviewRow, ScoringFramework, show_score,
+    CriterionInfo, CriterionInput, FrameworkPreview, ItemScoring, PreviewRow, ScoringFramework,
+    UnfitRatings, show_score,
 };
 pub use theme::Theme;
 pub use workspace::{

@@ -111,6 +111,41 @@ pub struct CriterionInput {
     pub remove: Option<String>,
 }
 
+/// What saving an edited framework would do, before it is saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FrameworkPreview {
+    /// The top items by score, now and after.
+    pub rows: Vec<PreviewRow>,
+    /// Criteria whose new scale does not take some of their ratings.
+    pub unfit: Vec<UnfitRatings>,
+}
+
+/// Ratings of a criterion that its new scale does not take: kept, but
+/// counted as unrated until rated again (the old scale takes them back).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnfitRatings {
+    pub criterion: String,
+    /// The new scale, as a person reads it.
+    pub scale: String,
+    pub count: i64,
+}
+
+impl UnfitRatings {
+    /// The sentence the preview shows.
+    pub fn sentence(&self) -> String {
+        let (ratings, fit) = if self.count == 1 {
+            ("rating", "does")
+        } else {
+            ("ratings", "do")
+        };
+        format!(
+            "{} {ratings} of {} {fit} not fit the {} scale: they will count as unrated until \
+             someone rates again. Changing the scale back brings them back.",
+            self.count, self.criterion, self.scale
+        )
+    }
+}
+
 /// One of the top items, scored by the framework as it is and as edited.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PreviewRow {

@@ -259,7 +259,15 @@ fn Preview(data: ScoringData) -> impl IntoView {
             <h2 id="preview-heading">"Preview"</h2>
             <FormError error=form_error(value, &[]) />
             {move || match value.get() {
-                Some(Ok(rows)) => view! { <PreviewTable rows /> }.into_any(),
+                Some(Ok(preview)) => view! {
+                    {(!preview.unfit.is_empty()).then(|| view! {
+                        <div class="notice" role="status" data-testid="unfit-ratings">
+                            {preview.unfit.iter().map(|u| view! { <p>{u.sentence()}</p> }).collect_view()}
+                        </div>
+                    })}
+                    <PreviewTable rows=preview.rows />
+                }
+                .into_any(),
                 _ => view! {
                     <p class="muted">"Change the framework to see what it does to the top ten items' scores before you save it."</p>
                 }

@@ -23,6 +23,14 @@ pub async fn for_item_in(
         .await
 }
 
+/// Each distinct rating of the criterion and how many items have it.
+pub async fn tally(db: &Db, criterion_id: i64) -> Result<Vec<(f64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT value, COUNT(*) FROM ratings WHERE criterion_id = $1 GROUP BY value")
+        .bind(criterion_id)
+        .fetch_all(db.reader())
+        .await
+}
+
 /// Rates the item `value` on the criterion, or takes the rating away.
 pub async fn set(
     tx: &mut Transaction<'static, Any>,
