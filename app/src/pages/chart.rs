@@ -195,9 +195,9 @@ fn bubbles_html(slug: &str, chart: &ChartData, bubbles: &[Bubble]) -> String {
     m.into_string()
 }
 
-#[component]
-fn Plot(slug: String, chart: ChartData) -> impl IntoView {
-    let places: Vec<Place> = chart
+/// What the layout needs of each point.
+fn places(chart: &ChartData) -> Vec<Place> {
+    chart
         .points
         .iter()
         .map(|p| Place {
@@ -205,8 +205,12 @@ fn Plot(slug: String, chart: ChartData) -> impl IntoView {
             effort: p.effort,
             size: p.size,
         })
-        .collect();
-    let bubbles = layout(&places, chart.size.is_some());
+        .collect()
+}
+
+#[component]
+fn Plot(slug: String, chart: ChartData) -> impl IntoView {
+    let bubbles = layout(&places(&chart), chart.size.is_some());
     let mut counts = [0usize; 4];
     for bubble in &bubbles {
         counts[Quadrant::ALL
@@ -339,16 +343,7 @@ mod tests {
             ],
             ..ChartData::default()
         };
-        let places: Vec<Place> = chart
-            .points
-            .iter()
-            .map(|p| Place {
-                value: p.value,
-                effort: p.effort,
-                size: None,
-            })
-            .collect();
-        let html = bubbles_html("acme", &chart, &layout(&places, false));
+        let html = bubbles_html("acme", &chart, &layout(&places(&chart), false));
         assert_eq!(html.matches("<a class=\"bubble ").count(), 2);
         assert!(html.contains(
             "<a class=\"bubble bubble--quick-wins\" href=\"/w/acme/items/WAY-1\" data-key=\"WAY-1\">\
