@@ -13,8 +13,8 @@ use crate::backend::{AppState, format_time, scoring};
 use crate::error::AppError;
 use crate::model::{
     Candidate, CriterionInfo, ItemQuery, MAX_ROUND_CRITERIA, MAX_ROUND_ITEMS, MAX_ROUND_NAME,
-    Participant, Permission, RoundChoices, RoundItem, RoundState, RoundSummary, RoundView,
-    SortColumn,
+    MAX_ROUND_PARTICIPANTS, Participant, Permission, RoundChoices, RoundItem, RoundState,
+    RoundSummary, RoundView, SortColumn,
 };
 use crate::scoring::round::summarise;
 
@@ -104,7 +104,12 @@ pub async fn create(
         MAX_ROUND_CRITERIA,
         "criterion",
     )?;
-    count("participants", new.participants.len(), 200, "participant")?;
+    count(
+        "participants",
+        new.participants.len(),
+        MAX_ROUND_PARTICIPANTS,
+        "participant",
+    )?;
     if !unique(&new.item_keys) || !unique(&new.criteria) || !unique(&new.participants) {
         return Err(AppError::invalid("items", "each choice may be made once"));
     }

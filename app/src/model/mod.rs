@@ -23,8 +23,8 @@ pub use item::{
     StatusCategory, parse_body, parse_date, parse_tag, parse_tags, parse_title, split_key,
 };
 pub use round::{
-    Candidate, MAX_ROUND_CRITERIA, MAX_ROUND_ITEMS, MAX_ROUND_NAME, Participant, RoundChoices,
-    RoundItem, RoundState, RoundSummary, RoundView,
+    Candidate, MAX_ROUND_CRITERIA, MAX_ROUND_ITEMS, MAX_ROUND_NAME, MAX_ROUND_PARTICIPANTS,
+    Participant, RoundChoices, RoundItem, RoundState, RoundSummary, RoundView,
 };
 pub use scoring::{
     CriterionInfo, CriterionInput, FrameworkPreview, ItemScoring, PreviewRow, ScoringFramework,

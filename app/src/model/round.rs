@@ -7,10 +7,12 @@ use serde::{Deserialize, Serialize};
 use crate::model::CriterionInfo;
 use crate::scoring::round::Summary;
 
-/// The most items and criteria a round takes.
+/// The most items, criteria and participants a round takes, and the
+/// longest name.
 pub const MAX_ROUND_ITEMS: usize = 30;
 pub const MAX_ROUND_CRITERIA: usize = 10;
 pub const MAX_ROUND_NAME: usize = 100;
+pub const MAX_ROUND_PARTICIPANTS: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RoundState {

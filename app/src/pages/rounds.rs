@@ -302,6 +302,20 @@ fn Round(
     }
 }
 
+/// A round grid's header: the item column, then a column per criterion.
+#[component]
+fn GridHead<'a>(criteria: &'a [CriterionInfo]) -> impl IntoView {
+    let names: Vec<String> = criteria.iter().map(|c| c.name.clone()).collect();
+    view! {
+        <thead>
+            <tr>
+                <th scope="col">"Item"</th>
+                {names.into_iter().map(|name| view! { <th scope="col">{name}</th> }).collect_view()}
+            </tr>
+        </thead>
+    }
+}
+
 /// The participant's own ratings: one control per item and criterion.
 #[component]
 fn RateForm(slug: String, round: RoundView, rate: ServerAction<RateInRound>) -> impl IntoView {
@@ -314,12 +328,7 @@ fn RateForm(slug: String, round: RoundView, rate: ServerAction<RateInRound>) -> 
                 <input type="hidden" name="id" value=round.id />
                 <div class="table-scroll">
                     <table class="round-grid">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Item"</th>
-                                {round.criteria.iter().map(|c| view! { <th scope="col">{c.name.clone()}</th> }).collect_view()}
-                            </tr>
-                        </thead>
+                        <GridHead criteria=&round.criteria />
                         <tbody>
                             {round.items.iter().enumerate().map(|(i, item)| view! {
                                 <tr>
@@ -395,12 +404,7 @@ fn Reveal(slug: String, round: RoundView, apply: ServerAction<ApplyRound>) -> im
     let grid = view! {
         <div class="table-scroll">
             <table class="round-grid round-grid--revealed" data-testid="round-results">
-                <thead>
-                    <tr>
-                        <th scope="col">"Item"</th>
-                        {round.criteria.iter().map(|c| view! { <th scope="col">{c.name.clone()}</th> }).collect_view()}
-                    </tr>
-                </thead>
+                <GridHead criteria=&round.criteria />
                 <tbody>
                     {round.items.iter().enumerate().map(|(i, item)| view! {
                         <tr data-key=item.key.clone()>
