@@ -29,9 +29,9 @@ use crate::model::Theme;
 use crate::pages::{
     AboutPage, AccountSettingsRoute, AdminUsersRoute, BoardRoute, ChartRoute, HomePage,
     InvitationRoute, ItemRoute, ItemsRoute, NewWorkspaceRoute, NotFoundPage, ResetPasswordRoute,
-    RoundRoute, RoundsRoute, SecurityLogRoute, SetupRoute, SignInCodePage, SignInPage, SignUpPage,
-    TwoFactorSetupRoute, WorkspaceMembersRoute, WorkspaceRoute, WorkspaceScoringRoute,
-    WorkspaceSettingsRoute, WorkspaceStatusesRoute,
+    RoadmapRoute, RoundRoute, RoundsRoute, SecurityLogRoute, SetupRoute, SignInCodePage,
+    SignInPage, SignUpPage, TwoFactorSetupRoute, WorkspaceMembersRoute, WorkspaceRoute,
+    WorkspaceScoringRoute, WorkspaceSettingsRoute, WorkspaceStatusesRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -201,6 +201,7 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/w/:slug/items") view={Lazy::<ItemsRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/items/:key") view={Lazy::<ItemRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/board") view={Lazy::<BoardRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/roadmap") view={Lazy::<RoadmapRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/chart") view={Lazy::<ChartRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/rounds") view={Lazy::<RoundsRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/rounds/:id") view={Lazy::<RoundRoute>::new()} ssr=ssr />

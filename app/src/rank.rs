@@ -246,6 +246,20 @@ mod tests {
         assert_eq!(between(Some("Zz"), Some("a01")).unwrap(), "a0");
     }
 
+    /// The roadmap's migration numbers existing items `d0000`, `d0001`, …
+    /// (five characters, base 62): keys that moves can go between and
+    /// around.
+    #[test]
+    fn keys_the_roadmap_migration_wrote_take_moves() {
+        for key in ["d0000", "d0001", "d00C5", "dzzzz"] {
+            assert!(is_valid(key), "{key}");
+        }
+        let middle = between(Some("d0000"), Some("d0001")).unwrap();
+        assert!("d0000" < middle.as_str() && middle.as_str() < "d0001");
+        assert!(between(None, Some("d0000")).unwrap().as_str() < "d0000");
+        assert!(between(Some("dzzzz"), None).unwrap().as_str() > "dzzzz");
+    }
+
     #[test]
     fn refuses_bad_input() {
         assert!(matches!(

@@ -127,6 +127,8 @@ test("a card moves to another column on the board and stays there", async ({ pag
     await page.keyboard.press("Alt+ArrowRight");
     await expect(column("In progress").locator('.card[data-key="BAC-2"]')).toBeVisible();
     await page.waitForLoadState("networkidle");
+    // The card keeps the focus once the board has the server's answer.
+    await expect(column("In progress").locator('.card[data-key="BAC-2"]')).toBeFocused();
   } else {
     const card = column("Idea").locator('.card[data-key="BAC-1"]');
     await card.getByLabel("Status of BAC-1").selectOption({ label: "In progress" });

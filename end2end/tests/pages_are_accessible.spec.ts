@@ -135,6 +135,7 @@ const SIGNED_IN: [string, (f: Filled) => string][] = [
   ["items, searched and sorted", (f) => `/w/${f.slug}/items?q=sync&sort=title&dir=asc`],
   ["an item", (f) => f.item],
   ["board", (f) => `/w/${f.slug}/board`],
+  ["roadmap", (f) => `/w/${f.slug}/roadmap`],
   ["chart", (f) => `/w/${f.slug}/chart`],
   ["rounds", (f) => `/w/${f.slug}/rounds`],
   ["an invitation", (f) => f.invitation],

@@ -289,6 +289,25 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         },
     },
     FunctionRow {
+        endpoint: "w/roadmap",
+        least: Role::Viewer,
+        arguments: |w, _| vec![w.slug_arg(), ("params", "tag=secret".into())],
+    },
+    FunctionRow {
+        // To the top of the lane it is already at the top of, as for
+        // `w/items/move`.
+        endpoint: "w/roadmap/move",
+        least: Role::Editor,
+        arguments: |w, _| {
+            vec![
+                w.slug_arg(),
+                ("key", w.item_key.clone()),
+                ("version", "1".into()),
+                ("horizon", "unplanned".into()),
+            ]
+        },
+    },
+    FunctionRow {
         endpoint: "w/items/create",
         least: Role::Editor,
         arguments: |w, _| vec![w.slug_arg(), ("title", "Another idea".into())],
@@ -445,6 +464,7 @@ const PAGE_ROWS: &[(&str, Role)] = &[
     ("/w/{slug}/items", Role::Viewer),
     ("/w/{slug}/items/{key}", Role::Viewer),
     ("/w/{slug}/board", Role::Viewer),
+    ("/w/{slug}/roadmap", Role::Viewer),
     ("/w/{slug}/chart", Role::Viewer),
     ("/w/{slug}/rounds", Role::Contributor),
     ("/w/{slug}/rounds/{id}", Role::Contributor),

@@ -79,6 +79,7 @@ pub async fn move_item(
     after: Option<String>,
     before: Option<String>,
 ) -> Result<i64, AppError> {
+    use crate::backend::db::items::Lane;
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
@@ -89,7 +90,7 @@ pub async fn move_item(
                 AppError::invalid("status", "choose one of the workspace's statuses")
             })?;
             let drop = items::Drop {
-                status_id,
+                lane: Lane::Status(status_id),
                 after,
                 before,
             };
@@ -101,7 +102,7 @@ pub async fn move_item(
 
 /// A view's URL query (`q=…&status=…`), at most 32 parameters of it.
 #[cfg(feature = "ssr")]
-fn item_query(params: &str) -> crate::model::ItemQuery {
+pub(crate) fn item_query(params: &str) -> crate::model::ItemQuery {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(params.as_bytes())
         .into_owned()
         .take(32)

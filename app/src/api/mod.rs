@@ -8,6 +8,7 @@ pub mod auth;
 pub mod invitations;
 pub mod items;
 pub mod password_reset;
+pub mod roadmap;
 pub mod rounds;
 pub mod scoring;
 pub mod statuses;

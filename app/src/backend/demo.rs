@@ -516,12 +516,28 @@ pub async fn seed(
                 .into_iter(),
         );
     }
+    // Each roadmap lane in the order the items come.
+    let mut roadmap_ranks: Vec<(Horizon, std::vec::IntoIter<String>)> = Vec::new();
+    for horizon in Horizon::ALL {
+        let in_lane = specs.iter().filter(|s| s.horizon == horizon).count();
+        roadmap_ranks.push((
+            horizon,
+            rank::after_each(None, in_lane)
+                .map_err(AppError::internal)?
+                .into_iter(),
+        ));
+    }
     let now = now_ms();
     let mut item_ids = Vec::with_capacity(count);
     for (n, spec) in specs.iter().enumerate() {
         let rank = ranks[spec.status]
             .next()
             .ok_or_else(|| AppError::internal("a rank for every item"))?;
+        let roadmap_rank = roadmap_ranks
+            .iter_mut()
+            .find(|(horizon, _)| *horizon == spec.horizon)
+            .and_then(|(_, ranks)| ranks.next())
+            .ok_or_else(|| AppError::internal("a roadmap rank for every item"))?;
         let id = items::insert(
             &mut tx,
             NewItem {
@@ -535,6 +551,7 @@ pub async fn seed(
                 end_date: spec.dates.as_ref().map(|d| d.1.as_str()),
                 horizon: spec.horizon,
                 rank: &rank,
+                roadmap_rank: &roadmap_rank,
                 tags: &spec.tags,
                 actor_id: owner_id,
                 now,

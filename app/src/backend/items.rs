@@ -4,14 +4,14 @@
 
 use crate::backend::access::{self, WorkspaceAccess};
 use crate::backend::db::item_activity::{self, Change};
-use crate::backend::db::items::{self, Fields, ItemRow, NewItem};
+use crate::backend::db::items::{self, Fields, ItemRow, Lane, NewItem};
 use crate::backend::db::{comments, criteria, memberships, now_ms, ratings, statuses};
 use crate::backend::{AppState, format_time, markdown};
 use crate::error::AppError;
 use crate::model::{
     ActivityEntry, BoardColumn, ChartData, ChartPoint, CommentView, Horizon, ItemChoices,
-    ItemDetail, ItemPage, ItemQuery, ItemSummary, MAX_CHART_POINTS, Permission, Person, Role,
-    Status, parse_body, parse_date, parse_tags, parse_title, split_key,
+    ItemDetail, ItemPage, ItemQuery, ItemSummary, MAX_CHART_POINTS, Permission, Person,
+    RoadmapLane, Role, Status, parse_body, parse_date, parse_tags, parse_title, split_key,
 };
 use crate::rank;
 use crate::scoring::score::Scale;
@@ -184,7 +184,8 @@ async fn member_name(
     )
 }
 
-/// Creates an item at the top of its status's column; returns its key.
+/// Creates an item at the top of its status's column and of its roadmap
+/// lane; returns its key.
 pub async fn create(
     state: &AppState,
     access: &WorkspaceAccess,
@@ -214,8 +215,8 @@ pub async fn create(
     };
     let item = resolve(&mut tx, access, input, defaults).await?;
     let number = items::take_number(&mut tx, workspace_id).await?;
-    let top = items::first_rank(&mut tx, workspace_id, item.status.id).await?;
-    let rank = rank::between(None, top.as_deref()).map_err(AppError::internal)?;
+    let rank = top_of(&mut tx, workspace_id, Lane::Status(item.status.id)).await?;
+    let roadmap_rank = top_of(&mut tx, workspace_id, Lane::Horizon(item.horizon)).await?;
     let now = now_ms();
     let actor = access.actor.user.id;
     let id = items::insert(
@@ -231,6 +232,7 @@ pub async fn create(
             end_date: item.end_date.as_deref(),
             horizon: item.horizon,
             rank: &rank,
+            roadmap_rank: &roadmap_rank,
             tags: &item.tags,
             actor_id: actor,
             now,
@@ -312,12 +314,17 @@ async fn update_in(
     if changes.is_empty() {
         return Ok(current.version);
     }
-    // A card that changes status goes to the top of its new column.
+    // A card that changes status goes to the top of its new column; one
+    // that changes horizon, to the top of its new lane.
     let rank = if after.status.id == current.status_id {
         current.rank.clone()
     } else {
-        let top = items::first_rank(tx, workspace_id, after.status.id).await?;
-        rank::between(None, top.as_deref()).map_err(AppError::internal)?
+        top_of(tx, workspace_id, Lane::Status(after.status.id)).await?
+    };
+    let roadmap_rank = if after.horizon == current.horizon {
+        current.roadmap_rank.clone()
+    } else {
+        top_of(tx, workspace_id, Lane::Horizon(after.horizon)).await?
     };
     let now = now_ms();
     let actor = access.actor.user.id;
@@ -335,6 +342,7 @@ async fn update_in(
             end_date: after.end_date.as_deref(),
             horizon: after.horizon,
             rank: &rank,
+            roadmap_rank: &roadmap_rank,
             tags: &after.tags,
             archived: after.archived,
         },
@@ -371,6 +379,16 @@ fn describe(item: &Resolved) -> [(&'static str, String); 9] {
             if item.archived { "archived" } else { "active" }.to_owned(),
         ),
     ]
+}
+
+/// A rank above every card of `lane`.
+async fn top_of(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    lane: Lane,
+) -> Result<String, AppError> {
+    let top = items::first_rank(tx, workspace_id, lane).await?;
+    rank::between(None, top.as_deref()).map_err(AppError::internal)
 }
 
 fn stale(current: &ItemRow) -> AppError {
@@ -559,19 +577,38 @@ pub async fn chart(
     })
 }
 
-/// Where a card is dropped: into the column of `status_id`, below the card
-/// `after` and above the card `before` (keys; neither for the top).
-#[derive(Debug, Clone, Default)]
+/// The roadmap: a lane per horizon, each in roadmap order.
+pub async fn roadmap(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    query: &ItemQuery,
+) -> Result<Vec<RoadmapLane>, AppError> {
+    let lanes = items::roadmap(&state.db, access.workspace.id, query, CARDS_PER_COLUMN).await?;
+    Ok(lanes
+        .into_iter()
+        .map(|lane| RoadmapLane {
+            horizon: lane.horizon,
+            items: lane.items.iter().map(|row| summary(access, row)).collect(),
+            total: lane.total,
+        })
+        .collect())
+}
+
+/// Where a card is dropped: into a lane (a status's column on the board, a
+/// horizon's lane on the roadmap), below the card `after` and above the
+/// card `before` (keys; neither for the top).
+#[derive(Debug, Clone)]
 pub struct Drop {
-    pub status_id: i64,
+    pub lane: Lane,
     pub after: Option<String>,
     pub before: Option<String>,
 }
 
-/// Moves a card on the board: its status and its place in the column, in
-/// one write with its history. Refused when the item changed since
-/// `version`, or when the neighbours it was dropped between are no longer
-/// neighbours in that column (someone else moved them first).
+/// Moves a card into a lane and to its place there — its status and board
+/// order, or its horizon and roadmap order — in one write with its
+/// history. Refused when the item changed since `version`, or when the
+/// neighbours it was dropped between are no longer neighbours in that lane
+/// (someone else moved them first).
 pub async fn move_to(
     state: &AppState,
     access: &WorkspaceAccess,
@@ -581,6 +618,7 @@ pub async fn move_to(
 ) -> Result<i64, AppError> {
     let number = number_of(key)?;
     let workspace_id = access.workspace.id;
+    let lane = drop.lane;
     let mut tx = state.db.begin().await?;
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
     let current = items::find_for_update(&state.db, &mut tx, workspace_id, number)
@@ -589,42 +627,53 @@ pub async fn move_to(
     if current.version != version {
         return Err(stale(&current));
     }
-    let status = statuses::find_in(&mut tx, workspace_id, drop.status_id)
+    let before_status = statuses::find_in(&mut tx, workspace_id, current.status_id)
         .await?
-        .ok_or_else(|| AppError::invalid("status", "choose one of the workspace's statuses"))?;
-    let above = neighbour_rank(&mut tx, workspace_id, number, status.id, drop.after).await?;
-    let below = neighbour_rank(&mut tx, workspace_id, number, status.id, drop.before).await?;
-    // The gap the card goes into, between its true neighbours in the
-    // column (the moving card itself left out).
+        .ok_or(AppError::Internal)?;
+    let (status, horizon) = match lane {
+        Lane::Status(id) => (
+            statuses::find_in(&mut tx, workspace_id, id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::invalid("status", "choose one of the workspace's statuses")
+                })?,
+            current.horizon,
+        ),
+        Lane::Horizon(horizon) => (before_status.clone(), horizon),
+    };
+    let above = neighbour_rank(&mut tx, workspace_id, number, lane, drop.after).await?;
+    let below = neighbour_rank(&mut tx, workspace_id, number, lane, drop.before).await?;
+    // The gap the card goes into, between its true neighbours in the lane
+    // (the moving card itself left out).
     let (low, high) = match (above, below) {
         (None, None) => (
             None,
-            items::rank_beside(&mut tx, workspace_id, status.id, None, true, number).await?,
+            items::rank_beside(&mut tx, workspace_id, lane, None, true, number).await?,
         ),
         (Some(a), None) => {
-            let next = items::rank_beside(&mut tx, workspace_id, status.id, Some(&a), true, number)
-                .await?;
+            let next =
+                items::rank_beside(&mut tx, workspace_id, lane, Some(&a), true, number).await?;
             (Some(a), next)
         }
         (None, Some(b)) => {
             let previous =
-                items::rank_beside(&mut tx, workspace_id, status.id, Some(&b), false, number)
-                    .await?;
+                items::rank_beside(&mut tx, workspace_id, lane, Some(&b), false, number).await?;
             (previous, Some(b))
         }
         (Some(a), Some(b)) => (Some(a), Some(b)),
     };
-    let current_rank = current.rank.as_str();
-    let already_there = status.id == current.status_id
-        && low.as_deref().is_none_or(|l| l < current_rank)
-        && high.as_deref().is_none_or(|h| current_rank < h);
+    let already_there = lane.rank_of(&current).is_some_and(|rank| {
+        low.as_deref().is_none_or(|l| l < rank) && high.as_deref().is_none_or(|h| rank < h)
+    });
     if already_there {
         return Ok(current.version);
     }
-    let rank = rank::between(low.as_deref(), high.as_deref()).map_err(|_| board_changed())?;
-    let before_status = statuses::find_in(&mut tx, workspace_id, current.status_id)
-        .await?
-        .ok_or(AppError::Internal)?;
+    let new_rank =
+        rank::between(low.as_deref(), high.as_deref()).map_err(|_| lane_changed(lane))?;
+    let (rank, roadmap_rank) = match lane {
+        Lane::Status(_) => (new_rank.as_str(), current.roadmap_rank.as_str()),
+        Lane::Horizon(_) => (current.rank.as_str(), new_rank.as_str()),
+    };
     let now = now_ms();
     let actor = access.actor.user.id;
     let saved = items::update(
@@ -639,8 +688,9 @@ pub async fn move_to(
             assignee_id: current.assignee_id,
             start_date: current.start_date.as_deref(),
             end_date: current.end_date.as_deref(),
-            horizon: current.horizon,
-            rank: &rank,
+            horizon,
+            rank,
+            roadmap_rank,
             tags: &current.tags,
             archived: current.archived,
         },
@@ -651,43 +701,55 @@ pub async fn move_to(
     if !saved {
         return Err(stale(&current));
     }
+    let mut changes = Vec::new();
     if before_status.id != status.id {
-        let change = Change {
+        changes.push(Change {
             field: "status",
             old_value: &before_status.name,
             new_value: &status.name,
-        };
-        item_activity::record(&mut tx, current.id, actor, now, &[change]).await?;
+        });
     }
+    if current.horizon != horizon {
+        changes.push(Change {
+            field: "horizon",
+            old_value: current.horizon.label(),
+            new_value: horizon.label(),
+        });
+    }
+    item_activity::record(&mut tx, current.id, actor, now, &changes).await?;
     tx.commit().await?;
     Ok(current.version + 1)
 }
 
-fn board_changed() -> AppError {
-    AppError::Conflict(
-        "the board changed while you moved the card — it is back where the server has it".into(),
-    )
+fn lane_changed(lane: Lane) -> AppError {
+    let view = match lane {
+        Lane::Status(_) => "board",
+        Lane::Horizon(_) => "roadmap",
+    };
+    AppError::Conflict(format!(
+        "the {view} changed while you moved the card — it is back where the server has it"
+    ))
 }
 
 /// The rank of the card `key` that a moved card was dropped next to; it
-/// must still be in the target column.
+/// must still be in the target lane.
 async fn neighbour_rank(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     workspace_id: i64,
     moving: i64,
-    status_id: i64,
+    lane: Lane,
     key: Option<String>,
 ) -> Result<Option<String>, AppError> {
     let Some(key) = key.filter(|k| !k.trim().is_empty()) else {
         return Ok(None);
     };
-    let number = number_of(key.trim()).map_err(|_| board_changed())?;
+    let number = number_of(key.trim()).map_err(|_| lane_changed(lane))?;
     if number == moving {
-        return Err(board_changed());
+        return Err(lane_changed(lane));
     }
-    match items::place_of(tx, workspace_id, number).await? {
-        Some((status, rank)) if status == status_id => Ok(Some(rank)),
-        _ => Err(board_changed()),
+    match items::rank_in(tx, workspace_id, number, lane).await? {
+        Some(rank) => Ok(Some(rank)),
+        None => Err(lane_changed(lane)),
     }
 }
 

@@ -74,6 +74,19 @@ impl Options {
         )
     }
 
+    /// Choices whose values are words: (what selects it, value, label).
+    pub fn valued<'a>(choices: impl Iterator<Item = (i64, &'a str, &'a str)>) -> Self {
+        Self(
+            choices
+                .map(|(id, value, label)| {
+                    let mut m = Markup::default();
+                    m.text(value).raw("\">").text(label).raw("</option>");
+                    (id, m)
+                })
+                .collect(),
+        )
+    }
+
     pub fn write(&self, m: &mut Markup, current: Option<i64>) {
         for (id, rest) in &self.0 {
             m.raw(if current == Some(*id) {

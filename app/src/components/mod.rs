@@ -2,6 +2,7 @@
 
 mod error_panel;
 pub mod form;
+pub mod lanes;
 mod loading;
 pub mod markup;
 mod shortcuts;

@@ -39,6 +39,20 @@ impl Horizon {
     }
 }
 
+impl std::fmt::Display for Horizon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Horizon {
+    type Err = ();
+
+    fn from_str(value: &str) -> Result<Self, ()> {
+        Self::parse(value).ok_or(())
+    }
+}
+
 /// What a status means for reports and views: not started, under way, or
 /// finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -124,6 +138,15 @@ pub struct ItemPage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardColumn {
     pub status: Status,
+    pub items: Vec<ItemSummary>,
+    pub total: i64,
+}
+
+/// One horizon's lane of the roadmap: its first cards in roadmap order and
+/// how many match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoadmapLane {
+    pub horizon: Horizon,
     pub items: Vec<ItemSummary>,
     pub total: i64,
 }

@@ -19,8 +19,8 @@ pub use email::{Email, parse_display_name};
 pub use instance::{DatabaseKind, InstanceInfo};
 pub use item::{
     ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery,
-    ItemSummary, MAX_BODY, MAX_TAGS, MAX_TITLE, Person, ScoreBound, SortColumn, Status,
-    StatusCategory, parse_body, parse_date, parse_tag, parse_tags, parse_title, split_key,
+    ItemSummary, MAX_BODY, MAX_TAGS, MAX_TITLE, Person, RoadmapLane, ScoreBound, SortColumn,
+    Status, StatusCategory, parse_body, parse_date, parse_tag, parse_tags, parse_title, split_key,
 };
 pub use round::{
     Candidate, MAX_ROUND_CRITERIA, MAX_ROUND_ITEMS, MAX_ROUND_NAME, MAX_ROUND_PARTICIPANTS,

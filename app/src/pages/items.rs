@@ -210,12 +210,16 @@ fn QuickAdd(slug: String, create: ServerAction<CreateItem>) -> impl IntoView {
 
 /// The filter bar: a plain GET form, so it works without JavaScript and
 /// every filter ends up in the URL. `keep`: a view's own parameters that
-/// the form sends on unchanged (the chart's bubble size).
+/// the form sends on unchanged (the chart's bubble size). A view whose
+/// lanes are the statuses (the board) or the horizons (the roadmap) leaves
+/// that filter out: it shows them all.
 #[component]
 pub(crate) fn FilterBar(
     query: ItemQuery,
     choices: ItemChoices,
     #[prop(optional)] keep: Vec<(&'static str, String)>,
+    #[prop(optional)] without_status: bool,
+    #[prop(optional)] without_horizon: bool,
 ) -> impl IntoView {
     let sort = (query.sort != SortColumn::default()).then(|| query.sort.as_str());
     let dir = sort.map(|_| if query.descending { "desc" } else { "asc" });
@@ -225,7 +229,7 @@ pub(crate) fn FilterBar(
                 <label for="filter-q">"Search"</label>
                 <input id="filter-q" type="search" name="q" value=query.text.clone() placeholder="Words in title, description or tags" />
             </div>
-            <div class="filter-bar__field">
+            <div class="filter-bar__field" hidden=without_status>
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" name="status">
                     <option value="">"Any"</option>
@@ -253,7 +257,7 @@ pub(crate) fn FilterBar(
                     }).collect_view()}
                 </select>
             </div>
-            <div class="filter-bar__field">
+            <div class="filter-bar__field" hidden=without_horizon>
                 <label for="filter-horizon">"Horizon"</label>
                 <select id="filter-horizon" name="horizon">
                     <option value="">"Any"</option>

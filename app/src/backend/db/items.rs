@@ -22,6 +22,7 @@ pub struct ItemRow {
     pub end_date: Option<String>,
     pub horizon: Horizon,
     pub rank: String,
+    pub roadmap_rank: String,
     pub tags: Vec<String>,
     pub archived: bool,
     pub version: i64,
@@ -50,8 +51,8 @@ fn split_tags(joined: &str) -> Vec<String> {
 }
 
 const COLUMNS: &str = "i.id, i.number, i.title, i.status_id, i.assignee_id, \
-     a.display_name AS assignee_name, i.start_date, i.end_date, i.horizon, i.rank, i.tags, \
-     i.archived, i.version, i.updated_at, i.score, i.score_partial";
+     a.display_name AS assignee_name, i.start_date, i.end_date, i.horizon, i.rank, \
+     i.roadmap_rank, i.tags, i.archived, i.version, i.updated_at, i.score, i.score_partial";
 
 const DETAIL_COLUMNS: &str = "i.description, c.display_name AS created_by_name, i.created_at, \
      u.display_name AS updated_by_name";
@@ -76,6 +77,7 @@ fn from_row(row: &AnyRow, detail: bool) -> Result<ItemRow, sqlx::Error> {
         horizon: Horizon::parse(&horizon)
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown horizon {horizon:?}").into()))?,
         rank: row.try_get("rank")?,
+        roadmap_rank: row.try_get("roadmap_rank")?,
         tags: split_tags(&tags),
         archived: flag(row, "archived")?,
         version: row.try_get("version")?,
@@ -126,15 +128,53 @@ pub async fn take_numbers(
     .await
 }
 
-/// The lowest rank in a status's column, to put a new item above it.
+/// An ordered list of cards: a status's column on the board, or a
+/// horizon's lane on the roadmap. Each keeps its own order, in its own rank
+/// column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Status(i64),
+    Horizon(Horizon),
+}
+
+impl Lane {
+    /// The condition that keeps the lane's items (its value bound as `$2`)
+    /// and the column that orders them.
+    fn sql(self) -> (&'static str, &'static str) {
+        match self {
+            Lane::Status(_) => ("status_id = $2", "rank"),
+            Lane::Horizon(_) => ("horizon = $2", "roadmap_rank"),
+        }
+    }
+
+    fn bind<'q, O>(
+        self,
+        query: sqlx::query::QueryScalar<'q, Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryScalar<'q, Any, O, sqlx::any::AnyArguments<'q>> {
+        match self {
+            Lane::Status(id) => query.bind(id),
+            Lane::Horizon(horizon) => query.bind(horizon.as_str()),
+        }
+    }
+
+    /// Whether the item is in this lane, and where in it.
+    pub fn rank_of(self, item: &ItemRow) -> Option<&str> {
+        match self {
+            Lane::Status(id) => (item.status_id == id).then_some(item.rank.as_str()),
+            Lane::Horizon(h) => (item.horizon == h).then_some(item.roadmap_rank.as_str()),
+        }
+    }
+}
+
+/// The lowest rank in a lane, to put an item above it.
 pub async fn first_rank(
     tx: &mut Transaction<'static, Any>,
     workspace_id: i64,
-    status_id: i64,
+    lane: Lane,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT MIN(rank) FROM items WHERE workspace_id = $1 AND status_id = $2")
-        .bind(workspace_id)
-        .bind(status_id)
+    let (condition, rank) = lane.sql();
+    let sql = format!("SELECT MIN({rank}) FROM items WHERE workspace_id = $1 AND {condition}");
+    lane.bind(sqlx::query_scalar(&sql).bind(workspace_id))
         .fetch_one(&mut **tx)
         .await
 }
@@ -150,6 +190,7 @@ pub struct NewItem<'a> {
     pub end_date: Option<&'a str>,
     pub horizon: Horizon,
     pub rank: &'a str,
+    pub roadmap_rank: &'a str,
     pub tags: &'a [String],
     pub actor_id: i64,
     pub now: i64,
@@ -161,8 +202,9 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO items (workspace_id, number, title, description, status_id, assignee_id, \
-             start_date, end_date, horizon, rank, tags, created_by, created_at, updated_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12, $13) RETURNING id",
+             start_date, end_date, horizon, rank, roadmap_rank, tags, created_by, created_at, \
+             updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $14) RETURNING id",
     )
     .bind(new.workspace_id)
     .bind(new.number)
@@ -174,6 +216,7 @@ pub async fn insert(
     .bind(new.end_date)
     .bind(new.horizon.as_str())
     .bind(new.rank)
+    .bind(new.roadmap_rank)
     .bind(join_tags(new.tags))
     .bind(new.actor_id)
     .bind(new.now)
@@ -265,6 +308,7 @@ pub struct Fields<'a> {
     pub end_date: Option<&'a str>,
     pub horizon: Horizon,
     pub rank: &'a str,
+    pub roadmap_rank: &'a str,
     pub tags: &'a [String],
     pub archived: bool,
 }
@@ -282,8 +326,8 @@ pub async fn update(
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
         "UPDATE items SET title = $3, description = $4, status_id = $5, assignee_id = $6, \
-             start_date = $7, end_date = $8, horizon = $9, rank = $10, tags = $11, archived = $12, \
-             version = version + 1, updated_by = $13, updated_at = $14 \
+             start_date = $7, end_date = $8, horizon = $9, rank = $10, roadmap_rank = $11, \
+             tags = $12, archived = $13, version = version + 1, updated_by = $14, updated_at = $15 \
          WHERE id = $1 AND version = $2",
     )
     .bind(item.id)
@@ -296,6 +340,7 @@ pub async fn update(
     .bind(fields.end_date)
     .bind(fields.horizon.as_str())
     .bind(fields.rank)
+    .bind(fields.roadmap_rank)
     .bind(join_tags(fields.tags))
     .bind(i64::from(fields.archived))
     .bind(actor_id)
@@ -810,6 +855,83 @@ pub async fn board(
     Ok(columns)
 }
 
+/// One roadmap lane: a horizon, how many items in it match, and the first
+/// of them in roadmap order.
+pub struct LaneRows {
+    pub horizon: Horizon,
+    pub total: i64,
+    pub items: Vec<ItemRow>,
+}
+
+/// The roadmap for `query` (whose own horizon is ignored): a lane per
+/// horizon, each with its first `limit` items. Two statements, as for the
+/// board: the lanes' counts, then every lane's cards, each read off the
+/// roadmap's index.
+pub async fn roadmap(
+    db: &Db,
+    workspace_id: i64,
+    query: &ItemQuery,
+    limit: usize,
+) -> Result<Vec<LaneRows>, sqlx::Error> {
+    let any_horizon = ItemQuery {
+        horizon: None,
+        ..query.clone()
+    };
+    let (filter, binds) = filter(db, workspace_id, &any_horizon, Scope::Indexed);
+    // The horizons are the code's own words: written in, not bound.
+    let counts: Vec<String> = Horizon::ALL
+        .iter()
+        .map(|h| {
+            format!(
+                "(SELECT COUNT(*) FROM items i WHERE i.horizon = '{}' AND {filter})",
+                h.as_str()
+            )
+        })
+        .collect();
+    let sql = format!("SELECT {}", counts.join(", "));
+    let row = bind_all(sqlx::query(&sql), &binds)
+        .fetch_one(db.reader())
+        .await?;
+    let mut lanes = Vec::with_capacity(Horizon::ALL.len());
+    for (n, horizon) in Horizon::ALL.into_iter().enumerate() {
+        lanes.push(LaneRows {
+            horizon,
+            total: row.try_get(n)?,
+            items: Vec::new(),
+        });
+    }
+    let parts: Vec<String> = lanes
+        .iter()
+        .filter(|lane| lane.total > 0)
+        .enumerate()
+        .map(|(n, lane)| {
+            format!(
+                "SELECT * FROM (SELECT {COLUMNS} {FROM} WHERE i.horizon = '{}' AND {filter} \
+                 ORDER BY i.roadmap_rank, i.id LIMIT {limit}) AS l{n}",
+                lane.horizon.as_str()
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        return Ok(lanes);
+    }
+    let sql = parts.join(" UNION ALL ");
+    let rows = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(db.reader())
+        .await?;
+    for row in &rows {
+        let item = from_row(row, false)?;
+        if let Some(lane) = lanes.iter_mut().find(|l| l.horizon == item.horizon) {
+            lane.items.push(item);
+        }
+    }
+    for lane in &mut lanes {
+        lane.items
+            .sort_by(|a, b| a.roadmap_rank.cmp(&b.roadmap_rank).then(a.id.cmp(&b.id)));
+    }
+    Ok(lanes)
+}
+
 /// An item as the chart places it.
 pub struct ChartRow {
     pub number: i64,
@@ -879,34 +1001,34 @@ pub async fn chart(
     Ok((total, placed, rows))
 }
 
-/// The rank next to `rank` in a status's column — the next one up when
-/// `after`, else the one before; from the top when `rank` is `None` —
-/// leaving out the item numbered `moving`.
+/// The rank next to `rank` in a lane — the next one up when `after`, else
+/// the one before; from the top when `rank` is `None` — leaving out the
+/// item numbered `moving`.
 pub async fn rank_beside(
     tx: &mut Transaction<'static, Any>,
     workspace_id: i64,
-    status_id: i64,
+    lane: Lane,
     rank: Option<&str>,
     after: bool,
     moving: i64,
 ) -> Result<Option<String>, sqlx::Error> {
+    let (condition, column) = lane.sql();
     let sql = match (rank, after) {
-        (None, _) => {
-            "SELECT MIN(rank) FROM items WHERE workspace_id = $1 AND status_id = $2 \
-                      AND number <> $3"
-        }
-        (Some(_), true) => {
-            "SELECT MIN(rank) FROM items WHERE workspace_id = $1 AND status_id = $2 \
-                            AND number <> $3 AND rank > $4"
-        }
-        (Some(_), false) => {
-            "SELECT MAX(rank) FROM items WHERE workspace_id = $1 AND status_id = $2 \
-                             AND number <> $3 AND rank < $4"
-        }
+        (None, _) => format!(
+            "SELECT MIN({column}) FROM items WHERE workspace_id = $1 AND {condition} \
+             AND number <> $3"
+        ),
+        (Some(_), true) => format!(
+            "SELECT MIN({column}) FROM items WHERE workspace_id = $1 AND {condition} \
+             AND number <> $3 AND {column} > $4"
+        ),
+        (Some(_), false) => format!(
+            "SELECT MAX({column}) FROM items WHERE workspace_id = $1 AND {condition} \
+             AND number <> $3 AND {column} < $4"
+        ),
     };
-    let mut query = sqlx::query_scalar(sql)
-        .bind(workspace_id)
-        .bind(status_id)
+    let mut query = lane
+        .bind(sqlx::query_scalar(&sql).bind(workspace_id))
         .bind(moving);
     if let Some(rank) = rank {
         query = query.bind(rank);
@@ -953,14 +1075,20 @@ pub async fn set_status(
     .map(drop)
 }
 
-/// The status and rank of the item numbered `number`, read inside a write.
-pub async fn place_of(
+/// The rank of the item numbered `number` in `lane`, read inside a write;
+/// `None` when it is not in that lane (or not at all).
+pub async fn rank_in(
     tx: &mut Transaction<'static, Any>,
     workspace_id: i64,
     number: i64,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT status_id, rank FROM items WHERE workspace_id = $1 AND number = $2")
-        .bind(workspace_id)
+    lane: Lane,
+) -> Result<Option<String>, sqlx::Error> {
+    let (condition, column) = lane.sql();
+    // `$2` is the lane's value, as in every lane's condition.
+    let sql = format!(
+        "SELECT {column} FROM items WHERE workspace_id = $1 AND {condition} AND number = $3"
+    );
+    lane.bind(sqlx::query_scalar(&sql).bind(workspace_id))
         .bind(number)
         .fetch_optional(&mut **tx)
         .await
