@@ -14,6 +14,7 @@ pub mod model;
 pub mod pages;
 pub mod rank;
 pub mod scoring;
+pub mod timeline;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -30,8 +31,8 @@ use crate::pages::{
     AboutPage, AccountSettingsRoute, AdminUsersRoute, BoardRoute, ChartRoute, HomePage,
     InvitationRoute, ItemRoute, ItemsRoute, NewWorkspaceRoute, NotFoundPage, ResetPasswordRoute,
     RoadmapRoute, RoundRoute, RoundsRoute, SecurityLogRoute, SetupRoute, SignInCodePage,
-    SignInPage, SignUpPage, TwoFactorSetupRoute, WorkspaceMembersRoute, WorkspaceRoute,
-    WorkspaceScoringRoute, WorkspaceSettingsRoute, WorkspaceStatusesRoute,
+    SignInPage, SignUpPage, TimelineRoute, TwoFactorSetupRoute, WorkspaceMembersRoute,
+    WorkspaceRoute, WorkspaceScoringRoute, WorkspaceSettingsRoute, WorkspaceStatusesRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -202,6 +203,7 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/w/:slug/items/:key") view={Lazy::<ItemRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/board") view={Lazy::<BoardRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/roadmap") view={Lazy::<RoadmapRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/timeline") view={Lazy::<TimelineRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/chart") view={Lazy::<ChartRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/rounds") view={Lazy::<RoundsRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/rounds/:id") view={Lazy::<RoundRoute>::new()} ssr=ssr />

@@ -136,6 +136,7 @@ const SIGNED_IN: [string, (f: Filled) => string][] = [
   ["an item", (f) => f.item],
   ["board", (f) => `/w/${f.slug}/board`],
   ["roadmap", (f) => `/w/${f.slug}/roadmap`],
+  ["timeline", (f) => `/w/${f.slug}/timeline`],
   ["chart", (f) => `/w/${f.slug}/chart`],
   ["rounds", (f) => `/w/${f.slug}/rounds`],
   ["an invitation", (f) => f.invitation],

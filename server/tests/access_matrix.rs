@@ -289,6 +289,11 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         },
     },
     FunctionRow {
+        endpoint: "w/timeline",
+        least: Role::Viewer,
+        arguments: |w, _| vec![w.slug_arg(), ("params", "tag=secret&scale=quarter".into())],
+    },
+    FunctionRow {
         endpoint: "w/roadmap",
         least: Role::Viewer,
         arguments: |w, _| vec![w.slug_arg(), ("params", "tag=secret".into())],
@@ -465,6 +470,7 @@ const PAGE_ROWS: &[(&str, Role)] = &[
     ("/w/{slug}/items/{key}", Role::Viewer),
     ("/w/{slug}/board", Role::Viewer),
     ("/w/{slug}/roadmap", Role::Viewer),
+    ("/w/{slug}/timeline", Role::Viewer),
     ("/w/{slug}/chart", Role::Viewer),
     ("/w/{slug}/rounds", Role::Contributor),
     ("/w/{slug}/rounds/{id}", Role::Contributor),

@@ -1,9 +1,11 @@
-//! The roadmap: its lanes, and moving a card between and within them.
+//! The roadmap and the timeline: the roadmap's lanes and moving a card
+//! between and within them; the timeline's dated and undated items (their
+//! dates change through `w/items/update`).
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::RoadmapLane;
+use crate::model::{RoadmapLane, TimelineData};
 
 #[cfg(feature = "ssr")]
 use crate::backend::request::{respond, scoped};
@@ -53,6 +55,22 @@ pub async fn plan_item(
                 before,
             };
             items::move_to(&state(), &access, &key, version, drop).await
+        })
+        .await,
+    )
+}
+
+/// The timeline, with the filter of `params` (as for `load_items`).
+#[server(prefix = "/fn", endpoint = "w/timeline")]
+pub async fn load_timeline(slug: String, params: String) -> Result<TimelineData, AppError> {
+    use crate::api::items::item_query;
+    use crate::backend::{access, items, state};
+    use crate::model::Permission;
+
+    respond(
+        scoped(async {
+            let access = access::require_current(&slug, Permission::View).await?;
+            items::timeline(&state(), &access, &item_query(&params)).await
         })
         .await,
     )

@@ -10,8 +10,9 @@ use crate::backend::{AppState, format_time, markdown};
 use crate::error::AppError;
 use crate::model::{
     ActivityEntry, BoardColumn, ChartData, ChartPoint, CommentView, Horizon, ItemChoices,
-    ItemDetail, ItemPage, ItemQuery, ItemSummary, MAX_CHART_POINTS, Permission, Person,
-    RoadmapLane, Role, Status, parse_body, parse_date, parse_tags, parse_title, split_key,
+    ItemDetail, ItemPage, ItemQuery, ItemSummary, MAX_CHART_POINTS, MAX_TIMELINE_ITEMS, Permission,
+    Person, RoadmapLane, Role, Status, TimelineData, UNSCHEDULED_SHOWN, parse_body, parse_date,
+    parse_tags, parse_title, split_key,
 };
 use crate::rank;
 use crate::scoring::score::Scale;
@@ -592,6 +593,29 @@ pub async fn roadmap(
             total: lane.total,
         })
         .collect())
+}
+
+/// The timeline: the dated items, earliest first, and the undated ones.
+pub async fn timeline(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    query: &ItemQuery,
+) -> Result<TimelineData, AppError> {
+    let (scheduled_total, scheduled, unscheduled_total, unscheduled) = items::timeline(
+        &state.db,
+        access.workspace.id,
+        query,
+        MAX_TIMELINE_ITEMS,
+        UNSCHEDULED_SHOWN,
+    )
+    .await?;
+    Ok(TimelineData {
+        scheduled: scheduled.iter().map(|row| summary(access, row)).collect(),
+        scheduled_total,
+        unscheduled: unscheduled.iter().map(|row| summary(access, row)).collect(),
+        unscheduled_total,
+        today: crate::timeline::date_of(now_ms().div_euclid(86_400_000)),
+    })
 }
 
 /// Where a card is dropped: into a lane (a status's column on the board, a

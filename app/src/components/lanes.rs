@@ -313,12 +313,13 @@ pub struct CardForm<'a> {
 }
 
 /// A lane's cards: key, score, title, tags, assignee; with `statuses`, each
-/// card's status too (the board's columns say it already). Editors get the
-/// card's `form` and can drag it.
+/// card's status too (the board's columns say it already). `movable` cards
+/// can be dragged; with a `form`, each card has it.
 pub fn cards_html(
     items: &[ItemSummary],
     slug: &str,
     statuses: Option<&[Status]>,
+    movable: bool,
     form: Option<&CardForm>,
 ) -> String {
     let mut m = Markup::with_capacity(items.len() * 900);
@@ -329,7 +330,7 @@ pub fn cards_html(
             .raw("\" data-version=\"")
             .number(item.version)
             .raw("\"");
-        if form.is_some() {
+        if movable {
             m.raw(" tabindex=\"0\" draggable=\"true\" aria-roledescription=\"movable card\"");
         }
         m.raw("><p class=\"card__key muted small\">").text(key);
@@ -445,7 +446,7 @@ mod tests {
             options: &statuses,
             current: |item| item.status_id,
         };
-        let html = cards_html(&[item.clone()], "team", Some(&[done]), Some(&form));
+        let html = cards_html(&[item.clone()], "team", Some(&[done]), true, Some(&form));
         assert!(
             !html.contains("<script>") && !html.contains("<b>"),
             "{html}"
@@ -454,7 +455,7 @@ mod tests {
         assert!(html.contains("<option selected value=\"2\">Done</option>"));
         assert!(html.contains("aria-label=\"Status of WAY-9\""));
         assert!(html.contains("draggable=\"true\""));
-        let read_only = cards_html(&[item], "team", None, None);
+        let read_only = cards_html(&[item], "team", None, false, None);
         assert!(!read_only.contains("<select") && !read_only.contains("draggable=\"true\""));
         assert!(!read_only.contains("card__status"));
     }

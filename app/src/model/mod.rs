@@ -8,6 +8,7 @@ mod item;
 mod round;
 mod scoring;
 mod theme;
+mod timeline;
 mod workspace;
 
 pub use account::{
@@ -31,6 +32,7 @@ pub use scoring::{
     UnfitRatings, show_score,
 };
 pub use theme::Theme;
+pub use timeline::{MAX_TIMELINE_ITEMS, TimelineData, UNSCHEDULED_SHOWN};
 pub use workspace::{
     InvitationInfo, InvitationPreview, MemberInfo, MembersPage, Permission, Role, WorkspaceSummary,
     WorkspaceView, key_prefix_from_name, parse_key_prefix, parse_slug, slug_from_name,

@@ -181,7 +181,7 @@ fn Columns(
                     options: &statuses,
                     current: |item| item.status_id,
                 };
-                let cards = cards_html(&column.items, &slug.get_value(), None, can_edit.then_some(&form));
+                let cards = cards_html(&column.items, &slug.get_value(), None, can_edit, can_edit.then_some(&form));
                 view! {
                     <section class="board-column" aria-label=name.clone() data-lane=status_id>
                         <h2 class="board-column__title">

@@ -19,6 +19,7 @@ mod setup;
 mod sign_in;
 mod sign_up;
 mod statuses;
+mod timeline;
 mod two_factor_setup;
 mod workspace;
 
@@ -40,6 +41,7 @@ pub use setup::SetupRoute;
 pub use sign_in::{SignInCodePage, SignInPage};
 pub use sign_up::SignUpPage;
 pub use statuses::WorkspaceStatusesRoute;
+pub use timeline::TimelineRoute;
 pub use two_factor_setup::TwoFactorSetupRoute;
 pub use workspace::{
     NewWorkspaceRoute, WorkspaceMembersRoute, WorkspaceRoute, WorkspaceSettingsRoute,

@@ -187,6 +187,7 @@ fn Lanes(
                     &lane.items,
                     &slug.get_value(),
                     Some(statuses),
+                    can_edit,
                     can_edit.then_some(&form),
                 )
             })

@@ -143,6 +143,7 @@ fn WorkspaceFrame(
             <a href=format!("{base}/items") aria-current=section.starts_with("/items").then_some("page")>"Items"</a>
             <a href=format!("{base}/board") aria-current=(section == "/board").then_some("page")>"Board"</a>
             <a href=format!("{base}/roadmap") aria-current=(section == "/roadmap").then_some("page")>"Roadmap"</a>
+            <a href=format!("{base}/timeline") aria-current=(section == "/timeline").then_some("page")>"Timeline"</a>
             <a href=format!("{base}/chart") aria-current=(section == "/chart").then_some("page")>"Chart"</a>
             {workspace.role.allows(Permission::Contribute).then(|| view! {
                 <a href=format!("{base}/rounds") aria-current=(section == "/rounds").then_some("page")>"Rounds"</a>

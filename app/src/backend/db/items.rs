@@ -932,6 +932,49 @@ pub async fn roadmap(
     Ok(lanes)
 }
 
+/// The timeline for `query`: how many items have a start or an end date
+/// and the first `limit` of them by date, then how many have neither and
+/// the `unscheduled` most recently changed of those.
+pub async fn timeline(
+    db: &Db,
+    workspace_id: i64,
+    query: &ItemQuery,
+    limit: usize,
+    unscheduled: usize,
+) -> Result<(i64, Vec<ItemRow>, i64, Vec<ItemRow>), sqlx::Error> {
+    const DATED: &str = "(i.start_date IS NOT NULL OR i.end_date IS NOT NULL)";
+    let (filter, binds) = filter(db, workspace_id, query, Scope::Indexed);
+    let sql = format!(
+        "SELECT (SELECT COUNT(*) FROM items i WHERE {filter} AND {DATED}), \
+                (SELECT COUNT(*) FROM items i WHERE {filter} AND NOT {DATED})"
+    );
+    let row = bind_all(sqlx::query(&sql), &binds)
+        .fetch_one(db.reader())
+        .await?;
+    let (dated, undated): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE {filter} AND {DATED} \
+         ORDER BY COALESCE(i.start_date, i.end_date), i.id LIMIT {limit}"
+    );
+    let scheduled = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|row| from_row(row, false))
+        .collect::<Result<_, _>>()?;
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE {filter} AND NOT {DATED} \
+         ORDER BY i.updated_at DESC, i.id DESC LIMIT {unscheduled}"
+    );
+    let rest = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|row| from_row(row, false))
+        .collect::<Result<_, _>>()?;
+    Ok((dated, scheduled, undated, rest))
+}
+
 /// An item as the chart places it.
 pub struct ChartRow {
     pub number: i64,

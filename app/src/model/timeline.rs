@@ -1,0 +1,25 @@
+//! The timeline as the page gets it; its geometry is `crate::timeline`.
+
+use serde::{Deserialize, Serialize};
+
+use super::ItemSummary;
+
+/// At most this many bars, earliest first; the page says how many it left
+/// out.
+pub const MAX_TIMELINE_ITEMS: usize = 500;
+/// Unscheduled items listed beside the axis, most recently changed first.
+pub const UNSCHEDULED_SHOWN: usize = 30;
+
+/// What the timeline page shows for a filter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TimelineData {
+    /// Items with a start or an end date, earliest first.
+    pub scheduled: Vec<ItemSummary>,
+    pub scheduled_total: i64,
+    /// Items with neither.
+    pub unscheduled: Vec<ItemSummary>,
+    pub unscheduled_total: i64,
+    /// The server's date, so the page and its hydration draw the same
+    /// "today" line.
+    pub today: String,
+}

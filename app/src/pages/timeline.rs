@@ -1,0 +1,793 @@
+//! `/w/:slug/timeline`: dated items as bars on a month or quarter axis,
+//! grouped by status or by tag, with a line for today and the undated items
+//! listed beside. Drawn as SVG on the server, so the first paint and a page
+//! without JavaScript show the same picture; with it, a bar moves by
+//! dragging (or Alt + arrows) and resizes by its edges (or Alt + Shift +
+//! arrows), and an undated item is dragged onto the axis. Each change is an
+//! item update of its dates: the server stores dates, never positions.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::{LazyRoute, lazy_route};
+
+use crate::api::items::{UpdateItem, load_item_choices};
+use crate::api::roadmap::load_timeline;
+use crate::components::form::{FormError, form_error};
+use crate::components::lanes::cards_html;
+use crate::components::markup::Markup;
+use crate::components::toast::toast_results;
+use crate::components::{Loading, PendingTransition};
+use crate::error::AppError;
+use crate::model::{
+    ItemChoices, ItemQuery, ItemSummary, MAX_TIMELINE_ITEMS, Permission, Status, TimelineData,
+    WorkspaceView,
+};
+use crate::pages::guard::error_view;
+use crate::pages::items::{FilterBar, parse_params, url_params};
+use crate::pages::workspace::{slug_param, with_workspace};
+use crate::timeline::{Axis, Scale, date_of, day_number, span};
+
+/// The SVG's rows: the axis's labels, a group's name, an item's bar.
+const HEADER: f64 = 28.0;
+const GROUP_ROW: f64 = 26.0;
+const ITEM_ROW: f64 = 26.0;
+const BAR_HEIGHT: f64 = 18.0;
+/// Room after the last day for the labels of bars that end there.
+const LABEL_ROOM: f64 = 240.0;
+/// How long a bar is when an undated item is dropped on the axis: two weeks.
+const NEW_BAR_DAYS: i64 = 14;
+
+/// How the bars are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Grouping {
+    #[default]
+    Status,
+    Tag,
+}
+
+/// The timeline's own parameters, beside the filter's: `scale` and `group`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct View {
+    scale: Scale,
+    grouping: Grouping,
+}
+
+impl View {
+    fn from_params(params: &str) -> Self {
+        let mut view = View::default();
+        for pair in params.split('&') {
+            match pair.split_once('=') {
+                Some(("scale", value)) => view.scale = Scale::parse(value).unwrap_or_default(),
+                Some(("group", "tag")) => view.grouping = Grouping::Tag,
+                _ => {}
+            }
+        }
+        view
+    }
+}
+
+#[derive(Clone, Copy)]
+struct TimelinePageData {
+    saved: ServerAction<UpdateItem>,
+    timeline: Resource<Result<TimelineData, AppError>>,
+    choices: Resource<Result<ItemChoices, AppError>>,
+    query: Memo<ItemQuery>,
+    view: Memo<View>,
+    pending: RwSignal<bool>,
+}
+
+/// The route to [`TimelinePage`], whose code the browser loads on the first visit.
+pub struct TimelineRoute;
+
+#[lazy_route]
+impl LazyRoute for TimelineRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <TimelinePage /> }.into_any()
+    }
+}
+
+#[component]
+pub fn TimelinePage() -> impl IntoView {
+    let slug = slug_param();
+    let params = url_params();
+    let saved = ServerAction::<UpdateItem>::new();
+    let data = TimelinePageData {
+        saved,
+        timeline: Resource::new(
+            move || (slug.get(), params.get(), saved.version().get()),
+            |(slug, params, _)| load_timeline(slug, params),
+        ),
+        choices: Resource::new(move || slug.get(), load_item_choices),
+        query: Memo::new(move |_| parse_params(&params.get())),
+        view: Memo::new(move |_| View::from_params(&params.get())),
+        pending: RwSignal::new(false),
+    };
+    with_workspace(
+        "/timeline",
+        move |w: WorkspaceView| view! { <Timeline workspace=w data /> },
+    )
+}
+
+#[component]
+fn Timeline(workspace: WorkspaceView, data: TimelinePageData) -> impl IntoView {
+    let pending = data.pending;
+    let can_edit = workspace.role.allows(Permission::Edit);
+    let slug = workspace.slug.clone();
+    toast_results(data.saved.value(), |_: &i64| None);
+    view! {
+        <FormError error=form_error(data.saved.value(), &["start_date", "end_date"]) />
+        <Loading pending />
+        <PendingTransition pending>
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    let choices = match data.choices.await {
+                        Ok(choices) => choices,
+                        Err(error) => return error_view(error, "/"),
+                    };
+                    let timeline = match data.timeline.await {
+                        Ok(timeline) => timeline,
+                        Err(error) => return error_view(error, "/"),
+                    };
+                    let query = data.query.get_untracked();
+                    let shown = data.view.get_untracked();
+                    let statuses = choices.statuses.clone();
+                    let keep = vec![("scale", shown.scale.as_str().to_owned()), ("group", grouping_param(shown.grouping).to_owned())];
+                    view! {
+                        {view! { <FilterBar query=query.clone() choices keep /> }.into_any()}
+                        {view! { <ViewForm query shown /> }.into_any()}
+                        {view! { <Plot slug timeline statuses shown can_edit saved=data.saved /> }.into_any()}
+                    }
+                    .into_any()
+                })
+            }}
+        </PendingTransition>
+    }
+}
+
+fn grouping_param(grouping: Grouping) -> &'static str {
+    match grouping {
+        Grouping::Status => "status",
+        Grouping::Tag => "tag",
+    }
+}
+
+/// The axis's scale and the grouping: a GET form that keeps the filter.
+#[component]
+fn ViewForm(query: ItemQuery, shown: View) -> impl IntoView {
+    view! {
+        <Form method="GET" action="" attr:class="chart-size timeline-view">
+            {query.to_params().into_iter().map(|(name, value)| view! {
+                <input type="hidden" name=name value=value />
+            }).collect_view()}
+            <label for="timeline-scale">"Axis"</label>
+            <select id="timeline-scale" name="scale">
+                <option value="month" selected=shown.scale == Scale::Month>"Months"</option>
+                <option value="quarter" selected=shown.scale == Scale::Quarter>"Quarters"</option>
+            </select>
+            <label for="timeline-group">"Group by"</label>
+            <select id="timeline-group" name="group">
+                <option value="status" selected=shown.grouping == Grouping::Status>"Status"</option>
+                <option value="tag" selected=shown.grouping == Grouping::Tag>"Tag"</option>
+            </select>
+            <button type="submit" class="button button--quiet">"Show"</button>
+        </Form>
+    }
+}
+
+/// A group of bars: its name and its items.
+struct Group<'a> {
+    name: String,
+    items: Vec<&'a ItemSummary>,
+}
+
+fn groups<'a>(items: &'a [ItemSummary], statuses: &[Status], by: Grouping) -> Vec<Group<'a>> {
+    match by {
+        Grouping::Status => statuses
+            .iter()
+            .map(|s| Group {
+                name: s.name.clone(),
+                items: items.iter().filter(|i| i.status_id == s.id).collect(),
+            })
+            .filter(|g| !g.items.is_empty())
+            .collect(),
+        Grouping::Tag => {
+            let mut tags: Vec<&str> = items
+                .iter()
+                .flat_map(|i| i.tags.iter().map(String::as_str))
+                .collect();
+            tags.sort_unstable();
+            tags.dedup();
+            let mut groups: Vec<Group> = tags
+                .into_iter()
+                .map(|tag| Group {
+                    name: tag.to_owned(),
+                    items: items
+                        .iter()
+                        .filter(|i| i.tags.iter().any(|t| t == tag))
+                        .collect(),
+                })
+                .collect();
+            let untagged: Vec<&ItemSummary> = items.iter().filter(|i| i.tags.is_empty()).collect();
+            if !untagged.is_empty() {
+                groups.push(Group {
+                    name: "No tag".into(),
+                    items: untagged,
+                });
+            }
+            groups
+        }
+    }
+}
+
+/// The axis, the rows and the bars, written as markup (see
+/// `components::markup`); returns it with the drawing's height.
+fn plot_html(
+    slug: &str,
+    axis: &Axis,
+    groups: &[Group],
+    statuses: &[Status],
+    today: i64,
+    can_edit: bool,
+) -> (String, f64) {
+    let rows: usize = groups.iter().map(|g| g.items.len()).sum();
+    let height = HEADER + groups.len() as f64 * GROUP_ROW + rows as f64 * ITEM_ROW + 8.0;
+    let mut m = Markup::with_capacity(2_000 + rows * 600);
+    m.raw("<g class=\"timeline__axis\" aria-hidden=\"true\">");
+    for tick in &axis.ticks {
+        m.raw("<line x1=\"")
+            .tenths(tick.x)
+            .raw("\" y1=\"0\" x2=\"")
+            .tenths(tick.x)
+            .raw("\" y2=\"")
+            .tenths(height)
+            .raw("\"></line><text x=\"")
+            .tenths(tick.x + 4.0)
+            .raw("\" y=\"18\">")
+            .text(&tick.label)
+            .raw("</text>");
+    }
+    m.raw("</g>");
+    let mut y = HEADER;
+    for group in groups {
+        m.raw("<text class=\"timeline__group\" x=\"4\" y=\"")
+            .tenths(y + 18.0)
+            .raw("\">")
+            .text(&group.name)
+            .raw("</text>");
+        y += GROUP_ROW;
+        for item in &group.items {
+            let Some((start, end)) = span(item.start_date.as_deref(), item.end_date.as_deref())
+            else {
+                continue;
+            };
+            let x = axis.x(start);
+            let w = (axis.x(end) - x).max(2.0);
+            let color = statuses
+                .iter()
+                .find(|s| s.id == item.status_id)
+                .map_or("#8a94a6", |s| s.color.as_str());
+            let dates = match (&item.start_date, &item.end_date) {
+                (Some(s), Some(e)) => format!("{s} to {e}"),
+                (Some(s), None) => format!("from {s}"),
+                (None, Some(e)) => format!("until {e}"),
+                (None, None) => String::new(),
+            };
+            m.raw("<a class=\"bar\" href=\"/w/")
+                .text(slug)
+                .raw("/items/")
+                .text(&item.key)
+                .raw("\" data-key=\"")
+                .text(&item.key)
+                .raw("\" data-version=\"")
+                .number(item.version)
+                .raw("\" data-start=\"")
+                .number(start)
+                .raw("\" data-end=\"")
+                .number(end)
+                .raw("\"");
+            if can_edit {
+                m.raw(" aria-roledescription=\"movable bar\"");
+            }
+            m.raw("><title>")
+                .text(&item.key)
+                .raw(" ")
+                .text(&item.title)
+                .raw(", ")
+                .text(&dates)
+                .raw("</title><rect class=\"bar__body\" x=\"")
+                .tenths(x)
+                .raw("\" y=\"")
+                .tenths(y + (ITEM_ROW - BAR_HEIGHT) / 2.0)
+                .raw("\" width=\"")
+                .tenths(w)
+                .raw("\" height=\"")
+                .tenths(BAR_HEIGHT)
+                .raw("\" rx=\"3\" fill=\"")
+                .text(color)
+                .raw("\"></rect>");
+            if can_edit {
+                for (edge, at) in [("start", x), ("end", x + w - 5.0)] {
+                    m.raw("<rect class=\"bar__edge\" data-edge=\"")
+                        .raw(edge)
+                        .raw("\" x=\"")
+                        .tenths(at)
+                        .raw("\" y=\"")
+                        .tenths(y + (ITEM_ROW - BAR_HEIGHT) / 2.0)
+                        .raw("\" width=\"5\" height=\"")
+                        .tenths(BAR_HEIGHT)
+                        .raw("\"></rect>");
+                }
+            }
+            m.raw("<text class=\"bar__label\" x=\"")
+                .tenths(x + w + 6.0)
+                .raw("\" y=\"")
+                .tenths(y + 17.0)
+                .raw("\" aria-hidden=\"true\">")
+                .text(&item.key)
+                .raw(" ")
+                .text(&item.title)
+                .raw("</text></a>");
+            y += ITEM_ROW;
+        }
+    }
+    if (axis.first..axis.end).contains(&today) {
+        let x = axis.x(today) + axis.scale.day_width() / 2.0;
+        m.raw("<g class=\"timeline__today\" aria-hidden=\"true\"><line x1=\"")
+            .tenths(x)
+            .raw("\" y1=\"22\" x2=\"")
+            .tenths(x)
+            .raw("\" y2=\"")
+            .tenths(height)
+            .raw("\"></line><text x=\"")
+            .tenths(x + 3.0)
+            .raw("\" y=\"30\">Today</text></g>");
+    }
+    (m.into_string(), height)
+}
+
+/// A bar being dragged: which, what part, from where.
+#[derive(Clone, Debug)]
+struct Drag {
+    key: String,
+    version: i64,
+    start: i64,
+    end: i64,
+    /// `None` moves the bar; `Some("start")` or `Some("end")` resizes it.
+    edge: Option<String>,
+    from_x: f64,
+    moved: bool,
+}
+
+/// Where a bar goes when dragged `days` days by its `edge` (or as a whole):
+/// the new first day and the day after the last, at least one day apart.
+fn dragged(start: i64, end: i64, edge: Option<&str>, days: i64) -> (i64, i64) {
+    match edge {
+        Some("start") => ((start + days).min(end - 1), end),
+        Some("end") => (start, (end + days).max(start + 1)),
+        _ => (start + days, end + days),
+    }
+}
+
+#[component]
+fn Plot(
+    slug: String,
+    timeline: TimelineData,
+    statuses: Vec<Status>,
+    shown: View,
+    can_edit: bool,
+    saved: ServerAction<UpdateItem>,
+) -> impl IntoView {
+    let today = day_number(&timeline.today).unwrap_or(0);
+    let dated = timeline
+        .scheduled
+        .iter()
+        .filter_map(|i| span(i.start_date.as_deref(), i.end_date.as_deref()))
+        .flat_map(|(s, e)| [s, e - 1]);
+    let axis = Axis::spanning(shown.scale, dated, today);
+    let width = axis.width() + LABEL_ROOM;
+    let items = RwSignal::new(timeline.scheduled.clone());
+    let slug = StoredValue::new(slug);
+    let statuses = StoredValue::new(statuses);
+    let axis = StoredValue::new(axis);
+    let drawn = Memo::new(move |_| {
+        items.with(|items| {
+            statuses.with_value(|statuses| {
+                axis.with_value(|axis| {
+                    let groups = groups(items, statuses, shown.grouping);
+                    plot_html(&slug.get_value(), axis, &groups, statuses, today, can_edit)
+                })
+            })
+        })
+    });
+    let drag = StoredValue::new(None::<Drag>);
+    let just_dragged = StoredValue::new(false);
+
+    // Shows the new dates at once, then saves them; the timeline reloads
+    // with the server's answer either way.
+    let save = move |key: String, version: i64, start: i64, end: i64| {
+        let (first, last) = (date_of(start), date_of(end - 1));
+        items.update(|items| {
+            if let Some(item) = items.iter_mut().find(|i| i.key == key) {
+                item.start_date = Some(first.clone());
+                item.end_date = Some(last.clone());
+            }
+        });
+        saved.dispatch(UpdateItem {
+            slug: slug.get_value(),
+            key,
+            version,
+            title: None,
+            description: None,
+            status: None,
+            tags: None,
+            assignee: None,
+            start_date: Some(first),
+            end_date: Some(last),
+            horizon: None,
+            archived: None,
+            full: None,
+        });
+    };
+
+    let shown_count = timeline.scheduled.len();
+    let summary = match timeline.scheduled_total {
+        0 => "No item here has a start or an end date yet.".to_owned(),
+        n if n > shown_count as i64 => format!(
+            "The first {MAX_TIMELINE_ITEMS} of {n} dated items, earliest first; narrow the filter to see the others."
+        ),
+        n => format!("{n} dated {}.", if n == 1 { "item" } else { "items" }),
+    };
+    let unscheduled_total = timeline.unscheduled_total;
+    let unscheduled = statuses.with_value(|statuses| {
+        cards_html(
+            &timeline.unscheduled,
+            &slug.get_value(),
+            Some(statuses),
+            can_edit,
+            None,
+        )
+    });
+
+    view! {
+        {can_edit.then(|| view! {
+            <p class="muted small board-help">
+                "Drag a bar to move it, or its ends to change its dates; or focus it and press Alt + arrows (with Shift, the end moves). Drag an undated item onto the axis to give it two weeks."
+            </p>
+        })}
+        <p class="muted" data-testid="timeline-summary">{summary}</p>
+        <div class="timeline">
+            <div class="timeline__scroll">
+                <svg
+                    class="timeline__svg"
+                    width=format!("{width:.0}")
+                    height=move || format!("{:.0}", drawn.with(|d| d.1))
+                    role="group"
+                    aria-label="Timeline"
+                    data-testid="timeline"
+                    on:pointerdown=move |ev| {
+                        if !can_edit || ev.button() != 0 {
+                            return;
+                        }
+                        if let Some(mut found) = bar_of(&ev) {
+                            found.from_x = f64::from(ev.client_x());
+                            drag.set_value(Some(found));
+                            capture(&ev);
+                        }
+                    }
+                    on:pointermove=move |ev| {
+                        let Some(mut current) = drag.get_value() else { return };
+                        let dx = f64::from(ev.client_x()) - current.from_x;
+                        if dx.abs() >= 3.0 {
+                            current.moved = true;
+                        }
+                        let days = axis.with_value(|a| a.days_moved(dx));
+                        let (start, end) = dragged(current.start, current.end, current.edge.as_deref(), days);
+                        axis.with_value(|a| show_drag(&ev, a, &current.key, start, end));
+                        drag.set_value(Some(current));
+                    }
+                    on:pointerup=move |ev| {
+                        let Some(current) = drag.get_value() else { return };
+                        drag.set_value(None);
+                        if !current.moved {
+                            return;
+                        }
+                        just_dragged.set_value(true);
+                        let dx = f64::from(ev.client_x()) - current.from_x;
+                        let days = axis.with_value(|a| a.days_moved(dx));
+                        let (start, end) = dragged(current.start, current.end, current.edge.as_deref(), days);
+                        if (start, end) != (current.start, current.end) {
+                            save(current.key, current.version, start, end);
+                        } else {
+                            items.update(|_| {});
+                        }
+                    }
+                    on:click=move |ev| {
+                        // The click that ends a drag does not open the item.
+                        if just_dragged.get_value() {
+                            just_dragged.set_value(false);
+                            ev.prevent_default();
+                        }
+                    }
+                    on:keydown=move |ev| {
+                        if !can_edit || !ev.alt_key() {
+                            return;
+                        }
+                        let days = match ev.key().as_str() {
+                            "ArrowLeft" => -1,
+                            "ArrowRight" => 1,
+                            _ => return,
+                        };
+                        let Some(found) = bar_of(&ev) else { return };
+                        ev.prevent_default();
+                        let edge = ev.shift_key().then_some("end");
+                        let (start, end) = dragged(found.start, found.end, edge, days);
+                        save(found.key, found.version, start, end);
+                    }
+                    on:dragover=move |ev| ev.prevent_default()
+                    on:drop=move |ev| {
+                        ev.prevent_default();
+                        let Some(key) = ev.data_transfer().and_then(|t| t.get_data("text/plain").ok()) else { return };
+                        let version = timeline_version(&key);
+                        let Some(version) = version else { return };
+                        let Some(x) = svg_x(&ev) else { return };
+                        let start = axis.with_value(|a| a.day_at(x));
+                        save_undated(saved, slug.get_value(), key, version, start);
+                    }
+                >
+                    <g class="timeline__drawing" inner_html=move || drawn.with(|d| d.0.clone())></g>
+                </svg>
+            </div>
+            <aside class="timeline__undated" aria-labelledby="undated-heading">
+                <h2 id="undated-heading" class="board-column__title">
+                    "Undated"
+                    <span class="muted small">{format!(" {unscheduled_total}")}</span>
+                </h2>
+                <ol
+                    class="board-column__cards"
+                    inner_html=unscheduled
+                    on:dragstart=move |ev| {
+                        if let Some(key) = undated_key(&ev)
+                            && let Some(transfer) = ev.data_transfer()
+                        {
+                            let _ = transfer.set_data("text/plain", &key);
+                        }
+                    }
+                ></ol>
+                {(unscheduled_total == 0).then(|| view! { <p class="muted small">"Every item has a date."</p> })}
+            </aside>
+        </div>
+    }
+}
+
+/// Gives an undated item two weeks from `start`.
+fn save_undated(
+    saved: ServerAction<UpdateItem>,
+    slug: String,
+    key: String,
+    version: i64,
+    start: i64,
+) {
+    saved.dispatch(UpdateItem {
+        slug,
+        key,
+        version,
+        title: None,
+        description: None,
+        status: None,
+        tags: None,
+        assignee: None,
+        start_date: Some(date_of(start)),
+        end_date: Some(date_of(start + NEW_BAR_DAYS - 1)),
+        horizon: None,
+        archived: None,
+        full: None,
+    });
+}
+
+/// The bar an event happened on: its key, version and days, and which of
+/// its edges, if one.
+fn bar_of(ev: &leptos::ev::Event) -> Option<Drag> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::Element;
+
+        let target: Element = ev.target()?.dyn_into().ok()?;
+        let bar = target.closest("a.bar[data-key]").ok()??;
+        Some(Drag {
+            key: bar.get_attribute("data-key")?,
+            version: bar.get_attribute("data-version")?.parse().ok()?,
+            start: bar.get_attribute("data-start")?.parse().ok()?,
+            end: bar.get_attribute("data-end")?.parse().ok()?,
+            edge: target.get_attribute("data-edge"),
+            from_x: 0.0,
+            moved: false,
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// Keeps the pointer's events on the drawing while a bar is dragged.
+fn capture(ev: &leptos::ev::PointerEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::Element;
+
+        if let Some(svg) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+        {
+            let _ = svg.set_pointer_capture(ev.pointer_id());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+    }
+}
+
+/// Draws a dragged bar where it would go, without redrawing the others.
+fn show_drag(ev: &leptos::ev::PointerEvent, axis: &Axis, key: &str, start: i64, end: i64) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::Element;
+
+        let Some(svg) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+        else {
+            return;
+        };
+        let selector = format!("a.bar[data-key=\"{key}\"] .bar__body");
+        if let Ok(Some(body)) = svg.query_selector(&selector) {
+            let x = axis.x(start);
+            let _ = body.set_attribute("x", &format!("{x:.1}"));
+            let _ = body.set_attribute("width", &format!("{:.1}", (axis.x(end) - x).max(2.0)));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (ev, axis, key, start, end);
+    }
+}
+
+/// The version of an undated item's card, by its key.
+fn timeline_version(key: &str) -> Option<i64> {
+    #[cfg(feature = "hydrate")]
+    {
+        let selector = format!(".timeline__undated .card[data-key=\"{key}\"]");
+        document()
+            .query_selector(&selector)
+            .ok()??
+            .get_attribute("data-version")?
+            .parse()
+            .ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// The key of the undated card a drag started on.
+fn undated_key(ev: &leptos::ev::DragEvent) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::Element;
+
+        let target: Element = ev.target()?.dyn_into().ok()?;
+        target
+            .closest(".card[data-key]")
+            .ok()??
+            .get_attribute("data-key")
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// Where on the drawing (in its units) a drop happened.
+fn svg_x(ev: &leptos::ev::DragEvent) -> Option<f64> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::Element;
+
+        let svg: Element = ev.current_target()?.dyn_into().ok()?;
+        let left = svg.get_bounding_client_rect().left();
+        Some(f64::from(ev.client_x()) - left)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Horizon, StatusCategory};
+
+    fn item(key: &str, status_id: i64, start: Option<&str>, end: Option<&str>) -> ItemSummary {
+        ItemSummary {
+            key: key.into(),
+            title: format!("<b>{key}</b>"),
+            status_id,
+            assignee: None,
+            horizon: Horizon::Unplanned,
+            start_date: start.map(Into::into),
+            end_date: end.map(Into::into),
+            tags: vec![],
+            archived: false,
+            version: 3,
+            updated: String::new(),
+            score: None,
+            partly_rated: false,
+        }
+    }
+
+    #[test]
+    fn drags_keep_a_bar_at_least_a_day_long() {
+        assert_eq!(dragged(10, 15, None, -3), (7, 12));
+        assert_eq!(dragged(10, 15, Some("start"), 2), (12, 15));
+        assert_eq!(dragged(10, 15, Some("start"), 9), (14, 15));
+        assert_eq!(dragged(10, 15, Some("end"), -9), (10, 11));
+        assert_eq!(dragged(10, 15, Some("end"), 4), (10, 19));
+    }
+
+    #[test]
+    fn bars_are_grouped_and_escaped() {
+        let statuses = vec![
+            Status {
+                id: 1,
+                name: "Idea".into(),
+                color: "#8a94a6".into(),
+                category: StatusCategory::Planned,
+            },
+            Status {
+                id: 2,
+                name: "Shipped".into(),
+                color: "\"><script>".into(),
+                category: StatusCategory::Done,
+            },
+        ];
+        let mut tagged = item("W-2", 2, Some("2026-05-01"), Some("2026-05-10"));
+        tagged.tags = vec!["ios".into()];
+        let items = vec![item("W-1", 1, Some("2026-04-01"), None), tagged];
+        let by_status = groups(&items, &statuses, Grouping::Status);
+        assert_eq!(by_status.len(), 2);
+        let by_tag = groups(&items, &statuses, Grouping::Tag);
+        let names: Vec<&str> = by_tag.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["ios", "No tag"]);
+
+        let today = day_number("2026-04-15").unwrap();
+        let axis = Axis::spanning(Scale::Month, [day_number("2026-04-01").unwrap()], today);
+        let (html, height) = plot_html("team", &axis, &by_status, &statuses, today, true);
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{html}"
+        );
+        assert!(html.contains("W-2 &lt;b&gt;W-2&lt;/b&gt;, 2026-05-01 to 2026-05-10"));
+        assert!(html.contains("data-edge=\"end\""));
+        assert!(html.contains("timeline__today"));
+        assert_eq!(height, HEADER + 2.0 * GROUP_ROW + 2.0 * ITEM_ROW + 8.0);
+        let (read_only, _) = plot_html("team", &axis, &by_status, &statuses, today, false);
+        assert!(!read_only.contains("data-edge"));
+    }
+}
