@@ -39,7 +39,7 @@ test("a card moves from Next to Now on the roadmap and stays there", async ({ pa
   const project = info.project.name;
   const slug = slugFor(project);
   await signIn(page);
-  await createWorkspace(page, "Launch plan", slug);
+  await createWorkspace(page, "Spring launch", slug);
   await page.goto(`/w/${slug}/items`);
   await ready(page, project);
   for (const title of ["Offline sync", "Dark mode", "Export to CSV"]) {
@@ -52,39 +52,39 @@ test("a card moves from Next to Now on the roadmap and stays there", async ({ pa
   await page.getByRole("link", { name: "Roadmap", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/w/${slug}/roadmap$`));
   await ready(page, project);
-  for (const key of ["LAU-1", "LAU-2", "LAU-3"]) {
+  for (const key of ["SPR-1", "SPR-2", "SPR-3"]) {
     await expect(card(page, "Unplanned", key)).toBeVisible();
   }
   await expect(lane(page, "Now")).toContainText("No items");
 
-  await choose(page, project, "Unplanned", "LAU-1", "Next");
-  await choose(page, project, "Unplanned", "LAU-2", "Next");
+  await choose(page, project, "Unplanned", "SPR-1", "Next");
+  await choose(page, project, "Unplanned", "SPR-2", "Next");
   // The card shows its status.
-  await expect(card(page, "Next", "LAU-1")).toContainText("Idea");
+  await expect(card(page, "Next", "SPR-1")).toContainText("Idea");
 
   if (project === "hydrate") {
-    await card(page, "Next", "LAU-1").dragTo(lane(page, "Now").locator("ol"));
-    await expect(card(page, "Now", "LAU-1")).toBeVisible();
+    await card(page, "Next", "SPR-1").dragTo(lane(page, "Now").locator("ol"));
+    await expect(card(page, "Now", "SPR-1")).toBeVisible();
     // The keyboard way: Alt + arrow moves the focused card.
-    await card(page, "Next", "LAU-2").focus();
+    await card(page, "Next", "SPR-2").focus();
     await page.keyboard.press("Alt+ArrowLeft");
-    await expect(card(page, "Now", "LAU-2")).toBeVisible();
-    await expect(card(page, "Now", "LAU-2")).toBeFocused();
+    await expect(card(page, "Now", "SPR-2")).toBeVisible();
+    await expect(card(page, "Now", "SPR-2")).toBeFocused();
     await page.keyboard.press("Alt+ArrowDown");
-    await expect(lane(page, "Now").locator(".card").first()).toHaveAttribute("data-key", "LAU-1");
+    await expect(lane(page, "Now").locator(".card").first()).toHaveAttribute("data-key", "SPR-1");
     await page.waitForLoadState("networkidle");
   } else {
-    await choose(page, project, "Next", "LAU-1", "Now");
+    await choose(page, project, "Next", "SPR-1", "Now");
   }
 
   await page.reload();
-  await expect(card(page, "Now", "LAU-1")).toBeVisible();
-  await expect(card(page, "Next", "LAU-1")).toHaveCount(0);
+  await expect(card(page, "Now", "SPR-1")).toBeVisible();
+  await expect(card(page, "Next", "SPR-1")).toHaveCount(0);
   if (project === "hydrate") {
-    await expect(lane(page, "Now").locator(".card")).toHaveText([/LAU-1/, /LAU-2/]);
+    await expect(lane(page, "Now").locator(".card")).toHaveText([/SPR-1/, /SPR-2/]);
   }
   // The item page says where it is, and its history says who moved it.
-  await page.goto(`/w/${slug}/items/LAU-1`);
+  await page.goto(`/w/${slug}/items/SPR-1`);
   await expect(page.getByLabel("Horizon")).toHaveValue("now");
   await expect(page.locator("ol.activity")).toContainText("Now");
 });
@@ -95,7 +95,7 @@ test("the unplanned tray folds away", async ({ page }, info) => {
   await page.goto(`/w/${slug}/roadmap`);
   await ready(page, info.project.name);
   const tray = page.locator("details.roadmap-tray");
-  await expect(card(page, "Unplanned", "LAU-3")).toBeVisible();
+  await expect(card(page, "Unplanned", "SPR-3")).toBeVisible();
   await tray.locator("summary").click();
-  await expect(card(page, "Unplanned", "LAU-3")).toBeHidden();
+  await expect(card(page, "Unplanned", "SPR-3")).toBeHidden();
 });
