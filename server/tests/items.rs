@@ -7,29 +7,16 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{TestApp, Visitor};
+use common::{TestApp, Visitor, lane_keys};
 use serde_json::Value;
-
-async fn create(visitor: &Visitor, slug: &str, title: &str) -> String {
-    let response = visitor
-        .call_ok("w/items/create", &[("slug", slug), ("title", title)])
-        .await;
-    response.json::<String>().await.expect("the new key")
-}
 
 /// `count` items titled "TITLE 0", "TITLE 1", …; their keys in order.
 async fn create_many(visitor: &Visitor, slug: &str, title: &str, count: usize) -> Vec<String> {
     let mut made = Vec::with_capacity(count);
     for n in 0..count {
-        made.push(create(visitor, slug, &format!("{title} {n}")).await);
+        made.push(visitor.create_item(slug, &format!("{title} {n}")).await);
     }
     made
-}
-
-async fn item(visitor: &Visitor, slug: &str, key: &str) -> Value {
-    visitor
-        .call_json("w/items/get", &[("slug", slug), ("key", key)])
-        .await
 }
 
 async fn list(visitor: &Visitor, slug: &str, params: &str) -> Value {
@@ -54,13 +41,13 @@ async fn keys_count_up_and_are_never_given_twice() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile app", "mobile").await;
-        assert_eq!(create(&admin, &slug, "First").await, "MOB-1");
-        assert_eq!(create(&admin, &slug, "Second").await, "MOB-2");
+        assert_eq!(admin.create_item(&slug, "First").await, "MOB-1");
+        assert_eq!(admin.create_item(&slug, "Second").await, "MOB-2");
         admin
             .call_ok("w/items/delete", &[("slug", &slug), ("key", "MOB-2")])
             .await;
         assert_eq!(
-            create(&admin, &slug, "Third").await,
+            admin.create_item(&slug, "Third").await,
             "MOB-3",
             "{:?}",
             app.kind()
@@ -71,7 +58,7 @@ async fn keys_count_up_and_are_never_given_twice() {
         for n in 0..20 {
             let visitor = admin.clone();
             let slug = slug.clone();
-            calls.spawn(async move { create(&visitor, &slug, &format!("Parallel {n}")).await });
+            calls.spawn(async move { visitor.create_item(&slug, &format!("Parallel {n}")).await });
         }
         let made: BTreeSet<String> = calls.join_all().await.into_iter().collect();
         assert_eq!(made.len(), 20);
@@ -82,7 +69,7 @@ async fn keys_count_up_and_are_never_given_twice() {
 
         // Another workspace counts on its own.
         let other = admin.create_workspace("Web", "web").await;
-        assert_eq!(create(&admin, &other, "Elsewhere").await, "WEB-1");
+        assert_eq!(admin.create_item(&other, "Elsewhere").await, "WEB-1");
     }
 }
 
@@ -91,8 +78,8 @@ async fn a_stale_edit_is_refused_with_who_changed_it() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
-        let key = create(&admin, &slug, "Dark mode").await;
-        let version = item(&admin, &slug, &key).await["summary"]["version"]
+        let key = admin.create_item(&slug, "Dark mode").await;
+        let version = admin.item(&slug, &key).await["summary"]["version"]
             .as_i64()
             .unwrap();
 
@@ -131,7 +118,7 @@ async fn a_stale_edit_is_refused_with_who_changed_it() {
             "{message}"
         );
 
-        let detail = item(&admin, &slug, &key).await;
+        let detail = admin.item(&slug, &key).await;
         assert_eq!(detail["summary"]["title"], "Dark mode everywhere");
         assert_eq!(
             detail["summary"]["tags"],
@@ -167,7 +154,7 @@ async fn bad_values_are_refused_field_by_field() {
     let app = TestApp::sqlite().await;
     let admin = app.admin().await;
     let slug = admin.create_workspace("Mobile", "mobile").await;
-    let key = create(&admin, &slug, "Dark mode").await;
+    let key = admin.create_item(&slug, "Dark mode").await;
     for (field, value) in [
         ("title", ""),
         ("title", &"x".repeat(201)),
@@ -210,7 +197,7 @@ async fn bad_values_are_refused_field_by_field() {
     assert_eq!(backwards.status(), 422);
     assert!(backwards.text().await.unwrap().contains("before the start"));
     // Nothing of that was saved.
-    assert_eq!(item(&admin, &slug, &key).await["summary"]["version"], 1);
+    assert_eq!(admin.item(&slug, &key).await["summary"]["version"], 1);
 }
 
 #[tokio::test]
@@ -220,12 +207,12 @@ async fn another_workspaces_items_statuses_and_people_are_out_of_reach() {
         let mine = admin.create_workspace("Mine", "mine").await;
         let stranger = app.member(&admin, "sam@example.com").await;
         let theirs = stranger.create_workspace("Theirs", "theirs").await;
-        let their_key = create(&stranger, &theirs, "Secret plan").await;
-        let my_key = create(&admin, &mine, "Mine").await;
+        let their_key = stranger.create_item(&theirs, "Secret plan").await;
+        let my_key = admin.create_item(&mine, "Mine").await;
 
         // Keys resolve inside the workspace of the address: a number mine
         // does not have is not found, whichever workspace has it.
-        let their_second = create(&stranger, &theirs, "Another secret").await;
+        let their_second = stranger.create_item(&theirs, "Another secret").await;
         assert_eq!(their_second, "THE-2");
         for (function, extra) in [
             ("w/items/get", vec![]),
@@ -250,7 +237,7 @@ async fn another_workspaces_items_statuses_and_people_are_out_of_reach() {
                 &[("slug", &theirs), ("key", &their_key), ("body", "private")],
             )
             .await;
-        let their_comment = item(&stranger, &theirs, &their_key).await["comments"][0]["id"]
+        let their_comment = stranger.item(&theirs, &their_key).await["comments"][0]["id"]
             .as_i64()
             .unwrap()
             .to_string();
@@ -294,11 +281,11 @@ async fn another_workspaces_items_statuses_and_people_are_out_of_reach() {
             assert_eq!(response.status(), 422, "{field} of another workspace");
         }
         // And their items are untouched.
-        let detail = item(&stranger, &theirs, &their_key).await;
+        let detail = stranger.item(&theirs, &their_key).await;
         assert_eq!(detail["summary"]["title"], "Secret plan");
         assert_eq!(detail["comments"][0]["body"], "private");
         assert_eq!(
-            item(&stranger, &theirs, "THE-2").await["summary"]["title"],
+            stranger.item(&theirs, "THE-2").await["summary"]["title"],
             "Another secret"
         );
     }
@@ -309,7 +296,7 @@ async fn markdown_from_users_cannot_run_script() {
     let app = TestApp::sqlite().await;
     let admin = app.admin().await;
     let slug = admin.create_workspace("Mobile", "mobile").await;
-    let key = create(&admin, &slug, "XSS").await;
+    let key = admin.create_item(&slug, "XSS").await;
     let attack = "**hi** <script>alert(1)</script><img src=x onerror=alert(2)> \
                   [a](javascript:alert(3)) [b](data:text/html,x) </textarea><b>out</b>";
     admin
@@ -329,7 +316,7 @@ async fn markdown_from_users_cannot_run_script() {
             &[("slug", &slug), ("key", &key), ("body", attack)],
         )
         .await;
-    let detail = item(&admin, &slug, &key).await;
+    let detail = admin.item(&slug, &key).await;
     for html in [
         detail["description_html"].as_str().unwrap(),
         detail["comments"][0]["body_html"].as_str().unwrap(),
@@ -354,7 +341,7 @@ async fn comments_are_changed_by_their_author_and_removed_by_an_owner() {
     let app = TestApp::sqlite().await;
     let admin = app.admin().await;
     let slug = admin.create_workspace("Mobile", "mobile").await;
-    let key = create(&admin, &slug, "Dark mode").await;
+    let key = admin.create_item(&slug, "Dark mode").await;
     let member = app.member(&admin, "max@example.com").await;
     let token = admin.invite(&slug, "contributor", "").await;
     assert_eq!(member.accept(&token).await.status(), 200);
@@ -365,7 +352,7 @@ async fn comments_are_changed_by_their_author_and_removed_by_an_owner() {
             &[("slug", &slug), ("key", &key), ("body", "Yes please")],
         )
         .await;
-    let id = item(&admin, &slug, &key).await["comments"][0]["id"]
+    let id = admin.item(&slug, &key).await["comments"][0]["id"]
         .as_i64()
         .unwrap()
         .to_string();
@@ -386,7 +373,7 @@ async fn comments_are_changed_by_their_author_and_removed_by_an_owner() {
             ],
         )
         .await;
-    let comment = &item(&member, &slug, &key).await["comments"][0];
+    let comment = &member.item(&slug, &key).await["comments"][0];
     assert_eq!(comment["body"], "Yes, please!");
     assert_eq!(comment["edited"], true);
     assert_eq!(comment["can_edit"], true);
@@ -406,7 +393,7 @@ async fn comments_are_changed_by_their_author_and_removed_by_an_owner() {
         )
         .await;
     assert_eq!(
-        item(&admin, &slug, &key).await["comments"],
+        admin.item(&slug, &key).await["comments"],
         serde_json::json!([])
     );
 }
@@ -422,7 +409,7 @@ async fn the_table_filters_searches_and_pages_without_gaps() {
                 n,
                 if n % 3 == 0 { "dark mode" } else { "sync" }
             );
-            let key = create(&admin, &slug, &title).await;
+            let key = admin.create_item(&slug, &title).await;
             if n % 10 == 0 {
                 admin
                     .call_ok(
@@ -523,10 +510,12 @@ async fn a_search_counts_its_own_workspace_and_follows_every_write() {
         let slug = admin.create_workspace("Mobile", "mobile").await;
         let other = admin.create_workspace("Web", "web").await;
         for n in 0..3 {
-            create(&admin, &slug, &format!("Offline sync {n}")).await;
-            create(&admin, &other, &format!("Offline sync {n}")).await;
+            admin.create_item(&slug, &format!("Offline sync {n}")).await;
+            admin
+                .create_item(&other, &format!("Offline sync {n}"))
+                .await;
         }
-        create(&admin, &slug, "Dark mode").await;
+        admin.create_item(&slug, "Dark mode").await;
         let live = |params: &'static str| found(&admin, &slug, params);
         assert_eq!(
             live("q=sync").await,
@@ -593,19 +582,7 @@ async fn board(visitor: &Visitor, slug: &str) -> Value {
 
 /// The keys of each column, top to bottom.
 fn columns(board: &Value) -> Vec<Vec<String>> {
-    board
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            c["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["key"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .collect()
+    lane_keys(board)
 }
 
 #[tokio::test]
@@ -614,7 +591,7 @@ async fn board_moves_keep_the_order_through_200_random_moves() {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
         for n in 0..12 {
-            create(&admin, &slug, &format!("Card {n}")).await;
+            admin.create_item(&slug, &format!("Card {n}")).await;
         }
         let statuses: Vec<i64> = board(&admin, &slug)
             .await
@@ -646,7 +623,7 @@ async fn board_moves_keep_the_order_through_200_random_moves() {
             let after = index.checked_sub(1).map(|i| expected[to][i].clone());
             let before = expected[to].get(index).cloned();
             expected[to].insert(index, key.clone());
-            let version = item(&admin, &slug, &key).await["summary"]["version"]
+            let version = admin.item(&slug, &key).await["summary"]["version"]
                 .as_i64()
                 .unwrap()
                 .to_string();
@@ -686,7 +663,7 @@ async fn a_move_between_cards_that_moved_meanwhile_is_refused() {
     let admin = app.admin().await;
     let slug = admin.create_workspace("Mobile", "mobile").await;
     for n in 0..3 {
-        create(&admin, &slug, &format!("Card {n}")).await;
+        admin.create_item(&slug, &format!("Card {n}")).await;
     }
     let first = board(&admin, &slug).await;
     let idea = first[0]["status"]["id"].as_i64().unwrap().to_string();
@@ -735,7 +712,7 @@ async fn a_move_between_cards_that_moved_meanwhile_is_refused() {
         assert_eq!(response.status(), 409, "{neighbour}");
     }
     // The move to Planned is in the history; nothing else moved.
-    let detail = item(&admin, &slug, "MOB-2").await;
+    let detail = admin.item(&slug, "MOB-2").await;
     assert_eq!(detail["activity"][0]["field"], "status");
     assert_eq!(detail["activity"][0]["new_value"], "Planned");
     assert_eq!(
@@ -839,7 +816,7 @@ async fn statuses_are_added_renamed_reordered_and_deleted_with_their_items_moved
 
         // Three items in Inbox, deleted into Planned, which has one.
         for n in 0..3 {
-            create(&admin, &slug, &format!("Idea {n}")).await;
+            admin.create_item(&slug, &format!("Idea {n}")).await;
         }
         admin
             .call_ok(
@@ -889,7 +866,7 @@ async fn statuses_are_added_renamed_reordered_and_deleted_with_their_items_moved
             "{:?}",
             app.kind()
         );
-        let history = &item(&admin, &slug, "MOB-3").await["activity"][0];
+        let history = &admin.item(&slug, "MOB-3").await["activity"][0];
         assert_eq!(history["field"], "status");
         assert_eq!(history["old_value"], "Inbox");
         assert_eq!(history["new_value"], "Planned");
@@ -902,7 +879,7 @@ async fn the_start_page_counts_items_that_are_not_archived() {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
         for n in 0..4 {
-            create(&admin, &slug, &format!("Item {n}")).await;
+            admin.create_item(&slug, &format!("Item {n}")).await;
         }
         let count = || async {
             let list: Value = admin.call_json("workspaces", &[]).await;
@@ -994,7 +971,7 @@ async fn bulk_actions_change_every_selected_item_or_none() {
         assert_eq!(response.status(), 200, "{:?}", app.kind());
         assert_eq!(response.json::<usize>().await.unwrap(), 3);
         for (n, key) in made.iter().enumerate() {
-            let detail = item(&admin, &slug, key).await;
+            let detail = admin.item(&slug, key).await;
             let moved = detail["summary"]["status_id"].as_i64().unwrap().to_string() == shipped;
             assert_eq!(moved, n % 2 == 0, "{key}");
             let history = detail["activity"].as_array().unwrap();
@@ -1048,7 +1025,7 @@ async fn bulk_actions_change_every_selected_item_or_none() {
             let body: Value = response.json().await.unwrap();
             assert_eq!(body["Invalid"]["field"], field, "{body}");
         }
-        let untouched = item(&admin, &slug, &made[1]).await;
+        let untouched = admin.item(&slug, &made[1]).await;
         assert_eq!(untouched["summary"]["archived"], false);
         assert_eq!(
             untouched["summary"]["version"], 3,
@@ -1157,7 +1134,7 @@ async fn an_item_page_opened_by_many_at_once_renders_every_time() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Crowd", "crowd").await;
-        let key = create(&admin, &slug, "Popular").await;
+        let key = admin.create_item(&slug, "Popular").await;
         let path = format!("/w/{slug}/items/{key}");
         let mut pages = tokio::task::JoinSet::new();
         for _ in 0..16 {

@@ -6,17 +6,10 @@
 
 mod common;
 
-use common::{TestApp, Visitor};
+use common::{TestApp, Visitor, lane_keys};
 use serde_json::Value;
 
 const HORIZONS: [&str; 4] = ["now", "next", "later", "unplanned"];
-
-async fn create(visitor: &Visitor, slug: &str, title: &str) -> String {
-    let response = visitor
-        .call_ok("w/items/create", &[("slug", slug), ("title", title)])
-        .await;
-    response.json::<String>().await.expect("the new key")
-}
 
 async fn roadmap(visitor: &Visitor, slug: &str, params: &str) -> Value {
     visitor
@@ -26,23 +19,14 @@ async fn roadmap(visitor: &Visitor, slug: &str, params: &str) -> Value {
 
 /// The keys of each lane, Now to Unplanned, top to bottom.
 fn lanes(roadmap: &Value) -> Vec<Vec<String>> {
-    let lanes = roadmap.as_array().expect("lanes");
-    let names: Vec<&str> = lanes
+    let names: Vec<&str> = roadmap
+        .as_array()
+        .expect("lanes")
         .iter()
         .map(|l| l["horizon"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["Now", "Next", "Later", "Unplanned"]);
-    lanes
-        .iter()
-        .map(|l| {
-            l["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["key"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .collect()
+    lane_keys(roadmap)
 }
 
 fn totals(roadmap: &Value) -> Vec<i64> {
@@ -54,14 +38,8 @@ fn totals(roadmap: &Value) -> Vec<i64> {
         .collect()
 }
 
-async fn item(visitor: &Visitor, slug: &str, key: &str) -> Value {
-    visitor
-        .call_json("w/items/get", &[("slug", slug), ("key", key)])
-        .await
-}
-
 async fn version(visitor: &Visitor, slug: &str, key: &str) -> String {
-    item(visitor, slug, key).await["summary"]["version"]
+    visitor.item(slug, key).await["summary"]["version"]
         .as_i64()
         .unwrap()
         .to_string()
@@ -93,22 +71,11 @@ async fn plan(
 }
 
 async fn board_keys(visitor: &Visitor, slug: &str) -> Vec<Vec<String>> {
-    let board: Value = visitor
-        .call_json("w/board", &[("slug", slug), ("params", "")])
-        .await;
-    board
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            c["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["key"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .collect()
+    lane_keys(
+        &visitor
+            .call_json("w/board", &[("slug", slug), ("params", "")])
+            .await,
+    )
 }
 
 #[tokio::test]
@@ -117,7 +84,7 @@ async fn roadmap_moves_keep_their_order_and_leave_the_board_alone() {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
         for n in 0..10 {
-            create(&admin, &slug, &format!("Card {n}")).await;
+            admin.create_item(&slug, &format!("Card {n}")).await;
         }
         let board_before = board_keys(&admin, &slug).await;
         let mut expected = lanes(&roadmap(&admin, &slug, "").await);
@@ -189,7 +156,7 @@ async fn a_move_records_the_horizon_and_a_lost_race_changes_nothing() {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
         for n in 0..3 {
-            create(&admin, &slug, &format!("Card {n}")).await;
+            admin.create_item(&slug, &format!("Card {n}")).await;
         }
         // Into Now, then below it in Now: a history entry for the first only.
         let first = plan(&admin, &slug, "MOB-1", "1", "now", None, None).await;
@@ -201,14 +168,14 @@ async fn a_move_records_the_horizon_and_a_lost_race_changes_nothing() {
                 .status(),
             200
         );
-        let detail = item(&admin, &slug, "MOB-1").await;
+        let detail = admin.item(&slug, "MOB-1").await;
         assert_eq!(detail["summary"]["horizon"], "Now");
         assert_eq!(detail["activity"][0]["field"], "horizon");
         assert_eq!(detail["activity"][0]["old_value"], "Unplanned");
         assert_eq!(detail["activity"][0]["new_value"], "Now");
         let reordered = plan(&admin, &slug, "MOB-2", "2", "now", None, Some("MOB-1")).await;
         assert_eq!(reordered.status(), 200);
-        let history = item(&admin, &slug, "MOB-2").await["activity"].clone();
+        let history = admin.item(&slug, "MOB-2").await["activity"].clone();
         let horizon_entries = history
             .as_array()
             .unwrap()
@@ -243,7 +210,7 @@ async fn a_move_records_the_horizon_and_a_lost_race_changes_nothing() {
 
         // Another workspace's card, by its key: as if it did not exist.
         let other = admin.create_workspace("Web", "web").await;
-        create(&admin, &other, "Elsewhere").await;
+        admin.create_item(&other, "Elsewhere").await;
         let response = plan(&admin, &slug, "WEB-4", "1", "now", None, None).await;
         assert_eq!(response.status(), 404, "{:?}", app.kind());
         assert_eq!(lanes(&roadmap(&admin, &other, "").await)[3], ["WEB-1"]);
@@ -256,7 +223,7 @@ async fn an_edit_to_the_horizon_puts_the_card_on_top_of_its_new_lane() {
     let admin = app.admin().await;
     let slug = admin.create_workspace("Mobile", "mobile").await;
     for n in 0..3 {
-        create(&admin, &slug, &format!("Card {n}")).await;
+        admin.create_item(&slug, &format!("Card {n}")).await;
     }
     plan(&admin, &slug, "MOB-1", "1", "next", None, None).await;
     plan(&admin, &slug, "MOB-2", "1", "next", Some("MOB-1"), None).await;
@@ -302,7 +269,7 @@ async fn the_roadmap_filters_counts_and_cuts_each_lane() {
     let admin = app.admin().await;
     let slug = admin.create_workspace("Mobile", "mobile").await;
     for n in 0..34 {
-        create(&admin, &slug, &format!("Card {n}")).await;
+        admin.create_item(&slug, &format!("Card {n}")).await;
     }
     for (n, key) in ["MOB-1", "MOB-2", "MOB-3"].into_iter().enumerate() {
         admin
@@ -353,7 +320,7 @@ async fn the_roadmap_page_works_without_javascript() {
     let app = TestApp::sqlite().await;
     let admin = app.admin().await;
     let slug = admin.create_workspace("Mobile", "mobile").await;
-    create(&admin, &slug, "Offline <sync>").await;
+    admin.create_item(&slug, "Offline <sync>").await;
     plan(&admin, &slug, "MOB-1", "1", "next", None, None).await;
     let html = admin.page_text(&format!("/w/{slug}/roadmap")).await;
     for lane in ["Now", "Next", "Later", "Unplanned"] {
@@ -402,7 +369,7 @@ async fn the_timeline_lists_dated_items_by_date_and_the_rest_aside() {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
         for n in 0..5 {
-            create(&admin, &slug, &format!("Card <{n}>")).await;
+            admin.create_item(&slug, &format!("Card <{n}>")).await;
         }
         assert_eq!(
             set_dates(&admin, &slug, "MOB-3", "2026-06-01", "2026-06-20")

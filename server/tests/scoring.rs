@@ -11,13 +11,6 @@ use std::collections::BTreeSet;
 use common::{TestApp, Visitor};
 use serde_json::Value;
 
-async fn create(visitor: &Visitor, slug: &str, title: &str) -> String {
-    let response = visitor
-        .call_ok("w/items/create", &[("slug", slug), ("title", title)])
-        .await;
-    response.json::<String>().await.expect("the new key")
-}
-
 async fn scoring(visitor: &Visitor, slug: &str, key: &str) -> Value {
     visitor
         .call_json("w/items/scoring", &[("slug", slug), ("key", key)])
@@ -90,7 +83,7 @@ async fn a_rating_gives_the_default_score_and_its_history() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
-        let key = create(&admin, &slug, "Offline mode").await;
+        let key = admin.create_item(&slug, "Offline mode").await;
         let criteria = criteria(&admin, &slug, &key).await;
         let names: Vec<&str> = criteria.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
@@ -168,10 +161,10 @@ async fn ratings_outside_the_scale_or_the_framework_change_nothing() {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
         let other = admin.create_workspace("Web", "web").await;
-        let key = create(&admin, &slug, "Offline mode").await;
-        create(&admin, &other, "Elsewhere").await;
+        let key = admin.create_item(&slug, "Offline mode").await;
+        admin.create_item(&other, "Elsewhere").await;
         // WEB-2: this workspace has no item 2.
-        let other_key = create(&admin, &other, "Elsewhere too").await;
+        let other_key = admin.create_item(&other, "Elsewhere too").await;
         let criteria = criteria(&admin, &slug, &key).await;
         let theirs = criteria_of_other(&admin, &other, &other_key).await;
         let value = id_of(&criteria, "Business value");
@@ -248,7 +241,7 @@ async fn a_rice_workspace_scores_by_its_formula() {
                 ],
             )
             .await;
-        let key = create(&admin, "growth", "Referral programme").await;
+        let key = admin.create_item("growth", "Referral programme").await;
         let criteria = criteria(&admin, "growth", &key).await;
         let names: Vec<&str> = criteria.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["Reach", "Impact", "Confidence", "Effort"]);
@@ -304,7 +297,7 @@ async fn the_table_sorts_by_score_with_unscored_items_last_and_pages_without_gap
         let slug = admin.create_workspace("Mobile", "mobile").await;
         let mut keys = Vec::new();
         for n in 0..60 {
-            keys.push(create(&admin, &slug, &format!("Item {n}")).await);
+            keys.push(admin.create_item(&slug, &format!("Item {n}")).await);
         }
         let criteria = criteria(&admin, &slug, &keys[0]).await;
         let value = id_of(&criteria, "Business value").to_owned();
@@ -445,7 +438,7 @@ async fn a_framework_edit_keeps_the_ratings_of_criteria_that_stay_and_rescores()
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
-        let key = create(&admin, &slug, "Offline mode").await;
+        let key = admin.create_item(&slug, "Offline mode").await;
         let c = criteria(&admin, &slug, &key).await;
         let id = |name: &str| id_of(&c, name).to_owned();
         let rated = rate(
@@ -531,7 +524,7 @@ async fn a_framework_edit_keeps_the_ratings_of_criteria_that_stay_and_rescores()
         // Another workspace's criterion, named in this workspace's form,
         // tells nothing about that workspace's ratings.
         let other = admin.create_workspace("Other", "other-scales").await;
-        let theirs = create(&admin, &other, "Their item").await;
+        let theirs = admin.create_item(&other, "Their item").await;
         let their_criteria = criteria(&admin, &other, &theirs).await;
         let their_risk = id_of(&their_criteria, "Risk").to_owned();
         assert_eq!(
@@ -593,7 +586,7 @@ async fn a_framework_edit_keeps_the_ratings_of_criteria_that_stay_and_rescores()
         let reach = id_of(&criteria(&admin, &slug, &key).await, "Reach").to_owned();
         let own = rate(&admin, &slug, &key, &[(&reach, "5")]).await;
         assert_eq!(own.status(), 200);
-        let other = create(&admin, &slug, "Sync").await;
+        let other = admin.create_item(&slug, "Sync").await;
         let theirs = rate(&admin, &slug, &other, &[(&reach, "10")]).await;
         assert_eq!(theirs.status(), 200);
         let moved = history(&admin, &slug, &key).await;
@@ -635,7 +628,7 @@ async fn a_framework_that_breaks_a_rule_is_refused_and_changes_nothing() {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
         let other = admin.create_workspace("Web", "web").await;
-        let key = create(&admin, &other, "Elsewhere").await;
+        let key = admin.create_item(&other, "Elsewhere").await;
         let theirs = criteria(&admin, &other, &key).await[0].1.clone();
         let before = framework(&admin, &slug).await;
         let reach = |weight: &'static str| {
@@ -721,10 +714,10 @@ async fn the_chart_places_items_with_both_factors_by_them_and_obeys_the_filter()
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
-        let offline = create(&admin, &slug, "Offline mode").await;
-        let sync = create(&admin, &slug, "Sync settings").await;
-        let half = create(&admin, &slug, "Half rated").await;
-        create(&admin, &slug, "Not rated").await;
+        let offline = admin.create_item(&slug, "Offline mode").await;
+        let sync = admin.create_item(&slug, "Sync settings").await;
+        let half = admin.create_item(&slug, "Half rated").await;
+        admin.create_item(&slug, "Not rated").await;
         let criteria = criteria(&admin, &slug, &offline).await;
         let id = |name| id_of(&criteria, name);
         rate(
@@ -795,7 +788,7 @@ async fn the_chart_places_items_with_both_factors_by_them_and_obeys_the_filter()
 
         // Another workspace's chart holds none of these.
         let other = admin.create_workspace("Web", "web").await;
-        create(&admin, &other, "Web item").await;
+        admin.create_item(&other, "Web item").await;
         let elsewhere = chart(&admin, &other, "").await;
         assert_eq!(elsewhere["total"], 1);
         assert_eq!(elsewhere["placed"], 0);

@@ -455,6 +455,20 @@ impl Visitor {
         slug.to_owned()
     }
 
+    /// Adds an item to the workspace; returns its key.
+    pub async fn create_item(&self, slug: &str, title: &str) -> String {
+        let response = self
+            .call_ok("w/items/create", &[("slug", slug), ("title", title)])
+            .await;
+        response.json::<String>().await.expect("the new key")
+    }
+
+    /// Everything the item page shows of `key`.
+    pub async fn item(&self, slug: &str, key: &str) -> serde_json::Value {
+        self.call_json("w/items/get", &[("slug", slug), ("key", key)])
+            .await
+    }
+
     /// Makes an invitation link for `role`; returns its token.
     pub async fn invite(&self, slug: &str, role: &str, email: &str) -> String {
         let response = self
@@ -593,4 +607,22 @@ impl Visitor {
         self.call_json("admin/users/reset_link", &[("user_id", &id)])
             .await
     }
+}
+
+/// The keys of each lane of a board or roadmap answer (a list of lanes,
+/// each with its `items`), top to bottom.
+pub fn lane_keys(lanes: &serde_json::Value) -> Vec<Vec<String>> {
+    lanes
+        .as_array()
+        .expect("lanes")
+        .iter()
+        .map(|lane| {
+            lane["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["key"].as_str().expect("a key").to_owned())
+                .collect()
+        })
+        .collect()
 }
