@@ -131,6 +131,7 @@ measure "items by score" "/w/items/items?sort=score" "$SESSION"
 measure "items by score, lowest first" "/w/items/items?sort=score&dir=asc" "$SESSION"
 measure "board" "/w/items/board" "$SESSION"
 measure "roadmap" "/w/items/roadmap" "$SESSION"
+measure "timeline" "/w/items/timeline" "$SESSION"
 measure "chart" "/w/items/chart" "$SESSION"
 # The demo workspace is the database's first, so its first criterion has id 1.
 measure "chart sized by a criterion" "/w/items/chart?size=1" "$SESSION"
