@@ -532,11 +532,10 @@ fn Plot(
                     on:drop=move |ev| {
                         ev.prevent_default();
                         let Some(key) = ev.data_transfer().and_then(|t| t.get_data("text/plain").ok()) else { return };
-                        let version = timeline_version(&key);
-                        let Some(version) = version else { return };
+                        let Some(version) = timeline_version(&key) else { return };
                         let Some(x) = svg_x(&ev) else { return };
                         let start = axis.with_value(|a| a.day_at(x));
-                        save_undated(saved, slug.get_value(), key, version, start);
+                        save(key, version, start, start + NEW_BAR_DAYS);
                     }
                 >
                     <g class="timeline__drawing" inner_html=move || drawn.with(|d| d.0.clone())></g>
@@ -562,31 +561,6 @@ fn Plot(
             </aside>
         </div>
     }
-}
-
-/// Gives an undated item two weeks from `start`.
-fn save_undated(
-    saved: ServerAction<UpdateItem>,
-    slug: String,
-    key: String,
-    version: i64,
-    start: i64,
-) {
-    saved.dispatch(UpdateItem {
-        slug,
-        key,
-        version,
-        title: None,
-        description: None,
-        status: None,
-        tags: None,
-        assignee: None,
-        start_date: Some(date_of(start)),
-        end_date: Some(date_of(start + NEW_BAR_DAYS - 1)),
-        horizon: None,
-        archived: None,
-        full: None,
-    });
 }
 
 /// The bar an event happened on: its key, version and days, and which of
