@@ -116,6 +116,16 @@ curl -fsS -o /dev/null -H "Origin: $BASE" -H 'Accept: application/json' -H "Cook
   --data-urlencode "description=Measured by make bench" --data-urlencode "key_prefix=BEN" \
   "$BASE/fn/workspaces/create"
 
+# A saved roadmap of the 10,000 items and a share link to it.
+VIEW_ID="$(curl -fsS -H "Origin: $BASE" -H 'Accept: application/json' -H "Cookie: $SESSION" \
+  --data-urlencode "slug=items" --data-urlencode "name=Bench roadmap" \
+  --data-urlencode "kind=roadmap" --data-urlencode "params=" \
+  "$BASE/fn/w/views/create" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')"
+SHARE_PATH="$(curl -fsS -H "Origin: $BASE" -H 'Accept: application/json' -H "Cookie: $SESSION" \
+  --data-urlencode "slug=items" --data-urlencode "id=$VIEW_ID" \
+  "$BASE/fn/w/views/share" | sed -n 's/.*"url":"[^"]*\(\/s\/[A-Za-z0-9_-]*\)".*/\1/p')"
+[ -n "$SHARE_PATH" ] || { echo "the bench could not share a view" >&2; exit 1; }
+
 measure "hello-world Leptos page" "/" "" "http://127.0.0.1:$HELLO_PORT"
 kill "$HELLO_PID" 2>/dev/null || true
 wait "$HELLO_PID" 2>/dev/null || true
@@ -132,6 +142,8 @@ measure "items by score, lowest first" "/w/items/items?sort=score&dir=asc" "$SES
 measure "board" "/w/items/board" "$SESSION"
 measure "roadmap" "/w/items/roadmap" "$SESSION"
 measure "timeline" "/w/items/timeline" "$SESSION"
+measure "saved roadmap" "/w/items/roadmap?view=$VIEW_ID" "$SESSION"
+measure "shared roadmap, no account" "$SHARE_PATH"
 measure "chart" "/w/items/chart" "$SESSION"
 # The demo workspace is the database's first, so its first criterion has id 1.
 measure "chart sized by a criterion" "/w/items/chart?size=1" "$SESSION"

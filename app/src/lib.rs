@@ -30,9 +30,10 @@ use crate::model::Theme;
 use crate::pages::{
     AboutPage, AccountSettingsRoute, AdminUsersRoute, BoardRoute, ChartRoute, HomePage,
     InvitationRoute, ItemRoute, ItemsRoute, NewWorkspaceRoute, NotFoundPage, ResetPasswordRoute,
-    RoadmapRoute, RoundRoute, RoundsRoute, SecurityLogRoute, SetupRoute, SignInCodePage,
-    SignInPage, SignUpPage, TimelineRoute, TwoFactorSetupRoute, WorkspaceMembersRoute,
-    WorkspaceRoute, WorkspaceScoringRoute, WorkspaceSettingsRoute, WorkspaceStatusesRoute,
+    RoadmapRoute, RoundRoute, RoundsRoute, SavedViewRoute, SecurityLogRoute, SetupRoute,
+    SignInCodePage, SignInPage, SignUpPage, TimelineRoute, TwoFactorSetupRoute,
+    WorkspaceMembersRoute, WorkspaceRoute, WorkspaceScoringRoute, WorkspaceSettingsRoute,
+    WorkspaceStatusesRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -97,6 +98,12 @@ fn SiteAssets(options: LeptosOptions) -> impl IntoView {
             {script}
         </script>
     }
+}
+
+/// The site's stylesheet's address, under its hashed name.
+pub fn stylesheet_href(options: &LeptosOptions) -> String {
+    let names = AssetNames::of(options);
+    format!("/{}/{}.css", options.site_pkg_dir, names.css)
 }
 
 /// The built site's file names, without their extensions.
@@ -205,6 +212,7 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/w/:slug/roadmap") view={Lazy::<RoadmapRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/timeline") view={Lazy::<TimelineRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/chart") view={Lazy::<ChartRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/views/:id") view={Lazy::<SavedViewRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/rounds") view={Lazy::<RoundsRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/rounds/:id") view={Lazy::<RoundRoute>::new()} ssr=ssr />
             </Routes>

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use app::backend::auth::password::Hasher;
 use app::backend::auth::session;
+use app::backend::events::{Event, LocalBus};
 use app::backend::{AppState, Db, db::DbError};
 
 use crate::config::Config;
@@ -63,6 +64,7 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     );
 
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let events = state.events.clone();
     let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -70,6 +72,9 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");
+        // Event streams never finish by themselves: end them, and the
+        // browsers reconnect (to another instance, or to this one restarted).
+        events.publish(Event::Closing);
         let _ = stop_tx.send(true);
     });
 
@@ -98,6 +103,7 @@ pub async fn open_state(config: &Config) -> Result<AppState, ServeError> {
         leptos_options: leptos_options(config),
         auth: Arc::new(config.auth_settings()),
         hasher: Hasher::new(password_hashing_permits()),
+        events: LocalBus::shared(),
     })
 }
 

@@ -83,6 +83,8 @@ fn classify(status: u16, location: Option<&str>) -> Expect {
         200 => Expect::Allowed,
         401 => Expect::SignIn,
         302 if location.is_some_and(|l| l.starts_with("/sign-in?")) => Expect::SignIn,
+        // A saved view's address opens its page in the same workspace.
+        302 if location.is_some_and(|l| l.starts_with("/w/")) => Expect::Allowed,
         403 => Expect::Forbidden,
         404 => Expect::Hidden,
         other => Expect::Other(other),
@@ -313,6 +315,75 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         },
     },
     FunctionRow {
+        endpoint: "w/views",
+        least: Role::Viewer,
+        arguments: |w, _| vec![w.slug_arg()],
+    },
+    FunctionRow {
+        endpoint: "w/views/open",
+        least: Role::Viewer,
+        arguments: |w, _| vec![w.slug_arg(), ("id", w.view.to_string())],
+    },
+    FunctionRow {
+        // A name of each actor's own: each allowed call makes a view.
+        endpoint: "w/views/create",
+        least: Role::Editor,
+        arguments: |w, actor| {
+            vec![
+                w.slug_arg(),
+                ("name", format!("Secret view of the {actor:?}")),
+                ("kind", "board".into()),
+                ("params", "tag=secret".into()),
+            ]
+        },
+    },
+    FunctionRow {
+        // The name it already has: each allowed call succeeds.
+        endpoint: "w/views/update",
+        least: Role::Editor,
+        arguments: |w, _| {
+            vec![
+                w.slug_arg(),
+                ("id", w.view.to_string()),
+                ("name", VIEW_NAME.into()),
+            ]
+        },
+    },
+    FunctionRow {
+        // The editor and the owner each delete a view of their own.
+        endpoint: "w/views/delete",
+        least: Role::Editor,
+        arguments: |w, actor| {
+            let view = w.spare_views[usize::from(actor == Actor::Owner)];
+            vec![w.slug_arg(), ("id", view.to_string())]
+        },
+    },
+    FunctionRow {
+        endpoint: "w/views/share",
+        least: Role::Editor,
+        arguments: |w, _| {
+            vec![
+                w.slug_arg(),
+                ("id", w.view.to_string()),
+                ("days", "7".into()),
+            ]
+        },
+    },
+    FunctionRow {
+        // The editor and the owner each revoke a link of their own.
+        endpoint: "w/links/revoke",
+        least: Role::Editor,
+        arguments: |w, actor| {
+            let link = w.links[usize::from(actor == Actor::Owner)];
+            vec![w.slug_arg(), ("link_id", link.to_string())]
+        },
+    },
+    FunctionRow {
+        endpoint: "w/links",
+        least: Role::Owner,
+        arguments: |w, _| vec![w.slug_arg()],
+    },
+    FunctionRow {
         endpoint: "w/items/create",
         least: Role::Editor,
         arguments: |w, _| vec![w.slug_arg(), ("title", "Another idea".into())],
@@ -459,6 +530,8 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
 
 /// The title of the item every matrix workspace has.
 const ITEM_TITLE: &str = "Secret launch item";
+/// The name of the saved view every matrix workspace has.
+const VIEW_NAME: &str = "Secret launch view";
 
 /// Every page of one workspace (as the router lists it) and the least role
 /// it needs.
@@ -472,6 +545,7 @@ const PAGE_ROWS: &[(&str, Role)] = &[
     ("/w/{slug}/roadmap", Role::Viewer),
     ("/w/{slug}/timeline", Role::Viewer),
     ("/w/{slug}/chart", Role::Viewer),
+    ("/w/{slug}/views/{id}", Role::Viewer),
     ("/w/{slug}/rounds", Role::Contributor),
     ("/w/{slug}/rounds/{id}", Role::Contributor),
     ("/w/{slug}/settings/statuses", Role::Viewer),
@@ -710,6 +784,11 @@ struct Workspace {
     /// the owner's to apply.
     round: i64,
     revealed_rounds: [i64; 2],
+    /// A saved view of the item's tag, two more for the editor and the
+    /// owner to delete, and two links to it for them to revoke.
+    view: i64,
+    spare_views: [i64; 2],
+    links: [i64; 2],
 }
 
 /// A framework of one Value criterion called `name`, as the settings form
@@ -809,6 +888,9 @@ impl World {
             raters: Vec::new(),
             round: 0,
             revealed_rounds: [0; 2],
+            view: 0,
+            spare_views: [0; 2],
+            links: [0; 2],
         };
         owner
             .call_ok(
@@ -911,7 +993,35 @@ impl World {
                 )
                 .await;
         }
+        let mut views = Vec::new();
+        for name in [VIEW_NAME, "Spare view 1", "Spare view 2"] {
+            let view: serde_json::Value = owner
+                .call_json(
+                    "w/views/create",
+                    &[
+                        ("slug", &w.slug),
+                        ("name", name),
+                        ("kind", "board"),
+                        ("params", "tag=secret"),
+                    ],
+                )
+                .await;
+            views.push(view["id"].as_i64().expect("a view id"));
+        }
+        let mut links = Vec::new();
+        for _ in 0..2 {
+            let link: serde_json::Value = owner
+                .call_json(
+                    "w/views/share",
+                    &[("slug", &w.slug), ("id", &views[0].to_string())],
+                )
+                .await;
+            links.push(link["link"]["id"].as_i64().expect("a link id"));
+        }
         Workspace {
+            view: views[0],
+            spare_views: [views[1], views[2]],
+            links: [links[0], links[1]],
             spare_member,
             pending_invitation,
             item_key,
@@ -1147,8 +1257,14 @@ async fn every_workspace_function_and_page_follows_the_one_access_rule() {
         for route in pages.iter().filter(|p| page_names.contains(&p.as_str())) {
             let (_, least) = PAGE_ROWS.iter().find(|(r, _)| r == route).unwrap();
             for actor in ACTORS {
-                let round = workspace.round.to_string();
-                let request = Request::Page(route, &workspace.item_key, &round);
+                // `{id}`: the round's, or the saved view's.
+                let id = if route.contains("/views/") {
+                    workspace.view
+                } else {
+                    workspace.round
+                };
+                let id = id.to_string();
+                let request = Request::Page(route, &workspace.item_key, &id);
                 check(&world, &workspace, request, *least, actor, &mut failures).await;
                 checked += 1;
             }

@@ -24,7 +24,7 @@ pub async fn load_items(slug: String, params: String) -> Result<ItemPage, AppErr
         scoped(async {
             let access = access::require_current(&slug, Permission::View).await?;
             let query = item_query(&params);
-            items::list(&state(), &access, &query).await
+            items::list(&state(), &access.workspace, &query).await
         })
         .await,
     )
@@ -40,7 +40,7 @@ pub async fn load_board(slug: String, params: String) -> Result<Vec<BoardColumn>
         scoped(async {
             let access = access::require_current(&slug, Permission::View).await?;
             let query = item_query(&params);
-            items::board(&state(), &access, &query).await
+            items::board(&state(), &access.workspace, &query).await
         })
         .await,
     )
@@ -61,7 +61,7 @@ pub async fn load_chart(slug: String, params: String) -> Result<ChartData, AppEr
                 .take(32)
                 .find(|(name, _)| name == "size")
                 .and_then(|(_, id)| id.trim().parse().ok());
-            items::chart(&state(), &access, &query, size).await
+            items::chart(&state(), &access.workspace, &query, size).await
         })
         .await,
     )
@@ -120,7 +120,7 @@ pub async fn load_item_choices(slug: String) -> Result<ItemChoices, AppError> {
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::View).await?;
-            items::choices(&state(), &access).await
+            items::choices(&state(), &access.workspace).await
         })
         .await,
     )

@@ -13,4 +13,5 @@ pub mod rounds;
 pub mod scoring;
 pub mod statuses;
 pub mod theme;
+pub mod views;
 pub mod workspaces;

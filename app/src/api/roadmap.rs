@@ -21,7 +21,7 @@ pub async fn load_roadmap(slug: String, params: String) -> Result<Vec<RoadmapLan
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::View).await?;
-            items::roadmap(&state(), &access, &item_query(&params)).await
+            items::roadmap(&state(), &access.workspace, &item_query(&params)).await
         })
         .await,
     )
@@ -70,7 +70,7 @@ pub async fn load_timeline(slug: String, params: String) -> Result<TimelineData,
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::View).await?;
-            items::timeline(&state(), &access, &item_query(&params)).await
+            items::timeline(&state(), &access.workspace, &item_query(&params)).await
         })
         .await,
     )

@@ -265,6 +265,11 @@ pub async fn delete_workspace(slug: String, confirm_name: String) -> Result<(), 
             access::recheck_in(&state, &mut tx, &access, Permission::Delete).await?;
             workspaces::delete(&mut tx, access.workspace.id).await?;
             tx.commit().await?;
+            state
+                .events
+                .publish(crate::backend::events::Event::Deleted {
+                    workspace_id: access.workspace.id,
+                });
             request::redirect("/");
             Ok(())
         })
@@ -400,6 +405,11 @@ async fn remove(
     }
     memberships::delete(&mut tx, workspace_id, user_id).await?;
     tx.commit().await?;
+    // Their open pages stop hearing the workspace's changes at once.
+    state.events.publish(crate::backend::events::Event::Left {
+        workspace_id,
+        user_id,
+    });
     Ok(())
 }
 

@@ -4,11 +4,12 @@
 
 use crate::backend::db::item_activity::{self, Change};
 use crate::backend::db::items::{self, NewItem};
+use crate::backend::db::saved_views::{self, NewView};
 use crate::backend::db::workspaces::{self, NewWorkspace, SlugError};
 use crate::backend::db::{comments, criteria, memberships, now_ms, ratings, statuses};
 use crate::backend::{AppState, scoring};
 use crate::error::AppError;
-use crate::model::{Horizon, Role};
+use crate::model::{Horizon, Role, ViewKind};
 use crate::rank;
 use crate::scoring::framework::PRESETS;
 
@@ -440,6 +441,13 @@ fn demo_ratings(count: usize) -> Vec<[Option<f64>; 5]> {
         .collect()
 }
 
+/// The demo's saved views: name, page, filter.
+const SAVED_VIEWS: [(&str, ViewKind, &str); 3] = [
+    ("Mobile roadmap", ViewKind::Roadmap, "tag=mobile"),
+    ("Highest scores", ViewKind::Items, "sort=score"),
+    ("Quarter plan", ViewKind::Timeline, "scale=quarter"),
+];
+
 /// What `seed` made.
 pub struct Seeded {
     pub slug: String,
@@ -597,6 +605,18 @@ pub async fn seed(
         .collect();
     ratings::insert_many(&mut tx, &rated, owner_id, now).await?;
     scoring::recompute_all(&mut tx, workspace_id).await?;
+    for (name, kind, params) in SAVED_VIEWS {
+        let new = NewView {
+            workspace_id,
+            name,
+            kind,
+            params: &kind.canonical(params),
+            created_by: owner_id,
+        };
+        saved_views::insert(&mut tx, new)
+            .await
+            .map_err(AppError::internal)?;
+    }
     tx.commit().await?;
     Ok(Seeded { slug, items: count })
 }

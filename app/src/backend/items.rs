@@ -5,6 +5,7 @@
 use crate::backend::access::{self, WorkspaceAccess};
 use crate::backend::db::item_activity::{self, Change};
 use crate::backend::db::items::{self, Fields, ItemRow, Lane, NewItem};
+use crate::backend::db::workspaces::WorkspaceRow;
 use crate::backend::db::{comments, criteria, memberships, now_ms, ratings, statuses};
 use crate::backend::{AppState, format_time, markdown};
 use crate::error::AppError;
@@ -27,8 +28,8 @@ pub const CARDS_PER_COLUMN: usize = 30;
 /// History entries an item page shows.
 const ACTIVITY_SHOWN: i64 = 200;
 
-pub fn key_of(access: &WorkspaceAccess, number: i64) -> String {
-    format!("{}-{number}", access.workspace.key_prefix)
+pub fn key_of(workspace: &WorkspaceRow, number: i64) -> String {
+    format!("{}-{number}", workspace.key_prefix)
 }
 
 /// The item's number from a key in a URL; any prefix is accepted, so a
@@ -39,9 +40,9 @@ pub fn number_of(key: &str) -> Result<i64, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-fn summary(access: &WorkspaceAccess, row: &ItemRow) -> ItemSummary {
+fn summary(workspace: &WorkspaceRow, row: &ItemRow) -> ItemSummary {
     ItemSummary {
-        key: key_of(access, row.number),
+        key: key_of(workspace, row.number),
         title: row.title.clone(),
         status_id: row.status_id,
         assignee: row.assignee_id.map(|id| Person {
@@ -247,7 +248,8 @@ pub async fn create(
     };
     item_activity::record(&mut tx, id, actor, now, &[change]).await?;
     tx.commit().await?;
-    Ok(key_of(access, number))
+    state.changed(access, Some(&key_of(&access.workspace, number)));
+    Ok(key_of(&access.workspace, number))
 }
 
 /// Applies `input` to the item if it is still at `version`; a stale edit
@@ -270,6 +272,7 @@ pub async fn update(
     }
     let version = update_in(&mut tx, access, &current, input).await?;
     tx.commit().await?;
+    state.changed(access, Some(&key_of(&access.workspace, number)));
     Ok(version)
 }
 
@@ -409,6 +412,7 @@ pub async fn delete(state: &AppState, access: &WorkspaceAccess, key: &str) -> Re
         .ok_or(AppError::NotFound)?;
     items::delete(&mut tx, current.id).await?;
     tx.commit().await?;
+    state.changed(access, Some(&key_of(&access.workspace, number)));
     Ok(())
 }
 
@@ -480,20 +484,21 @@ pub async fn bulk(
         }
     }
     tx.commit().await?;
+    state.changed(access, None);
     Ok(changed)
 }
 
 pub async fn list(
     state: &AppState,
-    access: &WorkspaceAccess,
+    workspace: &WorkspaceRow,
     query: &ItemQuery,
 ) -> Result<ItemPage, AppError> {
-    let listed = items::list(&state.db, access.workspace.id, query, PAGE_SIZE).await?;
+    let listed = items::list(&state.db, workspace.id, query, PAGE_SIZE).await?;
     Ok(ItemPage {
         items: listed
             .items
             .iter()
-            .map(|row| summary(access, row))
+            .map(|row| summary(workspace, row))
             .collect(),
         total: listed.total,
         next: listed.next,
@@ -503,17 +508,17 @@ pub async fn list(
 /// The board: one column per status, each in rank order.
 pub async fn board(
     state: &AppState,
-    access: &WorkspaceAccess,
+    workspace: &WorkspaceRow,
     query: &ItemQuery,
 ) -> Result<Vec<BoardColumn>, AppError> {
-    let columns = items::board(&state.db, access.workspace.id, query, CARDS_PER_COLUMN).await?;
+    let columns = items::board(&state.db, workspace.id, query, CARDS_PER_COLUMN).await?;
     Ok(columns
         .into_iter()
         .map(|column| BoardColumn {
             items: column
                 .items
                 .iter()
-                .map(|row| summary(access, row))
+                .map(|row| summary(workspace, row))
                 .collect(),
             status: column.status,
             total: column.total,
@@ -526,12 +531,12 @@ pub async fn board(
 /// ignored, as a stale link's would be).
 pub async fn chart(
     state: &AppState,
-    access: &WorkspaceAccess,
+    workspace: &WorkspaceRow,
     query: &ItemQuery,
     size: Option<i64>,
 ) -> Result<ChartData, AppError> {
     let db = &state.db;
-    let framework = criteria::framework(db, access.workspace.id).await?;
+    let framework = criteria::framework(db, workspace.id).await?;
     let size = size.and_then(|id| framework.criteria.iter().find(|c| c.id == id));
     let largest = match size {
         Some(c) if c.criterion.scale == Scale::Number => ratings::largest(db, &[c.id], None)
@@ -543,7 +548,7 @@ pub async fn chart(
     };
     let (total, placed, rows) = items::chart(
         db,
-        access.workspace.id,
+        workspace.id,
         query,
         size.map(|c| c.id),
         MAX_CHART_POINTS,
@@ -555,7 +560,7 @@ pub async fn chart(
             let scale = size.map(|c| c.criterion.scale);
             let rated = row.size.zip(scale);
             ChartPoint {
-                key: key_of(access, row.number),
+                key: key_of(workspace, row.number),
                 title: row.title,
                 score: row.score,
                 value: row.value,
@@ -581,15 +586,19 @@ pub async fn chart(
 /// The roadmap: a lane per horizon, each in roadmap order.
 pub async fn roadmap(
     state: &AppState,
-    access: &WorkspaceAccess,
+    workspace: &WorkspaceRow,
     query: &ItemQuery,
 ) -> Result<Vec<RoadmapLane>, AppError> {
-    let lanes = items::roadmap(&state.db, access.workspace.id, query, CARDS_PER_COLUMN).await?;
+    let lanes = items::roadmap(&state.db, workspace.id, query, CARDS_PER_COLUMN).await?;
     Ok(lanes
         .into_iter()
         .map(|lane| RoadmapLane {
             horizon: lane.horizon,
-            items: lane.items.iter().map(|row| summary(access, row)).collect(),
+            items: lane
+                .items
+                .iter()
+                .map(|row| summary(workspace, row))
+                .collect(),
             total: lane.total,
         })
         .collect())
@@ -598,21 +607,27 @@ pub async fn roadmap(
 /// The timeline: the dated items, earliest first, and the undated ones.
 pub async fn timeline(
     state: &AppState,
-    access: &WorkspaceAccess,
+    workspace: &WorkspaceRow,
     query: &ItemQuery,
 ) -> Result<TimelineData, AppError> {
     let (scheduled_total, scheduled, unscheduled_total, unscheduled) = items::timeline(
         &state.db,
-        access.workspace.id,
+        workspace.id,
         query,
         MAX_TIMELINE_ITEMS,
         UNSCHEDULED_SHOWN,
     )
     .await?;
     Ok(TimelineData {
-        scheduled: scheduled.iter().map(|row| summary(access, row)).collect(),
+        scheduled: scheduled
+            .iter()
+            .map(|row| summary(workspace, row))
+            .collect(),
         scheduled_total,
-        unscheduled: unscheduled.iter().map(|row| summary(access, row)).collect(),
+        unscheduled: unscheduled
+            .iter()
+            .map(|row| summary(workspace, row))
+            .collect(),
         unscheduled_total,
         today: crate::timeline::date_of(now_ms().div_euclid(86_400_000)),
     })
@@ -742,6 +757,7 @@ pub async fn move_to(
     }
     item_activity::record(&mut tx, current.id, actor, now, &changes).await?;
     tx.commit().await?;
+    state.changed(access, Some(&key_of(&access.workspace, number)));
     Ok(current.version + 1)
 }
 
@@ -777,8 +793,8 @@ async fn neighbour_rank(
     }
 }
 
-pub async fn choices(state: &AppState, access: &WorkspaceAccess) -> Result<ItemChoices, AppError> {
-    let workspace_id = access.workspace.id;
+pub async fn choices(state: &AppState, workspace: &WorkspaceRow) -> Result<ItemChoices, AppError> {
+    let workspace_id = workspace.id;
     let statuses = statuses::list(&state.db, workspace_id).await?;
     let people = memberships::list_members(&state.db, workspace_id)
         .await?
@@ -837,7 +853,7 @@ pub async fn detail(
         })
         .collect();
     Ok(ItemDetail {
-        summary: summary(access, &row),
+        summary: summary(&access.workspace, &row),
         description_html: markdown::to_safe_html(&row.description),
         description: row.description,
         created_by: row.created_by.unwrap_or_else(|| "A former member".into()),
@@ -871,6 +887,7 @@ pub async fn add_comment(
         .ok_or(AppError::NotFound)?;
     comments::insert(&mut tx, item.id, access.actor.user.id, &body, now_ms()).await?;
     tx.commit().await?;
+    state.changed(access, Some(&key_of(&access.workspace, number)));
     Ok(())
 }
 
@@ -892,6 +909,7 @@ pub async fn edit_comment(
     }
     comments::update(&mut tx, comment.id, &body, now_ms()).await?;
     tx.commit().await?;
+    state.changed(access, None);
     Ok(())
 }
 
@@ -912,5 +930,6 @@ pub async fn delete_comment(
     }
     comments::delete(&mut tx, comment.id).await?;
     tx.commit().await?;
+    state.changed(access, None);
     Ok(())
 }

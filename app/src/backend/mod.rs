@@ -5,13 +5,16 @@ pub mod accounts;
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod events;
 pub mod items;
 pub mod markdown;
 pub mod members;
 pub mod request;
 pub mod rounds;
 pub mod scoring;
+pub mod shared;
 pub mod statuses;
+pub mod views;
 
 use leptos::config::LeptosOptions;
 
@@ -29,6 +32,21 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub auth: Arc<AuthSettings>,
     pub hasher: Hasher,
+    /// Live updates: what changed, for the pages that show it.
+    pub events: events::Events,
+}
+
+impl AppState {
+    /// Tells the workspace's open pages that something they show changed
+    /// (the item `key`, or more), by the caller of `access`. Call after the
+    /// change commits.
+    pub fn changed(&self, access: &access::WorkspaceAccess, key: Option<&str>) {
+        self.events.publish(events::Event::Changed {
+            workspace_id: access.workspace.id,
+            key: key.map(str::to_owned),
+            by: access.actor.user.id,
+        });
+    }
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -48,7 +48,7 @@ pub async fn choices(state: &AppState, access: &WorkspaceAccess) -> Result<Round
             .items
             .iter()
             .map(|row| RoundItem {
-                key: key_of(access, row.number),
+                key: key_of(&access.workspace, row.number),
                 title: row.title.clone(),
             })
             .collect(),
@@ -254,7 +254,7 @@ pub async fn view(
         items: items
             .iter()
             .map(|(_, number, title)| RoundItem {
-                key: key_of(access, *number),
+                key: key_of(&access.workspace, *number),
                 title: title.clone(),
             })
             .collect(),
@@ -458,5 +458,6 @@ pub async fn apply(
     }
     rounds::set_state(&mut tx, id, RoundState::Applied, now_ms()).await?;
     tx.commit().await?;
+    state.changed(access, None);
     view(state, access, id).await
 }

@@ -103,6 +103,10 @@ pub async fn rate(
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
     if rate_in(state, &mut tx, access, key, changes, None).await? {
         tx.commit().await?;
+        let changed = crate::backend::items::number_of(key)
+            .map(|number| crate::backend::items::key_of(&access.workspace, number))
+            .ok();
+        state.changed(access, changed.as_deref());
     } else {
         tx.rollback().await?;
     }
@@ -497,6 +501,7 @@ pub async fn save_framework(
     let actor = access.actor.user.id;
     record_moves(&mut tx, actor, now_ms(), "score:framework", &moved).await?;
     tx.commit().await?;
+    state.changed(access, None);
     Ok(rescored)
 }
 
@@ -538,7 +543,7 @@ pub async fn preview(
             .map(|(id, _)| id.and_then(|id| rated.iter().find(|(c, _)| *c == id).map(|(_, v)| *v)))
             .collect();
         rows.push(PreviewRow {
-            key: key_of(access, item.number),
+            key: key_of(&access.workspace, item.number),
             title: item.title,
             before: item.score,
             after: engine.score(&ratings, &largest).priority,

@@ -82,6 +82,7 @@ pub async fn create(
     }
     statuses::insert(&mut tx, workspace_id, &name, &color, category).await?;
     tx.commit().await?;
+    state.changed(access, None);
     Ok(())
 }
 
@@ -105,6 +106,7 @@ pub async fn update(
     }
     statuses::update(&mut tx, id, &name, &color, category).await?;
     tx.commit().await?;
+    state.changed(access, None);
     Ok(())
 }
 
@@ -133,6 +135,7 @@ pub async fn shift(
         statuses::set_order(&mut tx, &ids).await?;
     }
     tx.commit().await?;
+    state.changed(access, None);
     Ok(())
 }
 
@@ -178,6 +181,7 @@ pub async fn delete(
     }
     statuses::delete(&mut tx, gone.id).await?;
     tx.commit().await?;
+    state.changed(access, None);
     Ok(moving.len())
 }
 

@@ -314,10 +314,12 @@ pub struct CardForm<'a> {
 
 /// A lane's cards: key, score, title, tags, assignee; with `statuses`, each
 /// card's status too (the board's columns say it already). `movable` cards
-/// can be dragged; with a `form`, each card has it.
+/// can be dragged; with a `form`, each card has it. Titles link to their
+/// items in the workspace at `slug`; without one (a shared view, whose
+/// readers cannot open items) they are plain text, and there is no form.
 pub fn cards_html(
     items: &[ItemSummary],
-    slug: &str,
+    slug: Option<&str>,
     statuses: Option<&[Status]>,
     movable: bool,
     form: Option<&CardForm>,
@@ -347,13 +349,20 @@ pub fn cards_html(
                 .text(&status.name)
                 .raw("</p>");
         }
-        m.raw("<a class=\"card__title\" href=\"/w/")
-            .text(slug)
-            .raw("/items/")
-            .text(key)
-            .raw("\" draggable=\"false\">")
-            .text(&item.title)
-            .raw("</a>");
+        match slug {
+            Some(slug) => m
+                .raw("<a class=\"card__title\" href=\"/w/")
+                .text(slug)
+                .raw("/items/")
+                .text(key)
+                .raw("\" draggable=\"false\">")
+                .text(&item.title)
+                .raw("</a>"),
+            None => m
+                .raw("<p class=\"card__title\">")
+                .text(&item.title)
+                .raw("</p>"),
+        };
         if !item.tags.is_empty() {
             m.raw("<p class=\"card__tags\">");
             for tag in &item.tags {
@@ -366,7 +375,7 @@ pub fn cards_html(
                 .text(&person.name)
                 .raw("</p>");
         }
-        if let Some(form) = form {
+        if let (Some(form), Some(slug)) = (form, slug) {
             m.raw("<form method=\"post\" action=\"")
                 .raw(form.action)
                 .raw("\" class=\"card__move\"><input type=\"hidden\" name=\"slug\" value=\"")
@@ -446,7 +455,13 @@ mod tests {
             options: &statuses,
             current: |item| item.status_id,
         };
-        let html = cards_html(&[item.clone()], "team", Some(&[done]), true, Some(&form));
+        let html = cards_html(
+            &[item.clone()],
+            Some("team"),
+            Some(&[done]),
+            true,
+            Some(&form),
+        );
         assert!(
             !html.contains("<script>") && !html.contains("<b>"),
             "{html}"
@@ -455,9 +470,16 @@ mod tests {
         assert!(html.contains("<option selected value=\"2\">Done</option>"));
         assert!(html.contains("aria-label=\"Status of WAY-9\""));
         assert!(html.contains("draggable=\"true\""));
-        let read_only = cards_html(&[item], "team", None, false, None);
+        let read_only = cards_html(&[item.clone()], Some("team"), None, false, None);
         assert!(!read_only.contains("<select") && !read_only.contains("draggable=\"true\""));
         assert!(!read_only.contains("card__status"));
+        assert!(read_only.contains("href=\"/w/team/items/WAY-9\""));
+        // Shared: no link, and no form even if one is given.
+        let shared = cards_html(&[item], None, None, false, Some(&form));
+        assert!(
+            !shared.contains("href=") && !shared.contains("<form"),
+            "{shared}"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod form;
 pub mod lanes;
 mod loading;
 pub mod markup;
+pub mod saved_views;
 mod shortcuts;
 mod site_footer;
 mod site_header;

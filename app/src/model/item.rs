@@ -276,6 +276,9 @@ pub struct ItemQuery {
     pub descending: bool,
     /// Where the page starts (from a previous page's `next`).
     pub after: Option<String>,
+    /// The saved view the page shows, if it is one: carried along as the
+    /// filter changes, so that the view can be updated with the change.
+    pub view: Option<i64>,
 }
 
 /// The longest search text taken; more is cut.
@@ -311,6 +314,7 @@ impl ItemQuery {
                 "after" if !value.is_empty() && value.len() <= 300 => {
                     query.after = Some(value.to_owned())
                 }
+                "view" => query.view = value.parse().ok().filter(|id| *id > 0),
                 _ => {}
             }
         }
@@ -356,6 +360,9 @@ impl ItemQuery {
         }
         if let Some(after) = &self.after {
             params.push(("after", after.clone()));
+        }
+        if let Some(view) = self.view {
+            params.push(("view", view.to_string()));
         }
         params
     }
@@ -417,7 +424,41 @@ impl std::fmt::Display for ScoreBound {
     }
 }
 
-fn escape_query_value(value: &str) -> String {
+/// A URL query (`a=b&c=d`, without the `?`) as decoded pairs, at most 32
+/// of them; a pair that does not decode is dropped.
+pub fn query_pairs(params: &str) -> Vec<(String, String)> {
+    params
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Some((decode_query_part(name)?, decode_query_part(value)?))
+        })
+        .take(32)
+        .collect()
+}
+
+/// `application/x-www-form-urlencoded` decoding of one name or value.
+fn decode_query_part(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+pub(crate) fn escape_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
@@ -556,13 +597,14 @@ mod tests {
             sort: SortColumn::Title,
             descending: false,
             after: Some("t:abc".into()),
+            view: Some(7),
         };
         let params = query.to_params();
         let read = ItemQuery::from_params(params.iter().map(|(k, v)| (*k, v.as_str())));
         assert_eq!(read, query);
         assert_eq!(
             query.to_query_string(),
-            "?q=dark+mode&status=3&tag=mobile+app&assignee=none&horizon=next&score_min=40&score_max=72.5&archived=1&sort=title&dir=asc&after=t%3Aabc"
+            "?q=dark+mode&status=3&tag=mobile+app&assignee=none&horizon=next&score_min=40&score_max=72.5&archived=1&sort=title&dir=asc&after=t%3Aabc&view=7"
         );
         assert_eq!(ItemQuery::from_params([]).to_query_string(), "");
     }

@@ -9,6 +9,7 @@ mod round;
 mod scoring;
 mod theme;
 mod timeline;
+mod view;
 mod workspace;
 
 pub use account::{
@@ -21,7 +22,8 @@ pub use instance::{DatabaseKind, InstanceInfo};
 pub use item::{
     ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery,
     ItemSummary, MAX_BODY, MAX_TAGS, MAX_TITLE, Person, RoadmapLane, ScoreBound, SortColumn,
-    Status, StatusCategory, parse_body, parse_date, parse_tag, parse_tags, parse_title, split_key,
+    Status, StatusCategory, parse_body, parse_date, parse_tag, parse_tags, parse_title,
+    query_pairs, split_key,
 };
 pub use round::{
     Candidate, MAX_ROUND_CRITERIA, MAX_ROUND_ITEMS, MAX_ROUND_NAME, MAX_ROUND_PARTICIPANTS,
@@ -33,6 +35,10 @@ pub use scoring::{
 };
 pub use theme::Theme;
 pub use timeline::{MAX_TIMELINE_ITEMS, TimelineData, UNSCHEDULED_SHOWN};
+pub use view::{
+    MAX_SAVED_VIEWS, MAX_SHARE_DAYS, MAX_SHARE_LINKS, MAX_VIEW_NAME, NewShareLink, OpenedView,
+    SavedView, ShareLinkInfo, ViewKind, join_params, parse_view_name,
+};
 pub use workspace::{
     InvitationInfo, InvitationPreview, MemberInfo, MembersPage, Permission, Role, WorkspaceSummary,
     WorkspaceView, key_prefix_from_name, parse_key_prefix, parse_slug, slug_from_name,

@@ -181,7 +181,7 @@ fn Columns(
                     options: &statuses,
                     current: |item| item.status_id,
                 };
-                let cards = cards_html(&column.items, &slug.get_value(), None, can_edit, can_edit.then_some(&form));
+                let cards = cards_html(&column.items, Some(&slug.get_value()), None, can_edit, can_edit.then_some(&form));
                 view! {
                     <section class="board-column" aria-label=name.clone() data-lane=status_id>
                         <h2 class="board-column__title">
@@ -202,5 +202,35 @@ fn Columns(
                 }
             }).collect_view()}
         </MovableCards>
+    }
+}
+
+/// The board as a shared view shows it: the columns and their cards,
+/// without links, forms or moves.
+#[cfg(feature = "ssr")]
+#[component]
+pub(crate) fn SharedBoard(columns: Vec<BoardColumn>) -> impl IntoView {
+    view! {
+        <div class="board" data-testid="board">
+            {columns.into_iter().map(|column| {
+                let more = column.total - column.items.len() as i64;
+                let cards = cards_html(&column.items, None, None, false, None);
+                let empty = column.items.is_empty();
+                view! {
+                    <section class="board-column" aria-label=column.status.name.clone()>
+                        <h2 class="board-column__title">
+                            <svg class="status-chip__dot" viewBox="0 0 10 10" aria-hidden="true">
+                                <circle cx="5" cy="5" r="5" fill=column.status.color.clone() />
+                            </svg>
+                            {column.status.name.clone()}
+                            <span class="muted small">{format!(" {}", column.total)}</span>
+                        </h2>
+                        <ol class="board-column__cards" inner_html=cards></ol>
+                        {(more > 0).then(|| view! { <p class="muted small">{format!("and {more} more")}</p> })}
+                        {empty.then(|| view! { <p class="muted small board-column__empty">"No items"</p> })}
+                    </section>
+                }
+            }).collect_view()}
+        </div>
     }
 }

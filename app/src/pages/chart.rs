@@ -90,7 +90,7 @@ fn ChartView(workspace: WorkspaceView, data: ChartResources) -> impl IntoView {
                     view! {
                         {view! { <FilterBar query=query.clone() choices keep /> }.into_any()}
                         {view! { <SizeForm query chart=chart.clone() /> }.into_any()}
-                        {view! { <Plot slug chart /> }.into_any()}
+                        {view! { <Plot slug=Some(slug) chart /> }.into_any()}
                     }
                     .into_any()
                 })
@@ -145,7 +145,9 @@ fn bubble_label(title: &str, key: &str, score: Option<f64>) -> String {
 /// title, a circle and a label, cost several times more as views (see
 /// `components::markup`). The link's `<title>` names it for assistive
 /// technology and shows as its tooltip.
-fn bubbles_html(slug: &str, chart: &ChartData, bubbles: &[Bubble]) -> String {
+/// Each bubble links to its item, unless there is no `slug` (a shared
+/// view, whose readers cannot open items).
+fn bubbles_html(slug: Option<&str>, chart: &ChartData, bubbles: &[Bubble]) -> String {
     let mut m = Markup::with_capacity(bubbles.len() * 400);
     for b in bubbles {
         let point = &chart.points[b.index];
@@ -159,14 +161,19 @@ fn bubbles_html(slug: &str, chart: &ChartData, bubbles: &[Bubble]) -> String {
             b.x + b.r + 4.0
         };
         let unrated = chart.size.is_some() && point.size.is_none();
-        m.raw("<a class=\"bubble bubble--")
+        m.raw(if slug.is_some() { "<a" } else { "<g" })
+            .raw(" class=\"bubble bubble--")
             .raw(b.quadrant.class())
             .raw(if unrated { " bubble--unrated" } else { "" })
-            .raw("\" href=\"/w/")
-            .text(slug)
-            .raw("/items/")
-            .text(&point.key)
-            .raw("\" data-key=\"")
+            .raw("\"");
+        if let Some(slug) = slug {
+            m.raw(" href=\"/w/")
+                .text(slug)
+                .raw("/items/")
+                .text(&point.key)
+                .raw("\"");
+        }
+        m.raw(" data-key=\"")
             .text(&point.key)
             .raw("\"><title>")
             .text(&name);
@@ -190,7 +197,8 @@ fn bubbles_html(slug: &str, chart: &ChartData, bubbles: &[Bubble]) -> String {
             })
             .raw(" aria-hidden=\"true\">")
             .text(&label)
-            .raw("</text></a>");
+            .raw("</text>")
+            .raw(if slug.is_some() { "</a>" } else { "</g>" });
     }
     m.into_string()
 }
@@ -209,7 +217,7 @@ fn places(chart: &ChartData) -> Vec<Place> {
 }
 
 #[component]
-fn Plot(slug: String, chart: ChartData) -> impl IntoView {
+pub(crate) fn Plot(slug: Option<String>, chart: ChartData) -> impl IntoView {
     let bubbles = layout(&places(&chart), chart.size.is_some());
     let mut counts = [0usize; 4];
     for bubble in &bubbles {
@@ -293,7 +301,7 @@ fn Plot(slug: String, chart: ChartData) -> impl IntoView {
                         "Value →"
                     </text>
                 </g>
-                <g class="chart__bubbles" inner_html=bubbles_html(&slug, &chart, &bubbles)></g>
+                <g class="chart__bubbles" inner_html=bubbles_html(slug.as_deref(), &chart, &bubbles)></g>
             </svg>
             <figcaption class="chart__caption" data-testid="chart-summary">
                 <p>{summary}{capped}{missing}{sized}</p>
@@ -343,7 +351,7 @@ mod tests {
             ],
             ..ChartData::default()
         };
-        let html = bubbles_html("acme", &chart, &layout(&places(&chart), false));
+        let html = bubbles_html(Some("acme"), &chart, &layout(&places(&chart), false));
         assert_eq!(html.matches("<a class=\"bubble ").count(), 2);
         assert!(html.contains(
             "<a class=\"bubble bubble--quick-wins\" href=\"/w/acme/items/WAY-1\" data-key=\"WAY-1\">\

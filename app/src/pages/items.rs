@@ -15,7 +15,7 @@ use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
 use crate::model::{
     Horizon, ItemChoices, ItemPage, ItemQuery, ItemSummary, Permission, SortColumn, Status,
-    WorkspaceView, show_score,
+    WorkspaceView, query_pairs, show_score,
 };
 use crate::pages::guard::error_view;
 use crate::pages::workspace::{slug_param, with_workspace};
@@ -49,34 +49,8 @@ pub(crate) fn url_params() -> Memo<String> {
 }
 
 pub(crate) fn parse_params(params: &str) -> ItemQuery {
-    let pairs: Vec<(String, String)> = params
-        .split('&')
-        .filter_map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            Some((decode(name)?, decode(value)?))
-        })
-        .collect();
+    let pairs = query_pairs(params);
     ItemQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-}
-
-/// `application/x-www-form-urlencoded` decoding of one name or value.
-fn decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = text.get(i + 1..i + 3)?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 2;
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The route to [`ItemsPage`], whose code the browser loads on the first visit.
@@ -279,8 +253,12 @@ pub(crate) fn FilterBar(
             {sort.map(|sort| view! { <input type="hidden" name="sort" value=sort /> })}
             {dir.map(|dir| view! { <input type="hidden" name="dir" value=dir /> })}
             {keep.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
+            {query.view.map(|id| view! { <input type="hidden" name="view" value=id /> })}
             <button type="submit" class="button button--quiet">"Apply"</button>
-            {query.is_filtered().then(|| view! { <a class="filter-bar__clear" href="?">"Clear"</a> })}
+            {query.is_filtered().then(|| {
+                let clear = query.view.map(|id| format!("?view={id}")).unwrap_or_else(|| "?".to_owned());
+                view! { <a class="filter-bar__clear" href=clear>"Clear"</a> }
+            })}
         </Form>
     }
 }
@@ -780,6 +758,77 @@ pub fn StatusChip(status: Option<Status>) -> impl IntoView {
     })
 }
 
+/// The table as a shared view shows it: no links, no edits; the
+/// assignee column only if the link shows names. `next`: the address of
+/// the next page, if there is one.
+#[cfg(feature = "ssr")]
+#[component]
+pub(crate) fn SharedTable(
+    page: ItemPage,
+    statuses: Vec<Status>,
+    show_names: bool,
+    next: Option<String>,
+) -> impl IntoView {
+    let mut m = Markup::with_capacity(page.items.len() * 600);
+    for item in &page.items {
+        m.raw("<tr><td class=\"items-table__key\">")
+            .text(&item.key)
+            .raw("</td><td class=\"items-table__title\">")
+            .text(&item.title)
+            .raw("</td><td class=\"items-table__score\">")
+            .text(&show_score(item.score))
+            .raw("</td><td>");
+        if let Some(status) = statuses.iter().find(|s| s.id == item.status_id) {
+            status_chip_html(&mut m, status);
+        }
+        m.raw("</td>");
+        if show_names {
+            m.raw("<td>")
+                .text(item.assignee.as_ref().map_or("", |p| p.name.as_str()))
+                .raw("</td>");
+        }
+        m.raw("<td>")
+            .text(item.horizon.label())
+            .raw("</td><td>")
+            .text(item.start_date.as_deref().unwrap_or(""))
+            .raw("</td><td>")
+            .text(item.end_date.as_deref().unwrap_or(""))
+            .raw("</td><td>");
+        for tag in &item.tags {
+            m.raw("<span class=\"chip\">").text(tag).raw("</span> ");
+        }
+        m.raw("</td></tr>");
+    }
+    let shown = page.items.len();
+    let summary = match page.total {
+        0 => "No item matches this view.".to_owned(),
+        total if total as usize > shown => format!("{shown} of {total} items."),
+        total => format!("{total} {}.", if total == 1 { "item" } else { "items" }),
+    };
+    view! {
+        <p class="muted" data-testid="table-summary">{summary}</p>
+        <div class="table-scroll">
+            <table class="items-table" data-testid="items-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Key"</th>
+                        <th scope="col">"Title"</th>
+                        <th scope="col">"Score"</th>
+                        <th scope="col">"Status"</th>
+                        {show_names.then(|| view! { <th scope="col">"Assignee"</th> })}
+                        <th scope="col">"Horizon"</th>
+                        <th scope="col">"Start"</th>
+                        <th scope="col">"End"</th>
+                        <th scope="col">"Tags"</th>
+                    </tr>
+                </thead>
+                <tbody inner_html=m.into_string()></tbody>
+            </table>
+        </div>
+        {next.map(|href| view! { <p><a href=href>"Next page"</a></p> })}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -791,8 +840,13 @@ mod tests {
         assert_eq!(query.tag.as_deref(), Some("mobile app"));
         assert_eq!(query.sort, SortColumn::Title);
         assert!(!query.descending);
-        assert_eq!(decode("%e2%82%ac"), Some("€".to_owned()));
-        assert_eq!(decode("%ff"), None);
+        assert_eq!(
+            query_pairs("a=%e2%82%ac&b=%ff&c"),
+            vec![
+                ("a".to_owned(), "€".to_owned()),
+                ("c".to_owned(), String::new())
+            ]
+        );
     }
 
     fn choices() -> ItemChoices {

@@ -16,11 +16,14 @@ mod roadmap;
 mod rounds;
 mod scoring;
 mod setup;
+#[cfg(feature = "ssr")]
+pub mod shared;
 mod sign_in;
 mod sign_up;
 mod statuses;
 mod timeline;
 mod two_factor_setup;
+mod views;
 mod workspace;
 
 pub use about::AboutPage;
@@ -43,6 +46,7 @@ pub use sign_up::SignUpPage;
 pub use statuses::WorkspaceStatusesRoute;
 pub use timeline::TimelineRoute;
 pub use two_factor_setup::TwoFactorSetupRoute;
+pub use views::SavedViewRoute;
 pub use workspace::{
     NewWorkspaceRoute, WorkspaceMembersRoute, WorkspaceRoute, WorkspaceSettingsRoute,
 };

@@ -185,7 +185,7 @@ fn Lanes(
             statuses.with_value(|statuses| {
                 cards_html(
                     &lane.items,
-                    &slug.get_value(),
+                    Some(&slug.get_value()),
                     Some(statuses),
                     can_edit,
                     can_edit.then_some(&form),
@@ -255,4 +255,65 @@ fn Lanes(
 
 fn horizon_index(horizon: Horizon) -> i64 {
     Horizon::ALL.iter().position(|h| *h == horizon).unwrap_or(0) as i64
+}
+
+/// The roadmap as a shared view shows it: the lanes and the unplanned
+/// items, without links, forms or moves.
+#[cfg(feature = "ssr")]
+#[component]
+pub(crate) fn SharedRoadmap(lanes: Vec<RoadmapLane>, statuses: Vec<Status>) -> impl IntoView {
+    let lane_view = |lane: &RoadmapLane| {
+        let more = lane.total - lane.items.len() as i64;
+        (
+            cards_html(&lane.items, None, Some(&statuses), false, None),
+            (more > 0).then(|| view! { <p class="muted small">{format!("and {more} more")}</p> }),
+            lane.items
+                .is_empty()
+                .then(|| view! { <p class="muted small board-column__empty">"No items"</p> }),
+        )
+    };
+    let (planned, unplanned): (Vec<_>, Vec<_>) =
+        lanes.iter().partition(|l| l.horizon != Horizon::Unplanned);
+    let planned = planned
+        .into_iter()
+        .map(|lane| {
+            let (cards, more, empty) = lane_view(lane);
+            view! {
+                <section class="board-column roadmap-lane" aria-label=lane.horizon.label()>
+                    <h2 class="board-column__title">
+                        {lane.horizon.label()}
+                        <span class="muted small">{format!(" {}", lane.total)}</span>
+                    </h2>
+                    <ol class="board-column__cards" inner_html=cards></ol>
+                    {more}
+                    {empty}
+                </section>
+            }
+        })
+        .collect_view();
+    let tray = unplanned
+        .into_iter()
+        .map(|lane| {
+            let (cards, more, empty) = lane_view(lane);
+            view! {
+                <details class="roadmap-tray" open aria-label="Unplanned">
+                    <summary>
+                        <h2 class="roadmap-tray__title">
+                            "Unplanned"
+                            <span class="muted small">{format!(" {}", lane.total)}</span>
+                        </h2>
+                    </summary>
+                    <ol class="board-column__cards roadmap-tray__cards" inner_html=cards></ol>
+                    {more}
+                    {empty}
+                </details>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="roadmap" data-testid="roadmap">
+            <div class="roadmap__lanes">{planned}</div>
+            {tray}
+        </div>
+    }
 }

@@ -227,7 +227,7 @@ fn groups<'a>(items: &'a [ItemSummary], statuses: &[Status], by: Grouping) -> Ve
 /// The axis, the rows and the bars, written as markup (see
 /// `components::markup`); returns it with the drawing's height.
 fn plot_html(
-    slug: &str,
+    slug: Option<&str>,
     axis: &Axis,
     groups: &[Group],
     statuses: &[Status],
@@ -277,11 +277,16 @@ fn plot_html(
                 (None, Some(e)) => format!("until {e}"),
                 (None, None) => String::new(),
             };
-            m.raw("<a class=\"bar\" href=\"/w/")
-                .text(slug)
-                .raw("/items/")
-                .text(&item.key)
-                .raw("\" data-key=\"")
+            m.raw(if slug.is_some() { "<a" } else { "<g" })
+                .raw(" class=\"bar\"");
+            if let Some(slug) = slug {
+                m.raw(" href=\"/w/")
+                    .text(slug)
+                    .raw("/items/")
+                    .text(&item.key)
+                    .raw("\"");
+            }
+            m.raw(" data-key=\"")
                 .text(&item.key)
                 .raw("\" data-version=\"")
                 .number(item.version)
@@ -331,7 +336,8 @@ fn plot_html(
                 .text(&item.key)
                 .raw(" ")
                 .text(&item.title)
-                .raw("</text></a>");
+                .raw("</text>")
+                .raw(if slug.is_some() { "</a>" } else { "</g>" });
             y += ITEM_ROW;
         }
     }
@@ -399,7 +405,14 @@ fn Plot(
             statuses.with_value(|statuses| {
                 axis.with_value(|axis| {
                     let groups = groups(items, statuses, shown.grouping);
-                    plot_html(&slug.get_value(), axis, &groups, statuses, today, can_edit)
+                    plot_html(
+                        Some(&slug.get_value()),
+                        axis,
+                        &groups,
+                        statuses,
+                        today,
+                        can_edit,
+                    )
                 })
             })
         })
@@ -446,7 +459,7 @@ fn Plot(
     let unscheduled = statuses.with_value(|statuses| {
         cards_html(
             &timeline.unscheduled,
-            &slug.get_value(),
+            Some(&slug.get_value()),
             Some(statuses),
             can_edit,
             None,
@@ -558,6 +571,54 @@ fn Plot(
                     }
                 ></ol>
                 {(unscheduled_total == 0).then(|| view! { <p class="muted small">"Every item has a date."</p> })}
+            </aside>
+        </div>
+    }
+}
+
+/// The timeline as a shared view shows it, with the view's scale and
+/// grouping (`params`): the same drawing, without links or moves.
+#[cfg(feature = "ssr")]
+#[component]
+pub(crate) fn SharedTimeline(
+    timeline: TimelineData,
+    statuses: Vec<Status>,
+    params: String,
+) -> impl IntoView {
+    let shown = View::from_params(&params);
+    let today = day_number(&timeline.today).unwrap_or(0);
+    let dated = timeline
+        .scheduled
+        .iter()
+        .filter_map(|i| span(i.start_date.as_deref(), i.end_date.as_deref()))
+        .flat_map(|(s, e)| [s, e - 1]);
+    let axis = Axis::spanning(shown.scale, dated, today);
+    let width = axis.width() + LABEL_ROOM;
+    let groups = groups(&timeline.scheduled, &statuses, shown.grouping);
+    let (drawing, height) = plot_html(None, &axis, &groups, &statuses, today, false);
+    let summary = match timeline.scheduled_total {
+        0 => "No item here has a start or an end date.".to_owned(),
+        n if n > timeline.scheduled.len() as i64 => {
+            format!("The first {MAX_TIMELINE_ITEMS} of {n} dated items, earliest first.")
+        }
+        n => format!("{n} dated {}.", if n == 1 { "item" } else { "items" }),
+    };
+    let unscheduled = cards_html(&timeline.unscheduled, None, Some(&statuses), false, None);
+    let unscheduled_total = timeline.unscheduled_total;
+    view! {
+        <p class="muted" data-testid="timeline-summary">{summary}</p>
+        <div class="timeline">
+            <div class="timeline__scroll">
+                <svg class="timeline__svg" width=format!("{width:.0}") height=format!("{height:.0}") role="group" aria-label="Timeline" data-testid="timeline">
+                    <g class="timeline__drawing" inner_html=drawing></g>
+                </svg>
+            </div>
+            <aside class="timeline__undated" aria-labelledby="undated-heading">
+                <h2 id="undated-heading" class="board-column__title">
+                    "Undated"
+                    <span class="muted small">{format!(" {unscheduled_total}")}</span>
+                </h2>
+                <ol class="board-column__cards" inner_html=unscheduled></ol>
             </aside>
         </div>
     }
@@ -752,7 +813,7 @@ mod tests {
 
         let today = day_number("2026-04-15").unwrap();
         let axis = Axis::spanning(Scale::Month, [day_number("2026-04-01").unwrap()], today);
-        let (html, height) = plot_html("team", &axis, &by_status, &statuses, today, true);
+        let (html, height) = plot_html(Some("team"), &axis, &by_status, &statuses, today, true);
         assert!(
             !html.contains("<script>") && !html.contains("<b>"),
             "{html}"
@@ -761,7 +822,12 @@ mod tests {
         assert!(html.contains("data-edge=\"end\""));
         assert!(html.contains("timeline__today"));
         assert_eq!(height, HEADER + 2.0 * GROUP_ROW + 2.0 * ITEM_ROW + 8.0);
-        let (read_only, _) = plot_html("team", &axis, &by_status, &statuses, today, false);
+        let (read_only, _) = plot_html(Some("team"), &axis, &by_status, &statuses, today, false);
+        let (shared, _) = plot_html(None, &axis, &by_status, &statuses, today, false);
+        assert!(
+            !shared.contains("href=") && shared.contains("<g class=\"bar\""),
+            "{shared}"
+        );
         assert!(!read_only.contains("data-edge"));
     }
 }

@@ -7,6 +7,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_params_map};
 use leptos_router::{LazyRoute, lazy_route};
 
+use crate::api::views::{RevokeShareLink, load_share_links};
 use crate::api::workspaces::{
     ChangeMemberRole, CreateInvitation, CreateWorkspace, DeleteWorkspace, LeaveWorkspace,
     RemoveMember, RevokeInvitation, UpdateWorkspace, load_members_page, load_workspace,
@@ -14,8 +15,11 @@ use crate::api::workspaces::{
 use crate::components::form::{
     Field, FormError, Notice, Submit, field_error, form_error, succeeded,
 };
+use crate::components::saved_views::{SavedViews, SavedViewsNav, ShareLinkRow, ViewBar};
 use crate::error::AppError;
-use crate::model::{MemberInfo, MembersPage, Permission, Role, WorkspaceView};
+use crate::model::{
+    MemberInfo, MembersPage, Permission, Role, ShareLinkInfo, ViewKind, WorkspaceView,
+};
 use crate::pages::guard::error_view;
 use crate::scoring::framework::PRESETS;
 
@@ -101,6 +105,14 @@ pub(crate) fn with_workspace<V: IntoView + 'static>(
     let slug = slug_param();
     let location = use_location();
     let workspace = Resource::new(move || slug.get(), load_workspace);
+    // A view of the items (not an item's own page, also under "/items").
+    let on_view = location
+        .pathname
+        .with_untracked(|path| path.ends_with(section));
+    let views = ViewKind::ALL
+        .into_iter()
+        .find(|kind| on_view && section.strip_prefix('/') == Some(kind.as_str()))
+        .map(|kind| SavedViews::new(slug, kind));
     view! {
         <Suspense>
             {move || {
@@ -111,7 +123,7 @@ pub(crate) fn with_workspace<V: IntoView + 'static>(
                         Ok(w) if w.slug != slug.get_untracked() => {
                             view! { <Redirect path=format!("/w/{}{section}", w.slug) /> }.into_any()
                         }
-                        Ok(w) => view! { <WorkspaceFrame workspace=w.clone() section>{page(w)}</WorkspaceFrame> }.into_any(),
+                        Ok(w) => view! { <WorkspaceFrame workspace=w.clone() section views>{page(w)}</WorkspaceFrame> }.into_any(),
                         Err(error) => error_view(error, &here),
                     }
                 })
@@ -124,9 +136,26 @@ pub(crate) fn with_workspace<V: IntoView + 'static>(
 fn WorkspaceFrame(
     workspace: WorkspaceView,
     section: &'static str,
+    /// On a view of the items: the saved views beside it.
+    views: Option<SavedViews>,
     children: Children,
 ) -> impl IntoView {
     let base = format!("/w/{}", workspace.slug);
+    let can_edit = workspace.role.allows(Permission::Edit);
+    let slug = workspace.slug.clone();
+    let body = match views {
+        Some(views) => view! {
+            <div class="with-views">
+                <SavedViewsNav views slug=slug.clone() can_edit />
+                <div class="with-views__main">
+                    <ViewBar views slug can_edit />
+                    {children()}
+                </div>
+            </div>
+        }
+        .into_any(),
+        None => children().into_any(),
+    };
     view! {
         <Title text=workspace.name.clone() />
         <nav class="breadcrumbs" aria-label="Breadcrumbs">
@@ -159,7 +188,7 @@ fn WorkspaceFrame(
                 "Scoring"
             </a>
         </nav>
-        {children()}
+        {body}
     }
 }
 
@@ -215,14 +244,25 @@ impl LazyRoute for WorkspaceSettingsRoute {
 
 #[component]
 pub fn WorkspaceSettingsPage() -> impl IntoView {
+    let slug = slug_param();
+    let revoke = ServerAction::<RevokeShareLink>::new();
+    let links = Resource::new(
+        move || (slug.get(), revoke.version().get()),
+        |(slug, _)| load_share_links(slug),
+    );
     with_workspace(
         "/settings",
-        |w: WorkspaceView| view! { <WorkspaceSettings workspace=w /> },
+        move |w: WorkspaceView| view! { <WorkspaceSettings workspace=w links revoke /> },
     )
 }
 
 #[component]
-fn WorkspaceSettings(workspace: WorkspaceView) -> impl IntoView {
+fn WorkspaceSettings(
+    workspace: WorkspaceView,
+    /// The workspace's live share links (owners only).
+    links: Resource<Result<Vec<ShareLinkInfo>, AppError>>,
+    revoke: ServerAction<RevokeShareLink>,
+) -> impl IntoView {
     let update = ServerAction::<UpdateWorkspace>::new();
     let delete = ServerAction::<DeleteWorkspace>::new();
     let leave = ServerAction::<LeaveWorkspace>::new();
@@ -270,6 +310,36 @@ fn WorkspaceSettings(workspace: WorkspaceView) -> impl IntoView {
                     .into_any()
             }}
         </section>
+        {can_manage.then(|| {
+            let slug = workspace.slug.clone();
+            view! {
+                <section class="panel" aria-labelledby="links-heading">
+                    <h2 id="links-heading">"Share links"</h2>
+                    <p class="muted">
+                        "The live read-only links to this workspace's saved views. Editors make them from a saved view's Share menu; a revoked link stops working at once."
+                    </p>
+                    <FormError error=form_error(revoke.value(), &[]) />
+                    <Transition>
+                        {move || {
+                            let slug = slug.clone();
+                            Suspend::new(async move {
+                                match links.await {
+                                    Ok(list) if list.is_empty() => view! { <p class="muted">"None."</p> }.into_any(),
+                                    Ok(list) => view! {
+                                        <ul class="session-list">
+                                            {list.into_iter().map(|link| view! {
+                                                <ShareLinkRow link revoke slug=slug.clone() show_view=true />
+                                            }).collect_view()}
+                                        </ul>
+                                    }.into_any(),
+                                    Err(error) => error_view(error, "/"),
+                                }
+                            })
+                        }}
+                    </Transition>
+                </section>
+            }
+        })}
         <section class="panel" aria-labelledby="leave-heading">
             <h2 id="leave-heading">"Leave"</h2>
             <ActionForm action=leave>

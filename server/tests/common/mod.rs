@@ -83,6 +83,7 @@ impl TestApp {
             leptos_options,
             auth: std::sync::Arc::new(AuthSettings::new(public_url)),
             hasher: Hasher::new(2),
+            events: app::backend::events::LocalBus::shared(),
         };
         let router = server::router::build(state, SecurityPolicy::default());
         let server = tokio::spawn(async move {

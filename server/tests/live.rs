@@ -1,0 +1,220 @@
+//! Live updates: a change reaches every member with the workspace open, at
+//! once, and never anyone else; a removed member's stream ends at once; a
+//! reconnect that missed events is told to fetch everything; the stream
+//! comes through the compression layer as it is written.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestApp, Visitor};
+use serde_json::Value;
+
+/// An open event stream, read frame by frame.
+struct Stream {
+    response: reqwest::Response,
+    buffer: String,
+    /// The `id` of the last event read, as the browser keeps it.
+    last_id: Option<String>,
+}
+
+impl Stream {
+    async fn open(visitor: &Visitor, slug: &str, last_event_id: Option<&str>) -> reqwest::Response {
+        let mut request = visitor
+            .client
+            .get(visitor.url(&format!("/w/{slug}/events")))
+            .header("accept", "text/event-stream")
+            .header("accept-encoding", "br, gzip");
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        request.send().await.expect("the stream answers")
+    }
+
+    async fn of(visitor: &Visitor, slug: &str, last_event_id: Option<&str>) -> Stream {
+        let response = Self::open(visitor, slug, last_event_id).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        assert!(response.headers().get("content-encoding").is_none());
+        Stream {
+            response,
+            buffer: String::new(),
+            last_id: None,
+        }
+    }
+
+    /// The next event as (name, data), skipping keep-alive comments; `None`
+    /// when the stream ended or nothing came within `wait`.
+    async fn next(&mut self, wait: Duration) -> Option<(String, String)> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let frame: String = self.buffer.drain(..end + 2).collect();
+                let mut name = String::from("message");
+                let mut data = String::new();
+                for line in frame.lines() {
+                    if let Some(value) = line.strip_prefix("event:") {
+                        name = value.trim().to_owned();
+                    } else if let Some(value) = line.strip_prefix("data:") {
+                        data = value.trim().to_owned();
+                    } else if let Some(value) = line.strip_prefix("id:") {
+                        self.last_id = Some(value.trim().to_owned());
+                    }
+                }
+                if frame.lines().all(|l| l.starts_with(':') || l.is_empty()) {
+                    continue;
+                }
+                return Some((name, data));
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?
+                .expect("the stream reads")?;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}
+
+impl Stream {
+    /// The next event, which must be a change: its item's key and who
+    /// made it.
+    async fn change(&mut self) -> (Option<String>, i64) {
+        let (name, data) = self.next(SOON).await.expect("an event");
+        assert_eq!(name, "change", "{data}");
+        let data: Value = serde_json::from_str(&data).expect("JSON data");
+        (
+            data["key"].as_str().map(str::to_owned),
+            data["by"].as_i64().expect("who"),
+        )
+    }
+}
+
+const SOON: Duration = Duration::from_secs(2);
+const QUIET: Duration = Duration::from_millis(400);
+
+async fn retitle(visitor: &Visitor, slug: &str, key: &str, title: &str) {
+    let version = visitor.item(slug, key).await["summary"]["version"].to_string();
+    visitor
+        .call_ok(
+            "w/items/update",
+            &[
+                ("slug", slug),
+                ("key", key),
+                ("version", &version),
+                ("title", title),
+            ],
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn a_change_reaches_every_member_at_once_and_nobody_else() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let member = app.member(&admin, "max@example.com").await;
+        let stranger = app.member(&admin, "sam@example.com").await;
+        let slug = admin.create_workspace("Live plans", "live-plans").await;
+        let other = admin.create_workspace("Other plans", "other-plans").await;
+        let token = admin.invite(&slug, "viewer", "").await;
+        assert_eq!(member.accept(&token).await.status(), 200);
+        let key = admin.create_item(&slug, "Dark mode").await;
+        let elsewhere = admin.create_item(&other, "Elsewhere").await;
+
+        // Outsiders get no stream: the same answers as for the pages.
+        assert_eq!(
+            Stream::open(&app.visitor(), &slug, None).await.status(),
+            401
+        );
+        assert_eq!(Stream::open(&stranger, &slug, None).await.status(), 404);
+        assert_eq!(
+            Stream::open(&stranger, "no-such-place", None)
+                .await
+                .status(),
+            404
+        );
+
+        let me: Value = admin.call_json("current_user", &[]).await;
+        let admin_id = me["id"].as_i64().expect("the admin's id");
+        let mut theirs = Stream::of(&member, &slug, None).await;
+        let mut mine = Stream::of(&admin, &slug, None).await;
+        // Another workspace's change is not heard here.
+        retitle(&admin, &other, &elsewhere, "Still elsewhere").await;
+        retitle(&admin, &slug, &key, "Dark mode everywhere").await;
+        for stream in [&mut theirs, &mut mine] {
+            assert_eq!(stream.change().await, (Some(key.clone()), admin_id));
+            assert_eq!(stream.next(QUIET).await, None);
+        }
+
+        // A status change or a bulk edit may touch many items: no key.
+        let choices: Value = admin.call_json("w/items/choices", &[("slug", &slug)]).await;
+        let status = choices["statuses"][1]["id"].to_string();
+        admin
+            .call_ok(
+                "w/items/bulk",
+                &[
+                    ("slug", &slug),
+                    ("keys[0]", &key),
+                    ("action", "status"),
+                    ("status", &status),
+                ],
+            )
+            .await;
+        for stream in [&mut theirs, &mut mine] {
+            assert_eq!(stream.change().await, (None, admin_id));
+        }
+
+        // Removed: the stream ends at once, and cannot be opened again.
+        let members: Value = admin.call_json("w/members", &[("slug", &slug)]).await;
+        let member_id = members
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == "max@example.com")
+            .unwrap()["user_id"]
+            .to_string();
+        admin
+            .call_ok(
+                "w/members/remove",
+                &[("slug", &slug), ("user_id", &member_id)],
+            )
+            .await;
+        assert_eq!(
+            theirs.next(SOON).await,
+            Some(("gone".into(), String::new()))
+        );
+        assert_eq!(theirs.next(QUIET).await, None);
+        assert_eq!(Stream::open(&member, &slug, None).await.status(), 404);
+        // The others keep listening.
+        retitle(&admin, &slug, &key, "Dark mode, again").await;
+        assert_eq!(mine.change().await, (Some(key.clone()), admin_id));
+    }
+}
+
+#[tokio::test]
+async fn a_reconnect_that_missed_events_fetches_everything() {
+    let app = TestApp::sqlite().await;
+    let admin = app.admin().await;
+    let slug = admin.create_workspace("Live plans", "live-plans").await;
+    let key = admin.create_item(&slug, "Dark mode").await;
+    let mut stream = Stream::of(&admin, &slug, None).await;
+    retitle(&admin, &slug, &key, "One").await;
+    assert!(stream.next(SOON).await.is_some());
+    let missed = stream.last_id.clone().expect("events carry an id");
+    retitle(&admin, &slug, &key, "Two").await;
+    assert!(stream.next(SOON).await.is_some());
+    let latest = stream.last_id.clone().unwrap();
+    drop(stream);
+
+    // Up to date: nothing to fetch.
+    let mut current = Stream::of(&admin, &slug, Some(&latest)).await;
+    assert_eq!(current.next(QUIET).await, None);
+    // Behind, or from an instance that restarted since: fetch everything.
+    for id in [missed.as_str(), "999999"] {
+        let mut behind = Stream::of(&admin, &slug, Some(id)).await;
+        assert_eq!(
+            behind.next(SOON).await,
+            Some(("resync".into(), String::new())),
+            "{id}"
+        );
+    }
+}
