@@ -3,6 +3,7 @@
 mod error_panel;
 pub mod form;
 pub mod lanes;
+pub mod live;
 mod loading;
 pub mod markup;
 pub mod saved_views;

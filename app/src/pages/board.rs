@@ -10,6 +10,7 @@ use leptos_router::{LazyRoute, lazy_route};
 use crate::api::items::{MoveItem, load_board, load_item_choices};
 use crate::components::form::{FormError, form_error};
 use crate::components::lanes::{CardForm, Landed, Lane, MovableCards, cards_html};
+use crate::components::live::LiveUpdates;
 use crate::components::markup::Options;
 use crate::components::toast::toast_results;
 use crate::components::{Loading, PendingTransition};
@@ -51,13 +52,24 @@ pub fn BoardPage() -> impl IntoView {
     let slug = slug_param();
     let params = url_params();
     let moved = ServerAction::<MoveItem>::new();
+    let live = LiveUpdates::listen(slug);
     let data = BoardData {
         moved,
         board: Resource::new(
-            move || (slug.get(), params.get(), moved.version().get()),
-            |(slug, params, _)| load_board(slug, params),
+            move || {
+                (
+                    slug.get(),
+                    params.get(),
+                    moved.version().get(),
+                    live.changes(),
+                )
+            },
+            |(slug, params, ..)| load_board(slug, params),
         ),
-        choices: Resource::new(move || slug.get(), load_item_choices),
+        choices: Resource::new(
+            move || (slug.get(), live.changes()),
+            |(slug, _)| load_item_choices(slug),
+        ),
         query: Memo::new(move |_| parse_params(&params.get())),
         pending: RwSignal::new(false),
         focused: RwSignal::new(None),

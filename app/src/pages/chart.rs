@@ -13,6 +13,7 @@ use crate::chart::{
     Bubble, HEIGHT, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Place, Quadrant, WIDTH, layout,
     x_of, y_of,
 };
+use crate::components::live::LiveUpdates;
 use crate::components::markup::Markup;
 use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
@@ -48,10 +49,11 @@ impl LazyRoute for ChartRoute {
 pub fn ChartPage() -> impl IntoView {
     let slug = slug_param();
     let params = url_params();
+    let live = LiveUpdates::listen(slug);
     let data = ChartResources {
         chart: Resource::new(
-            move || (slug.get(), params.get()),
-            |(slug, params)| load_chart(slug, params),
+            move || (slug.get(), params.get(), live.changes()),
+            |(slug, params, _)| load_chart(slug, params),
         ),
         choices: Resource::new(move || slug.get(), load_item_choices),
         query: Memo::new(move |_| parse_params(&params.get())),

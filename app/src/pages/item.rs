@@ -15,9 +15,11 @@ use crate::api::items::{
     AddComment, DeleteComment, DeleteItem, EditComment, UpdateItem, load_item, load_item_choices,
 };
 use crate::api::scoring::{RateItem, load_item_scoring};
+use crate::components::CurrentUserResource;
 use crate::components::form::{
     FormError, Notice, Submit, TextArea, field_error, form_error, succeeded,
 };
+use crate::components::live::LiveUpdates;
 use crate::components::toast::{Toasts, toast_results};
 use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
@@ -83,6 +85,14 @@ pub fn ItemPage() -> impl IntoView {
     let slug = slug_param();
     let params = use_params_map();
     let key = Memo::new(move |_| params.with(|p| p.get("key")).unwrap_or_default());
+    // Someone else's change to this item, heard live, refetches it.
+    let me = match use_context::<CurrentUserResource>() {
+        Some(CurrentUserResource(user)) => {
+            Signal::derive(move || user.get().and_then(Result::ok).flatten().map(|u| u.id))
+        }
+        None => Signal::derive(|| None),
+    };
+    let heard = LiveUpdates::listen(slug).of_item(key, me);
     let update = ServerAction::<UpdateItem>::new();
     let archive = ServerAction::<UpdateItem>::new();
     let delete = ServerAction::<DeleteItem>::new();
@@ -130,6 +140,7 @@ pub fn ItemPage() -> impl IntoView {
                     add_comment.version().get(),
                     edit_comment.version().get(),
                     delete_comment.version().get(),
+                    heard.get(),
                 )
             },
             |(slug, key, ..)| load_item(slug, key),
@@ -138,8 +149,8 @@ pub fn ItemPage() -> impl IntoView {
         choices: Resource::new(move || slug.get(), load_item_choices),
         rate,
         scoring: Resource::new(
-            move || (slug.get(), key.get()),
-            |(slug, key)| load_item_scoring(slug, key),
+            move || (slug.get(), key.get(), heard.get()),
+            |(slug, key, _)| load_item_scoring(slug, key),
         ),
         pending: RwSignal::new(false),
     };

@@ -9,6 +9,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::items::{BulkUpdateItems, CreateItem, UpdateItem, load_item_choices, load_items};
 use crate::components::form::{FormError, field_error, form_error};
+use crate::components::live::LiveUpdates;
 use crate::components::markup::{Markup, Options};
 use crate::components::toast::{Toasts, toast_results};
 use crate::components::{Loading, PendingTransition};
@@ -74,6 +75,7 @@ pub fn ItemsPage() -> impl IntoView {
     let create = ServerAction::<CreateItem>::new();
     let update = ServerAction::<UpdateItem>::new();
     let bulk = ServerAction::<BulkUpdateItems>::new();
+    let live = LiveUpdates::listen(slug);
     let data = TableData {
         create,
         update,
@@ -86,13 +88,14 @@ pub fn ItemsPage() -> impl IntoView {
                     create.version().get(),
                     update.version().get(),
                     bulk.version().get(),
+                    live.changes(),
                 )
             },
-            |(slug, params, _, _, _)| load_items(slug, params),
+            |(slug, params, ..)| load_items(slug, params),
         ),
         choices: Resource::new(
-            move || (slug.get(), create.version().get()),
-            |(slug, _)| load_item_choices(slug),
+            move || (slug.get(), create.version().get(), live.changes()),
+            |(slug, ..)| load_item_choices(slug),
         ),
         query: Memo::new(move |_| parse_params(&params.get())),
         pending: RwSignal::new(false),

@@ -11,6 +11,7 @@ use crate::api::items::load_item_choices;
 use crate::api::roadmap::{PlanItem, load_roadmap};
 use crate::components::form::{FormError, form_error};
 use crate::components::lanes::{CardForm, Landed, Lane, MovableCards, cards_html};
+use crate::components::live::LiveUpdates;
 use crate::components::markup::Options;
 use crate::components::toast::toast_results;
 use crate::components::{Loading, PendingTransition};
@@ -52,13 +53,24 @@ pub fn RoadmapPage() -> impl IntoView {
     let slug = slug_param();
     let params = url_params();
     let moved = ServerAction::<PlanItem>::new();
+    let live = LiveUpdates::listen(slug);
     let data = RoadmapData {
         moved,
         lanes: Resource::new(
-            move || (slug.get(), params.get(), moved.version().get()),
-            |(slug, params, _)| load_roadmap(slug, params),
+            move || {
+                (
+                    slug.get(),
+                    params.get(),
+                    moved.version().get(),
+                    live.changes(),
+                )
+            },
+            |(slug, params, ..)| load_roadmap(slug, params),
         ),
-        choices: Resource::new(move || slug.get(), load_item_choices),
+        choices: Resource::new(
+            move || (slug.get(), live.changes()),
+            |(slug, _)| load_item_choices(slug),
+        ),
         query: Memo::new(move |_| parse_params(&params.get())),
         pending: RwSignal::new(false),
         focused: RwSignal::new(None),

@@ -14,6 +14,7 @@ use crate::api::items::{UpdateItem, load_item_choices};
 use crate::api::roadmap::load_timeline;
 use crate::components::form::{FormError, form_error};
 use crate::components::lanes::cards_html;
+use crate::components::live::LiveUpdates;
 use crate::components::markup::Markup;
 use crate::components::toast::toast_results;
 use crate::components::{Loading, PendingTransition};
@@ -95,13 +96,24 @@ pub fn TimelinePage() -> impl IntoView {
     let slug = slug_param();
     let params = url_params();
     let saved = ServerAction::<UpdateItem>::new();
+    let live = LiveUpdates::listen(slug);
     let data = TimelinePageData {
         saved,
         timeline: Resource::new(
-            move || (slug.get(), params.get(), saved.version().get()),
-            |(slug, params, _)| load_timeline(slug, params),
+            move || {
+                (
+                    slug.get(),
+                    params.get(),
+                    saved.version().get(),
+                    live.changes(),
+                )
+            },
+            |(slug, params, ..)| load_timeline(slug, params),
         ),
-        choices: Resource::new(move || slug.get(), load_item_choices),
+        choices: Resource::new(
+            move || (slug.get(), live.changes()),
+            |(slug, _)| load_item_choices(slug),
+        ),
         query: Memo::new(move |_| parse_params(&params.get())),
         view: Memo::new(move |_| View::from_params(&params.get())),
         pending: RwSignal::new(false),
