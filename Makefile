@@ -59,8 +59,9 @@ test-e2e: ## Browser tests in headless Chromium, JavaScript on and off
 bench: ## Measure throughput and latency of a release server, and the wasm size
 	@scripts/install-tools.sh bench
 	cargo leptos build --release --precompress --split
-	cargo build --release -p server --example hello_world
-	scripts/bench.sh "$(TARGET_DIR)/release/waymark" "$(TARGET_DIR)/release/examples/hello_world"
+	cargo build --release -p server --example hello_world --example event_fanout
+	scripts/bench.sh "$(TARGET_DIR)/release/waymark" "$(TARGET_DIR)/release/examples/hello_world" \
+	  "$(TARGET_DIR)/release/examples/event_fanout"
 
 lint: ## Formatting and clippy for both the server and the browser build
 	cargo fmt --all --check

@@ -13,7 +13,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${1:?usage: $0 PATH/TO/waymark PATH/TO/hello_world}"
-HELLO_BIN="${2:?usage: $0 PATH/TO/waymark PATH/TO/hello_world}"
+HELLO_BIN="${2:?usage: $0 PATH/TO/waymark PATH/TO/hello_world [PATH/TO/event_fanout]}"
+# Opens many live-update streams and times one change reaching them all
+# (server/examples/event_fanout.rs); built beside hello_world.
+FANOUT_BIN="${3:-$(dirname "$HELLO_BIN")/event_fanout}"
+FANOUT_STREAMS="${WAYMARK_BENCH_STREAMS:-2000}"
 PORT="${WAYMARK_BENCH_PORT:-3200}"
 HELLO_PORT=$((PORT + 1))
 CONNECTIONS="${WAYMARK_BENCH_CONNECTIONS:-32}"
@@ -157,6 +161,12 @@ measure "rare word, in-page" "/fn/w/items" "$SESSION" "$BASE" "slug=items&params
 measure "static asset" "/$CSS"
 measure "liveness" "/healthz"
 
+# Live updates: FANOUT_STREAMS pages open on the workspace, one change.
+FANOUT_JSON="$("$FANOUT_BIN" "$BASE" "$SESSION" items "$FANOUT_STREAMS")"
+fanout_field() {
+  node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$FANOUT_JSON" "$1"
+}
+
 # A framework edit rescores every item in one transaction: the demo's
 # Value vs Effort criteria with the first one's weight changed, saved five
 # times (weights 2, 1, 2, 1, 2); the median time of the whole request.
@@ -234,6 +244,9 @@ printf 'wasm the heaviest route (%s) adds on its first visit: %s chunks, %s byte
   "$(wasm_field largest_route.route)" "$(wasm_field largest_route.chunks)" "$(wasm_field largest_route.raw)" \
   "$(wasm_field largest_route.gzip)" "$(wasm_field largest_route.brotli)"
 printf 'framework edit rescoring 10,000 items: %s ms (median of 5: %s)\n' "$rescore_ms" "${RESCORES[*]}"
+printf 'live updates: %s of %s event streams open in %s s; one change reached %s of them, all within %s ms (p50 %s, p99 %s)\n' \
+  "$(fanout_field connected)" "$(fanout_field streams)" "$(fanout_field connect_s)" "$(fanout_field reached)" \
+  "$(fanout_field all_ms)" "$(fanout_field p50_ms)" "$(fanout_field p99_ms)"
 
 {
   printf '{"version":"%s","cores":%s,"connections":%s,"duration":"%s","http":[' \
@@ -244,6 +257,7 @@ printf 'framework edit rescoring 10,000 items: %s ms (median of 5: %s)\n' "$resc
   printf ',"memory":{"rss_idle_mb":%s,"rss_after_stress_mb":%s,"stress_connections":%s,"stress_duration":"%s","stress_requests_per_second":%s,"stress_p99_ms":%s}' \
     "$RSS_IDLE" "$RSS_LOADED" "$STRESS_CONNECTIONS" "$STRESS_DURATION" "${stress_rps:-0}" "$stress_p99"
   printf ',"wasm":%s' "$WASM_JSON"
-  printf ',"framework_edit_rescore_ms":%s}\n' "$rescore_ms"
+  printf ',"framework_edit_rescore_ms":%s' "$rescore_ms"
+  printf ',"live_updates":%s}\n' "$FANOUT_JSON"
 } >"$OUT/results.json"
 echo "written: target/bench/results.json"
