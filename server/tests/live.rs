@@ -218,3 +218,19 @@ async fn a_reconnect_that_missed_events_fetches_everything() {
         );
     }
 }
+
+/// The router answers a request that takes longer than its timeout with
+/// 408; a stream is not held to it: it stays open past it, with keep-alive
+/// comments meanwhile, and still delivers.
+#[tokio::test]
+async fn a_stream_outlives_the_request_timeout() {
+    let app = TestApp::sqlite().await;
+    let admin = app.admin().await;
+    let slug = admin.create_workspace("Live plans", "live-plans").await;
+    let key = admin.create_item(&slug, "Dark mode").await;
+    let mut stream = Stream::of(&admin, &slug, None).await;
+    tokio::time::sleep(server::router::REQUEST_TIMEOUT + Duration::from_secs(1)).await;
+    assert!(stream.buffer.is_empty() || stream.buffer.starts_with(':'));
+    retitle(&admin, &slug, &key, "Still heard").await;
+    assert_eq!(stream.change().await.0, Some(key));
+}

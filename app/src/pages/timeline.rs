@@ -236,6 +236,20 @@ fn groups<'a>(items: &'a [ItemSummary], statuses: &[Status], by: Grouping) -> Ve
     }
 }
 
+/// The axis that spans the dated items (and today), today's day number,
+/// and the drawing's width with room for the last bar's label.
+fn axis_for(timeline: &TimelineData, scale: Scale) -> (Axis, i64, f64) {
+    let today = day_number(&timeline.today).unwrap_or(0);
+    let dated = timeline
+        .scheduled
+        .iter()
+        .filter_map(|i| span(i.start_date.as_deref(), i.end_date.as_deref()))
+        .flat_map(|(s, e)| [s, e - 1]);
+    let axis = Axis::spanning(scale, dated, today);
+    let width = axis.width() + LABEL_ROOM;
+    (axis, today, width)
+}
+
 /// The axis, the rows and the bars, written as markup (see
 /// `components::markup`); returns it with the drawing's height.
 fn plot_html(
@@ -400,14 +414,7 @@ fn Plot(
     can_edit: bool,
     saved: ServerAction<UpdateItem>,
 ) -> impl IntoView {
-    let today = day_number(&timeline.today).unwrap_or(0);
-    let dated = timeline
-        .scheduled
-        .iter()
-        .filter_map(|i| span(i.start_date.as_deref(), i.end_date.as_deref()))
-        .flat_map(|(s, e)| [s, e - 1]);
-    let axis = Axis::spanning(shown.scale, dated, today);
-    let width = axis.width() + LABEL_ROOM;
+    let (axis, today, width) = axis_for(&timeline, shown.scale);
     let items = RwSignal::new(timeline.scheduled.clone());
     let slug = StoredValue::new(slug);
     let statuses = StoredValue::new(statuses);
@@ -598,14 +605,7 @@ pub(crate) fn SharedTimeline(
     params: String,
 ) -> impl IntoView {
     let shown = View::from_params(&params);
-    let today = day_number(&timeline.today).unwrap_or(0);
-    let dated = timeline
-        .scheduled
-        .iter()
-        .filter_map(|i| span(i.start_date.as_deref(), i.end_date.as_deref()))
-        .flat_map(|(s, e)| [s, e - 1]);
-    let axis = Axis::spanning(shown.scale, dated, today);
-    let width = axis.width() + LABEL_ROOM;
+    let (axis, today, width) = axis_for(&timeline, shown.scale);
     let groups = groups(&timeline.scheduled, &statuses, shown.grouping);
     let (drawing, height) = plot_html(None, &axis, &groups, &statuses, today, false);
     let summary = match timeline.scheduled_total {

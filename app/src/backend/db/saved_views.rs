@@ -17,14 +17,19 @@ pub struct ViewRow {
 
 const SELECT: &str = "SELECT id, workspace_id, name, kind, params FROM saved_views";
 
+/// A view's kind as the database stores it.
+pub(super) fn kind_of(row: &AnyRow, column: &str) -> Result<ViewKind, sqlx::Error> {
+    let kind: String = row.try_get(column)?;
+    ViewKind::parse(&kind)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown view kind {kind:?}").into()))
+}
+
 fn from_row(row: &AnyRow) -> Result<ViewRow, sqlx::Error> {
-    let kind: String = row.try_get("kind")?;
     Ok(ViewRow {
         id: row.try_get("id")?,
         workspace_id: row.try_get("workspace_id")?,
         name: row.try_get("name")?,
-        kind: ViewKind::parse(&kind)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown view kind {kind:?}").into()))?,
+        kind: kind_of(row, "kind")?,
         params: row.try_get("params")?,
     })
 }

@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use super::saved_views::ViewRow;
+use super::saved_views::{ViewRow, kind_of};
 use super::workspaces::WorkspaceRow;
 use super::{Db, flag, now_ms};
 use crate::model::ViewKind;
@@ -77,7 +77,6 @@ pub async fn find_live(
     let Some(row) = row else {
         return Ok(None);
     };
-    let kind: String = row.try_get("kind")?;
     let workspace = super::workspaces::from_row(&row)?;
     Ok(Some(SharedView {
         link_id: row.try_get("link_id")?,
@@ -87,8 +86,7 @@ pub async fn find_live(
             id: row.try_get("view_id")?,
             workspace_id: workspace.id,
             name: row.try_get("view_name")?,
-            kind: ViewKind::parse(&kind)
-                .ok_or_else(|| sqlx::Error::Decode(format!("unknown view kind {kind:?}").into()))?,
+            kind: kind_of(&row, "kind")?,
             params: row.try_get("params")?,
         },
         workspace,
@@ -108,13 +106,11 @@ pub struct LinkRow {
 }
 
 fn link_from_row(row: &AnyRow) -> Result<LinkRow, sqlx::Error> {
-    let kind: String = row.try_get("kind")?;
     Ok(LinkRow {
         id: row.try_get("id")?,
         view_id: row.try_get("view_id")?,
         view_name: row.try_get("view_name")?,
-        view_kind: ViewKind::parse(&kind)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown view kind {kind:?}").into()))?,
+        view_kind: kind_of(row, "kind")?,
         show_names: flag(row, "show_names")?,
         created_by: row.try_get("created_by")?,
         created_at: row.try_get("created_at")?,
