@@ -28,10 +28,10 @@ use crate::components::{
 };
 use crate::model::Theme;
 use crate::pages::{
-    AboutPage, AccountSettingsRoute, AdminUsersRoute, BoardRoute, ChartRoute, HomePage,
-    InvitationRoute, ItemRoute, ItemsRoute, NewWorkspaceRoute, NotFoundPage, ResetPasswordRoute,
-    RoadmapRoute, RoundRoute, RoundsRoute, SavedViewRoute, SecurityLogRoute, SetupRoute,
-    SignInCodePage, SignInPage, SignUpPage, TimelineRoute, TwoFactorSetupRoute,
+    AboutPage, AccountSettingsRoute, AdminUsersRoute, ApiTokensRoute, BoardRoute, ChartRoute,
+    HomePage, InvitationRoute, ItemRoute, ItemsRoute, NewWorkspaceRoute, NotFoundPage,
+    ResetPasswordRoute, RoadmapRoute, RoundRoute, RoundsRoute, SavedViewRoute, SecurityLogRoute,
+    SetupRoute, SignInCodePage, SignInPage, SignUpPage, TimelineRoute, TwoFactorSetupRoute,
     WorkspaceMembersRoute, WorkspaceRoute, WorkspaceScoringRoute, WorkspaceSettingsRoute,
     WorkspaceStatusesRoute,
 };
@@ -197,6 +197,7 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/reset-password/:token") view={Lazy::<ResetPasswordRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/settings/account") view={Lazy::<AccountSettingsRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/settings/account/two-factor") view={Lazy::<TwoFactorSetupRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/settings/tokens") view={Lazy::<ApiTokensRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/admin/security") view={Lazy::<SecurityLogRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/invite/:token") view={Lazy::<InvitationRoute>::new()} ssr=ssr.clone() />

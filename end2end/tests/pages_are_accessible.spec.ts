@@ -147,6 +147,7 @@ const SIGNED_IN: [string, (f: Filled) => string][] = [
   ["about", () => "/about"],
   ["account settings", () => "/settings/account"],
   ["two-factor settings", () => "/settings/account/two-factor"],
+  ["API tokens", () => "/settings/tokens"],
   ["admin: users", () => "/admin/users"],
   ["admin: security", () => "/admin/security"],
   ["new workspace", () => "/w/new"],

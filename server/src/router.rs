@@ -31,7 +31,7 @@ use app::{App, shell};
 
 use crate::csrf::{self, OriginPolicy};
 use crate::security::{self, SecurityPolicy};
-use crate::{compression, events, health, shared, static_files};
+use crate::{compression, events, health, rest, shared, static_files};
 
 /// Requests larger than this are refused with 413 before they are read.
 pub const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -67,6 +67,7 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
         .route("/readyz", get(health::ready))
         .route("/s/{token}", get(shared::page))
         .route("/w/{slug}/events", get(events::stream))
+        .merge(rest::routes())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -582,6 +582,9 @@ const FUNCTIONS_OUTSIDE_ANY_WORKSPACE: &[(&str, &str)] = &[
     ("account/email", "the caller's own account"),
     ("account/password", "the caller's own account"),
     ("account/sessions", "the caller's own sessions"),
+    ("account/tokens", "the caller's own API tokens"),
+    ("account/tokens/create", "the caller's own API tokens"),
+    ("account/tokens/revoke", "the caller's own API tokens"),
     ("account/sessions/revoke", "the caller's own sessions"),
     (
         "account/sessions/revoke_others",
@@ -661,6 +664,7 @@ const PAGES_OUTSIDE_ANY_WORKSPACE: &[(&str, &str)] = &[
         "the reset link's token is the permission",
     ),
     ("/settings/account", "the caller's own account"),
+    ("/settings/tokens", "the caller's own API tokens"),
     (
         "/settings/account/two-factor",
         "the caller's own two-factor sign-in",

@@ -13,5 +13,6 @@ pub mod rounds;
 pub mod scoring;
 pub mod statuses;
 pub mod theme;
+pub mod tokens;
 pub mod views;
 pub mod workspaces;

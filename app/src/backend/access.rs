@@ -9,7 +9,7 @@ use crate::backend::db::memberships::{self, Membership};
 use crate::backend::db::workspaces::{self, WorkspaceRow};
 use crate::backend::request::{self, RenderMemo};
 use crate::error::AppError;
-use crate::model::{Permission, Role};
+use crate::model::{Permission, Role, TokenScope};
 use sqlx::{Any, Transaction};
 
 /// A member's access to one workspace, checked.
@@ -27,7 +27,7 @@ impl WorkspaceAccess {
     /// function that checked a smaller permission first and shows more to
     /// some roles.
     pub fn permit(&self, permission: Permission) -> Result<(), AppError> {
-        permit(self.role, permission)
+        permit(self.role, self.actor.scope, permission)
     }
 }
 
@@ -107,12 +107,15 @@ pub async fn recheck_in(
     }
     match memberships::role_in(tx, workspace_id, access.actor.user.id).await? {
         None => Err(AppError::NotFound),
-        Some(role) => permit(role, permission),
+        Some(role) => permit(role, access.actor.scope, permission),
     }
 }
 
-fn permit(role: Role, permission: Permission) -> Result<(), AppError> {
-    if role.allows(permission) {
+/// `Forbidden` unless the role allows `permission`; a read-only API token
+/// (`scope`) reads and does nothing else, whatever its user's role.
+fn permit(role: Role, scope: Option<TokenScope>, permission: Permission) -> Result<(), AppError> {
+    let capped = scope == Some(TokenScope::Read) && permission != Permission::View;
+    if role.allows(permission) && !capped {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -128,11 +131,41 @@ fn check(
         workspace,
         membership,
     } = found.ok_or(AppError::NotFound)?;
-    permit(membership.role, permission)?;
+    permit(membership.role, actor.scope, permission)?;
     Ok(WorkspaceAccess {
         workspace,
         role: membership.role,
         most_recently_used: membership.most_recently_used,
         actor,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_token_reads_whatever_the_role_and_a_write_token_keeps_the_role() {
+        let read = Some(TokenScope::Read);
+        let write = Some(TokenScope::ReadWrite);
+        assert!(permit(Role::Owner, read, Permission::View).is_ok());
+        for permission in [
+            Permission::Contribute,
+            Permission::Edit,
+            Permission::Manage,
+            Permission::Delete,
+        ] {
+            assert!(matches!(
+                permit(Role::Owner, read, permission),
+                Err(AppError::Forbidden)
+            ));
+            assert!(permit(Role::Owner, write, permission).is_ok());
+            assert!(permit(Role::Owner, None, permission).is_ok());
+        }
+        assert!(matches!(
+            permit(Role::Viewer, write, Permission::Edit),
+            Err(AppError::Forbidden)
+        ));
+        assert!(permit(Role::Editor, write, Permission::Edit).is_ok());
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod api_tokens;
 pub mod auth;
 pub mod db;
 pub mod demo;

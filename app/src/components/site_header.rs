@@ -69,6 +69,7 @@ fn UserMenu(me: CurrentUser) -> impl IntoView {
             <div class="user-menu__panel">
                 <p class="muted small">{me.email.clone()}</p>
                 <a href="/settings/account">"Your account"</a>
+                <a href="/settings/tokens">"API tokens"</a>
                 {me.is_admin.then(|| view! { <a href="/admin/users">"Administration"</a> })}
                 <ActionForm action=sign_out>
                     <button type="submit" class="button button--quiet">"Sign out"</button>

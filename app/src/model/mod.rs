@@ -1,6 +1,7 @@
 //! Plain data shared by the server and the browser.
 
 mod account;
+mod api_token;
 mod chart;
 mod email;
 mod instance;
@@ -15,6 +16,10 @@ mod workspace;
 pub use account::{
     AccountsState, CurrentUser, SecurityEvent, SessionInfo, SignUpMode, TwoFactorSetup,
     TwoFactorStatus, UserSummary, WorkspaceLink,
+};
+pub use api_token::{
+    ApiTokenInfo, ApiTokenList, MAX_API_TOKENS, MAX_TOKEN_DAYS, MAX_TOKEN_NAME, NewApiToken,
+    TokenScope,
 };
 pub use chart::{ChartData, ChartPoint, MAX_CHART_POINTS};
 pub use email::{Email, parse_display_name};

@@ -3,6 +3,7 @@
 mod about;
 mod account_settings;
 mod admin;
+mod api_tokens;
 mod board;
 mod chart;
 pub mod guard;
@@ -29,6 +30,7 @@ mod workspace;
 pub use about::AboutPage;
 pub use account_settings::AccountSettingsRoute;
 pub use admin::{AdminUsersRoute, SecurityLogRoute};
+pub use api_tokens::ApiTokensRoute;
 pub use board::BoardRoute;
 pub use chart::ChartRoute;
 pub use home::HomePage;

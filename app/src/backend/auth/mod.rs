@@ -1,6 +1,7 @@
 //! Authentication: passwords, sessions, two-factor codes, throttling and the
 //! secrets handed to browsers.
 
+pub mod api_token;
 pub mod client;
 pub mod password;
 pub mod qr;

@@ -85,8 +85,12 @@ pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// A request's signed-in user and the session it came with.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
+    /// The session signed in with; 0 for an API token.
     pub session_id: i64,
     pub user: UserRow,
+    /// For an API token, what it may do: its scope caps the user's role
+    /// in every workspace. `None` for a browser session.
+    pub scope: Option<crate::model::TokenScope>,
 }
 
 impl Authenticated {
@@ -138,6 +142,7 @@ pub async fn authenticate(
     Ok(Some(Authenticated {
         session_id: session.id,
         user,
+        scope: None,
     }))
 }
 
