@@ -26,6 +26,8 @@ pub struct SavedViews {
     opened: Resource<Option<Result<OpenedView, AppError>>>,
     /// The page's URL query, without the `?`.
     params: Memo<String>,
+    /// The saved view the URL names, if it names one.
+    view_id: Memo<Option<i64>>,
     create: ServerAction<CreateView>,
     update: ServerAction<UpdateView>,
     delete: ServerAction<DeleteView>,
@@ -89,6 +91,7 @@ impl SavedViews {
             list,
             opened,
             params,
+            view_id,
             create,
             update,
             delete,
@@ -102,14 +105,8 @@ impl SavedViews {
 /// screen, a row above it on a narrow one.
 #[component]
 pub fn SavedViewsNav(views: SavedViews, slug: String, can_edit: bool) -> impl IntoView {
-    let current = move || {
-        views
-            .opened
-            .get()
-            .flatten()
-            .and_then(Result::ok)
-            .map(|o| o.view.id)
-    };
+    // From the address, not the opened view: the list may be drawn first.
+    let current = move || views.view_id.get();
     let create_value = views.create.value();
     view! {
         <nav class="saved-views" aria-labelledby="saved-views-heading">
