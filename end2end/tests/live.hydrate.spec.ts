@@ -1,6 +1,7 @@
-// Live updates: two browsers on the same board; a card moved in one shows
-// up in its new column in the other within two seconds, without a reload;
-// a title changed on the item page shows up on the other's board too.
+// Live updates: two members on the same board, each in a browser of their
+// own; a card one moves shows up in its new column on the other's board
+// within two seconds, without a reload; a title changed on the item page
+// shows up there too.
 // Needs JavaScript; runs after accounts.spec.ts set up the instance.
 import { test, expect, signIn, createWorkspace } from "./fixtures";
 import type { Page } from "@playwright/test";
@@ -29,10 +30,20 @@ test("a move on one board appears on another without a reload", async ({ page, b
     await expect(page.locator("tbody tr", { hasText: title })).toBeVisible();
   }
 
-  // A second browser, signed in as the same member elsewhere.
+  // A second member, in a browser of their own: invited, and signed up
+  // through the link.
+  await page.goto(`/w/${slug}/settings/members`);
+  await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+  await page.getByRole("button", { name: "Make invitation link" }).click();
+  const invite = (await page.getByTestId("invitation-link").inputValue()).replace(/^https?:\/\/[^/]+/, "");
   const other = await browser.newContext({ baseURL });
   const watcher = await other.newPage();
-  await signIn(watcher);
+  await watcher.goto(invite);
+  await watcher.getByLabel("Your name").fill("Willa Watcher");
+  await watcher.getByLabel("Email").fill("willa@example.com");
+  await watcher.getByLabel("Password").fill("a long and unusual passphrase");
+  await watcher.getByRole("button", { name: "Create account and join" }).click();
+  await expect(watcher).toHaveURL(new RegExp(`/w/${slug}$`));
   await watcher.goto(`/w/${slug}/board`);
   await hydrated(watcher);
   await expect(card(watcher, "Idea", "WIN-1")).toBeVisible();

@@ -1,33 +1,41 @@
 //! Live updates in the browser: while a page of a workspace is open, it
 //! listens to the workspace's event stream (`/w/:slug/events`) and counts
-//! the changes it hears; the page's resources depend on the count, so
-//! each change refetches what the page shows, in place. The browser's
-//! `EventSource` reconnects by itself (the server says when it missed
-//! something); a stream that ends because the member lost access is not
-//! reopened.
+//! the changes other people make; the page's resources depend on the
+//! count, so each change refetches what the page shows, in place. The
+//! signed-in user's own changes are not counted: the page that made one
+//! has applied it already, and refetching under the user's hands would
+//! redraw what they are moving. The browser's `EventSource` reconnects by
+//! itself (the server says when it missed something); a stream that ends
+//! because the member lost access is not reopened.
 
 use leptos::prelude::*;
 
 /// What the open page heard last.
 #[derive(Clone, Copy)]
 pub struct LiveUpdates {
-    /// How many changes were heard: a resource that reads it refetches on
-    /// each.
+    /// How many changes by others were heard: a resource that reads it
+    /// refetches on each.
     changes: ReadSignal<u64>,
-    /// The item the last change was to, and who made it (`None`: many
-    /// items, or a resync).
-    last: ReadSignal<Option<(String, i64)>>,
+    /// The item the last of them was to (`None`: many items, or a resync).
+    last: ReadSignal<Option<String>>,
 }
 
 impl LiveUpdates {
     /// Listens to the workspace at `slug` while the page lives.
     pub fn listen(slug: Memo<String>) -> Self {
         let (changes, set_changes) = signal(0_u64);
-        let (last, set_last) = signal(None::<(String, i64)>);
+        let (last, set_last) = signal(None::<String>);
+        #[cfg(feature = "hydrate")]
+        let me = match use_context::<crate::components::CurrentUserResource>() {
+            Some(crate::components::CurrentUserResource(user)) => {
+                Signal::derive(move || user.get().and_then(Result::ok).flatten().map(|u| u.id))
+            }
+            None => Signal::derive(|| None),
+        };
         #[cfg(feature = "hydrate")]
         Effect::new(move || {
             let slug = slug.get();
-            if let Some(open) = browser::open(&slug, set_changes, set_last) {
+            if let Some(open) = browser::open(&slug, me, set_changes, set_last) {
                 let open = StoredValue::new_local(Some(open));
                 on_cleanup(move || {
                     if let Some(Some(open)) = open.try_update_value(Option::take) {
@@ -46,17 +54,13 @@ impl LiveUpdates {
         self.changes.get()
     }
 
-    /// The changes to the item at `key` made by someone else (`me`: the
-    /// signed-in user, whose own edits the page has applied already), and
-    /// those to many items at once.
-    pub fn of_item(self, key: Memo<String>, me: Signal<Option<i64>>) -> Memo<u64> {
+    /// The changes to the item at `key`, and those to many items at once.
+    pub fn of_item(self, key: Memo<String>) -> Memo<u64> {
         Memo::new(move |previous: Option<&u64>| {
             let count = self.changes.get();
             let relevant = self.last.with(|last| match last {
                 None => true,
-                Some((changed, by)) => {
-                    changed.eq_ignore_ascii_case(&key.get()) && Some(*by) != me.get()
-                }
+                Some(changed) => changed.eq_ignore_ascii_case(&key.get()),
             });
             match previous {
                 Some(previous) if !relevant => *previous,
@@ -87,8 +91,9 @@ mod browser {
 
     pub fn open(
         slug: &str,
+        me: Signal<Option<i64>>,
         changes: WriteSignal<u64>,
-        last: WriteSignal<Option<(String, i64)>>,
+        last: WriteSignal<Option<String>>,
     ) -> Option<Open> {
         if slug.is_empty() {
             return None;
@@ -96,7 +101,11 @@ mod browser {
         let source = EventSource::new(&format!("/w/{slug}/events")).ok()?;
         let change = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let data = ev.data().as_string().unwrap_or_default();
-            last.set(parse(&data));
+            let (key, by) = parse(&data);
+            if by.is_some() && by == me.get_untracked() {
+                return;
+            }
+            last.set(key);
             changes.update(|n| *n += 1);
         });
         let resync = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| {
@@ -119,14 +128,17 @@ mod browser {
         })
     }
 
-    /// `{"key":"WAY-1","by":7}` as (key, who); `None` for a change to many
-    /// items (`"key":null`) or data that does not read.
-    fn parse(data: &str) -> Option<(String, i64)> {
+    /// `{"key":"WAY-1","by":7}` as (key, who); no key for a change to many
+    /// items (`"key":null`), nothing for data that does not read.
+    fn parse(data: &str) -> (Option<String>, Option<i64>) {
         use leptos::web_sys::js_sys::{JSON, Reflect};
 
-        let value = JSON::parse(data).ok()?;
-        let key = Reflect::get(&value, &"key".into()).ok()?.as_string()?;
-        let by = Reflect::get(&value, &"by".into()).ok()?.as_f64()?;
-        Some((key, by as i64))
+        let Ok(value) = JSON::parse(data) else {
+            return (None, None);
+        };
+        let field = |name: &str| Reflect::get(&value, &name.into()).ok();
+        let key = field("key").and_then(|k| k.as_string());
+        let by = field("by").and_then(|b| b.as_f64()).map(|b| b as i64);
+        (key, by)
     }
 }

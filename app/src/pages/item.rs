@@ -15,7 +15,6 @@ use crate::api::items::{
     AddComment, DeleteComment, DeleteItem, EditComment, UpdateItem, load_item, load_item_choices,
 };
 use crate::api::scoring::{RateItem, load_item_scoring};
-use crate::components::CurrentUserResource;
 use crate::components::form::{
     FormError, Notice, Submit, TextArea, field_error, form_error, succeeded,
 };
@@ -86,13 +85,7 @@ pub fn ItemPage() -> impl IntoView {
     let params = use_params_map();
     let key = Memo::new(move |_| params.with(|p| p.get("key")).unwrap_or_default());
     // Someone else's change to this item, heard live, refetches it.
-    let me = match use_context::<CurrentUserResource>() {
-        Some(CurrentUserResource(user)) => {
-            Signal::derive(move || user.get().and_then(Result::ok).flatten().map(|u| u.id))
-        }
-        None => Signal::derive(|| None),
-    };
-    let heard = LiveUpdates::listen(slug).of_item(key, me);
+    let heard = LiveUpdates::listen(slug).of_item(key);
     let update = ServerAction::<UpdateItem>::new();
     let archive = ServerAction::<UpdateItem>::new();
     let delete = ServerAction::<DeleteItem>::new();
