@@ -186,12 +186,14 @@ pub async fn create(
         .await
         .map_err(name_taken)?;
     tx.commit().await?;
-    Ok(SavedView {
+    let row = ViewRow {
         id,
-        href: format!("/w/{}/views/{id}", workspace.slug),
+        workspace_id: workspace.id,
         name,
         kind,
-    })
+        params,
+    };
+    Ok(saved(workspace, &row))
 }
 
 /// Renames a saved view, or gives it `params` as its new filter, sort
@@ -267,9 +269,9 @@ pub async fn share(
     let token = SecretToken::generate();
     let mut tx = state.db.begin().await?;
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
-    if !saved_views::exists_in(&mut tx, workspace.id, view_id).await? {
-        return Err(AppError::NotFound);
-    }
+    let view = saved_views::find_in(&mut tx, workspace.id, view_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if share_links::count_live_in(&mut tx, view_id, now).await? >= MAX_SHARE_LINKS as i64 {
         return Err(AppError::invalid(
             "days",
@@ -283,17 +285,22 @@ pub async fn share(
         created_by: access.actor.user.id,
         expires_at: days.map(|d| now + d * 86_400_000),
     };
+    let expires_at = new.expires_at;
     let id = share_links::insert(&mut tx, new).await?;
     tx.commit().await?;
-    let link = share_links::list_live(&state.db, workspace.id, Some(view_id), now)
-        .await?
-        .into_iter()
-        .find(|l| l.id == id)
-        .map(link_info)
-        .ok_or(AppError::NotFound)?;
+    let link = LinkRow {
+        id,
+        view_id,
+        view_name: view.name,
+        view_kind: view.kind,
+        show_names,
+        created_by: access.actor.user.display_name.clone(),
+        created_at: now,
+        expires_at,
+    };
     Ok(NewShareLink {
         url: format!("{}/s/{}", state.auth.public_url, token.as_str()),
-        link,
+        link: link_info(link),
     })
 }
 

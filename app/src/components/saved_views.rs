@@ -281,7 +281,7 @@ fn NewShareLink(views: SavedViews, new_link: Option<String>) -> impl IntoView {
         made().map(|url| {
             view! {
                 <div class="notice view-bar__new-link" role="status">
-                    <p>"Send this link to whoever should see the view. It is shown only now:"</p>
+                    <p>"Send this link to whoever should see the view. It is shown only for a few minutes, in this browser:"</p>
                     <p><input class="copy-field" type="text" readonly value=url aria-label="Share link" data-testid="share-link" /></p>
                 </div>
             }

@@ -48,26 +48,18 @@ pub async fn insert(
     tx: &mut Transaction<'static, Any>,
     new: NewToken<'_>,
 ) -> Result<i64, sqlx::Error> {
-    // `Any` cannot bind a typed NULL on PostgreSQL: write the literal.
-    let expires = if new.expires_at.is_some() {
-        "$6"
-    } else {
-        "NULL"
-    };
-    let query = format!(
+    sqlx::query_scalar(
         "INSERT INTO api_tokens (user_id, name, token_hash, scope, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, {expires}) RETURNING id"
-    );
-    let mut insert = sqlx::query_scalar(&query)
-        .bind(new.user_id)
-        .bind(new.name)
-        .bind(new.token_hash)
-        .bind(new.scope.as_str())
-        .bind(now_ms());
-    if let Some(at) = new.expires_at {
-        insert = insert.bind(at);
-    }
-    insert.fetch_one(&mut **tx).await
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(new.user_id)
+    .bind(new.name)
+    .bind(new.token_hash)
+    .bind(new.scope.as_str())
+    .bind(now_ms())
+    .bind(new.expires_at)
+    .fetch_one(&mut **tx)
+    .await
 }
 
 /// The user's tokens, expired ones too, newest first.

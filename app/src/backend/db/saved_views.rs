@@ -71,19 +71,18 @@ pub async fn find(db: &Db, workspace_id: i64, id: i64) -> Result<Option<ViewRow>
     row.as_ref().map(from_row).transpose()
 }
 
-/// Whether the view is the workspace's, read inside a write.
-pub async fn exists_in(
+/// The view `id` if it is the workspace's, read inside a write.
+pub async fn find_in(
     tx: &mut Transaction<'static, Any>,
     workspace_id: i64,
     id: i64,
-) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM saved_views WHERE workspace_id = $1 AND id = $2")
-            .bind(workspace_id)
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    Ok(found.is_some())
+) -> Result<Option<ViewRow>, sqlx::Error> {
+    let row = sqlx::query(&format!("{SELECT} WHERE workspace_id = $1 AND id = $2"))
+        .bind(workspace_id)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(from_row).transpose()
 }
 
 pub async fn count_in(

@@ -22,27 +22,18 @@ pub async fn insert(
     tx: &mut Transaction<'static, Any>,
     new: NewShareLink<'_>,
 ) -> Result<i64, sqlx::Error> {
-    // `Any` cannot bind a typed NULL on PostgreSQL: a link that does not
-    // expire writes the literal.
-    let expires = if new.expires_at.is_some() {
-        "$6"
-    } else {
-        "NULL"
-    };
-    let query = format!(
+    sqlx::query_scalar(
         "INSERT INTO share_links (view_id, token_hash, show_names, created_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, {expires}) RETURNING id"
-    );
-    let mut insert = sqlx::query_scalar(&query)
-        .bind(new.view_id)
-        .bind(new.token_hash)
-        .bind(i64::from(new.show_names))
-        .bind(new.created_by)
-        .bind(now_ms());
-    if let Some(at) = new.expires_at {
-        insert = insert.bind(at);
-    }
-    insert.fetch_one(&mut **tx).await
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(new.view_id)
+    .bind(new.token_hash)
+    .bind(i64::from(new.show_names))
+    .bind(new.created_by)
+    .bind(now_ms())
+    .bind(new.expires_at)
+    .fetch_one(&mut **tx)
+    .await
 }
 
 /// What a share link opens: the view, its workspace, and whether to show
