@@ -14,6 +14,7 @@ use crate::api::rounds::{
 };
 use crate::components::form::{FormError, form_error};
 use crate::components::toast::toast_results;
+use crate::error::AppError;
 use crate::model::{
     CriterionInfo, Permission, RoundChoices, RoundState, RoundSummary, RoundView, WorkspaceView,
 };
@@ -58,6 +59,11 @@ pub fn RoundsPage() -> impl IntoView {
         move || (slug.get(), create.version().get()),
         |(slug, _)| load_rounds(slug),
     );
+    // Made with the page, not inside the workspace's Suspense: on the
+    // server that Suspense may draw its content more than once and drop a
+    // resource an earlier draw made, which the browser then fetches again
+    // and draws differently from the server's page.
+    let choices = Resource::new(move || slug.get(), load_round_choices);
     // With JavaScript, a new round opens at once.
     let navigate = use_navigate();
     Effect::new(move || {
@@ -90,7 +96,7 @@ pub fn RoundsPage() -> impl IntoView {
                     }}
                 </Transition>
             </section>
-            {can_start.then(|| view! { <StartRound slug=w.slug.clone() create /> })}
+            {can_start.then(|| view! { <StartRound choices create /> })}
         }
     })
 }
@@ -133,8 +139,10 @@ fn RoundList(slug: String, list: Vec<RoundSummary>) -> impl IntoView {
 }
 
 #[component]
-fn StartRound(slug: String, create: ServerAction<CreateRound>) -> impl IntoView {
-    let choices = Resource::new(move || slug.clone(), load_round_choices);
+fn StartRound(
+    choices: Resource<Result<RoundChoices, AppError>>,
+    create: ServerAction<CreateRound>,
+) -> impl IntoView {
     let value = create.value();
     view! {
         <section class="panel" aria-labelledby="start-round-heading">
