@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
 DEBUG_RUSTFLAGS := --cfg erase_components
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help tools run dev build release test test-unit test-e2e bench lint fmt clean
+.PHONY: help tools run dev build release test test-unit test-api test-e2e bench lint fmt clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ build: tools ## Debug build of the site and server
 
 test: ## Run every test: unit, integration (SQLite, PostgreSQL when reachable), end2end in Chromium
 	@scripts/install-tools.sh test
-	@$(MAKE) --no-print-directory test-unit test-e2e
+	@$(MAKE) --no-print-directory test-unit test-api test-e2e
 
 test-unit: ## Unit and integration tests
 	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo build -q -p server --bin waymark
@@ -51,6 +51,10 @@ test-unit: ## Unit and integration tests
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner RUSTFLAGS="$(DEBUG_RUSTFLAGS)" \
 	  cargo test -p app --lib --target wasm32-unknown-unknown --features hydrate scoring::
 
+test-api: ## Fuzz the REST API with schemathesis against its OpenAPI document
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo build -q -p server --bin waymark
+	scripts/api-fuzz.sh "$(TARGET_DIR)/debug/waymark"
+
 test-e2e: ## Browser tests in headless Chromium, JavaScript on and off
 	cargo leptos build --split
 	rm -rf target/e2e
@@ -59,9 +63,9 @@ test-e2e: ## Browser tests in headless Chromium, JavaScript on and off
 bench: ## Measure throughput and latency of a release server, and the wasm size
 	@scripts/install-tools.sh bench
 	cargo leptos build --release --precompress --split
-	cargo build --release -p server --example hello_world --example event_fanout
+	cargo build --release -p server --example hello_world --example event_fanout --example sqlite_inserts
 	scripts/bench.sh "$(TARGET_DIR)/release/waymark" "$(TARGET_DIR)/release/examples/hello_world" \
-	  "$(TARGET_DIR)/release/examples/event_fanout"
+	  "$(TARGET_DIR)/release/examples/event_fanout" "$(TARGET_DIR)/release/examples/sqlite_inserts"
 
 lint: ## Formatting and clippy for both the server and the browser build
 	cargo fmt --all --check

@@ -8,7 +8,7 @@
 # a busy or a quiet machine can be compared. Prints a table and writes
 # target/bench/results.json.
 #
-#   scripts/bench.sh PATH/TO/waymark PATH/TO/hello_world
+#   scripts/bench.sh PATH/TO/waymark PATH/TO/hello_world [PATH/TO/event_fanout [PATH/TO/sqlite_inserts]]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +18,9 @@ HELLO_BIN="${2:?usage: $0 PATH/TO/waymark PATH/TO/hello_world [PATH/TO/event_fan
 # (server/examples/event_fanout.rs); built beside hello_world.
 FANOUT_BIN="${3:-$(dirname "$HELLO_BIN")/event_fanout}"
 FANOUT_STREAMS="${WAYMARK_BENCH_STREAMS:-2000}"
+# A bare SQLite insert loop (server/examples/sqlite_inserts.rs), the
+# yardstick for the API's item creation; built beside hello_world.
+INSERTS_BIN="${4:-$(dirname "$HELLO_BIN")/sqlite_inserts}"
 PORT="${WAYMARK_BENCH_PORT:-3200}"
 HELLO_PORT=$((PORT + 1))
 CONNECTIONS="${WAYMARK_BENCH_CONNECTIONS:-32}"
@@ -49,7 +52,7 @@ printf '%s\n' "$BENCH_PASSWORD" | DATABASE_URL="sqlite://$DATA/bench.db" WAYMARK
 DATABASE_URL="sqlite://$DATA/bench.db" WAYMARK_LOG=warn \
   "$BIN" seed-demo --owner "$BENCH_EMAIL" --slug items --items 10000 --comments 20 >/dev/null
 WAYMARK_ADDR="127.0.0.1:$PORT" WAYMARK_PUBLIC_URL="$BASE" WAYMARK_LOG=warn \
-  DATABASE_URL="sqlite://$DATA/bench.db" LEPTOS_SITE_ROOT="$SITE" \
+  WAYMARK_API_RATE_LIMIT=1000000 DATABASE_URL="sqlite://$DATA/bench.db" LEPTOS_SITE_ROOT="$SITE" \
   "$BIN" serve >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
@@ -82,13 +85,18 @@ to_ms() {
 
 declare -a ROWS JSON
 HELLO_RPS=""
-# measure NAME PATH [COOKIE [ORIGIN [BODY]]]; a BODY makes it a form post
-# to a server function, as the hydrated page sends it.
+# measure NAME PATH [COOKIE [ORIGIN [BODY [AUTHORIZATION]]]]; a BODY makes
+# it a form post to a server function, as the hydrated page sends it, or
+# with an AUTHORIZATION a JSON post to the REST API.
 measure() {
-  local name="$1" path="$2" cookie="${3:-}" origin="${4:-$BASE}" body="${5:-}"
+  local name="$1" path="$2" cookie="${3:-}" origin="${4:-$BASE}" body="${5:-}" authorization="${6:-}"
   local -a options=(-H 'Accept-Encoding: br, gzip')
   [ -n "$cookie" ] && options+=(-H "Cookie: $cookie")
-  if [ -n "$body" ]; then
+  [ -n "$authorization" ] && options+=(-H "Authorization: $authorization")
+  if [ -n "$body" ] && [ -n "$authorization" ]; then
+    printf 'wrk.method = "POST"\nwrk.body = [[%s]]\n' "$body" >"$DATA/post.lua"
+    options+=(-s "$DATA/post.lua" -H 'Content-Type: application/json')
+  elif [ -n "$body" ]; then
     printf 'wrk.method = "POST"\nwrk.body = "%s"\n' "$body" >"$DATA/post.lua"
     options+=(-s "$DATA/post.lua" -H 'Content-Type: application/x-www-form-urlencoded'
       -H "Origin: $BASE" -H 'Accept: application/json')
@@ -103,6 +111,7 @@ measure() {
   p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$report")")"
   errors="$(awk '/Non-2xx or 3xx responses:/ { print $NF } /Socket errors:/ { print "socket" }' <<<"$report" | head -n1)"
   [ -n "$HELLO_RPS" ] || HELLO_RPS="$rps"
+  LAST_RPS="$rps"
   local share
   share="$(awk -v r="$rps" -v h="$HELLO_RPS" 'BEGIN { printf "%.1f", (h > 0 ? 100 * r / h : 0) }')"
   ROWS+=("$(printf '%-24s %-34s %10s %8s %10s %10s %s' "$name" "$path" "$rps" "$share%" "$p50" "$p99" "${errors:+errors: $errors}")")
@@ -160,6 +169,23 @@ measure "text search, in-page" "/fn/w/items" "$SESSION" "$BASE" "slug=items&para
 measure "rare word, in-page" "/fn/w/items" "$SESSION" "$BASE" "slug=items&params=q%3Drea"
 measure "static asset" "/$CSS"
 measure "liveness" "/healthz"
+
+# The REST API with a read-write token: reads of the 10,000 items, and
+# items made in the (otherwise empty) bench workspace. The server's rate
+# limit is raised for the bench.
+API_TOKEN="$(curl -fsS -H "Origin: $BASE" -H 'Accept: application/json' -H "Cookie: $SESSION" \
+  --data-urlencode "name=Bench" --data-urlencode "scope=write" --data-urlencode "days=1" \
+  "$BASE/fn/account/tokens/create" | sed -n 's/.*"token":"\(wm_[A-Za-z0-9_-]*\)".*/\1/p')"
+[ -n "$API_TOKEN" ] || { echo "the bench could not make an API token" >&2; exit 1; }
+measure "API: list items" "/api/v1/workspaces/items/items" "" "$BASE" "" "Bearer $API_TOKEN"
+measure "API: get item" "/api/v1/workspaces/items/items/DEMO-1" "" "$BASE" "" "Bearer $API_TOKEN"
+measure "API: create item" "/api/v1/workspaces/bench/items" "" "$BASE" \
+  '{"title": "Bench item", "tags": ["bench"], "horizon": "next"}' "Bearer $API_TOKEN"
+API_CREATE_RPS="$LAST_RPS"
+# The same machine's bare SQLite insert loop, one transaction per row.
+INSERTS_JSON="$("$INSERTS_BIN" "$DATA/inserts.db" 5)"
+INSERTS_RPS="$(sed -n 's/.*"per_second":\([0-9]*\).*/\1/p' <<<"$INSERTS_JSON")"
+API_CREATE_SHARE="$(awk -v a="$API_CREATE_RPS" -v b="$INSERTS_RPS" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')"
 
 # Live updates: FANOUT_STREAMS pages open on the workspace, one change.
 FANOUT_JSON="$("$FANOUT_BIN" "$BASE" "$SESSION" items "$FANOUT_STREAMS")"
@@ -244,6 +270,8 @@ printf 'wasm the heaviest route (%s) adds on its first visit: %s chunks, %s byte
   "$(wasm_field largest_route.route)" "$(wasm_field largest_route.chunks)" "$(wasm_field largest_route.raw)" \
   "$(wasm_field largest_route.gzip)" "$(wasm_field largest_route.brotli)"
 printf 'framework edit rescoring 10,000 items: %s ms (median of 5: %s)\n' "$rescore_ms" "${RESCORES[*]}"
+printf 'API item creation: %s req/s, %s%% of a bare SQLite insert loop (%s inserts/s, one transaction each)\n' \
+  "$API_CREATE_RPS" "$API_CREATE_SHARE" "$INSERTS_RPS"
 printf 'live updates: %s of %s event streams open in %s s; one change reached %s of them, all within %s ms (p50 %s, p99 %s)\n' \
   "$(fanout_field connected)" "$(fanout_field streams)" "$(fanout_field connect_s)" "$(fanout_field reached)" \
   "$(fanout_field all_ms)" "$(fanout_field p50_ms)" "$(fanout_field p99_ms)"
@@ -258,6 +286,8 @@ printf 'live updates: %s of %s event streams open in %s s; one change reached %s
     "$RSS_IDLE" "$RSS_LOADED" "$STRESS_CONNECTIONS" "$STRESS_DURATION" "${stress_rps:-0}" "$stress_p99"
   printf ',"wasm":%s' "$WASM_JSON"
   printf ',"framework_edit_rescore_ms":%s' "$rescore_ms"
+  printf ',"api_create":{"requests_per_second":%s,"bare_sqlite_inserts_per_second":%s,"share_percent":%s}' \
+    "$API_CREATE_RPS" "$INSERTS_RPS" "$API_CREATE_SHARE"
   printf ',"live_updates":%s}\n' "$FANOUT_JSON"
 } >"$OUT/results.json"
 echo "written: target/bench/results.json"

@@ -86,6 +86,27 @@ ensure_end2end_packages() {
   fi
 }
 
+# The REST API is fuzzed by schemathesis, from PyPI, in a virtualenv of its
+# own under .tools (pinned: a new release may add checks).
+SCHEMATHESIS_VERSION=4.32.5
+ensure_schemathesis() {
+  local venv="$TOOLS/venv"
+  if [ -x "$venv/bin/schemathesis" ] &&
+    [ "$("$venv/bin/schemathesis" --version 2>/dev/null | awk '{print $NF}')" = "$SCHEMATHESIS_VERSION" ]; then
+    say schemathesis "ok ($SCHEMATHESIS_VERSION)"
+    return
+  fi
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    say python3 "installing python3 and its venv module from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+  fi
+  say schemathesis "installing $SCHEMATHESIS_VERSION into .tools/venv"
+  mkdir -p "$TOOLS"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
 ensure_bench_tools() {
   if command -v wrk >/dev/null 2>&1 && command -v brotli >/dev/null 2>&1; then
     say wrk "ok"
@@ -99,7 +120,7 @@ ensure_bench_tools() {
 echo "tools:"
 case "${1:-build}" in
   build) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt ;;
-  test) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_chromium; ensure_end2end_packages ;;
+  test) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_chromium; ensure_end2end_packages; ensure_schemathesis ;;
   bench) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_bench_tools ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac

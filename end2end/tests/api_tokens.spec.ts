@@ -27,6 +27,12 @@ test("a token is made, used on the API, and revoked", async ({ page, request }, 
   expect(listed.status()).toBe(200);
   expect(await listed.json()).toHaveProperty("workspaces");
 
+  // The reference the page links to lists the operations, with examples.
+  await page.getByRole("link", { name: "API reference" }).click();
+  await expect(page).toHaveURL(/\/api\/docs$/);
+  await expect(page.getByRole("heading", { name: "Change an item" })).toBeVisible();
+  await expect(page.locator("pre").first()).toContainText("Authorization: Bearer");
+
   await page.goto("/settings/tokens");
   await row.getByRole("button", { name: `Revoke ${name}` }).click();
   await expect(page.getByTestId("token-row").filter({ hasText: name })).toHaveCount(0);

@@ -39,8 +39,9 @@ async function check(page: Page, path: string, project: string): Promise<Finding
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
     await page.goto(path);
-    // A shared view (`/s/…`) carries no script: nothing hydrates there.
-    if (project === "hydrate" && !path.startsWith("/s/")) {
+    // A shared view (`/s/…`) and the API reference carry no script:
+    // nothing hydrates there.
+    if (project === "hydrate" && !path.startsWith("/s/") && !path.startsWith("/api/")) {
       await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
     }
     const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
@@ -148,6 +149,7 @@ const SIGNED_IN: [string, (f: Filled) => string][] = [
   ["account settings", () => "/settings/account"],
   ["two-factor settings", () => "/settings/account/two-factor"],
   ["API tokens", () => "/settings/tokens"],
+  ["API reference", () => "/api/docs"],
   ["admin: users", () => "/admin/users"],
   ["admin: security", () => "/admin/security"],
   ["new workspace", () => "/w/new"],

@@ -34,7 +34,13 @@ pub struct Config {
     pub session_max_days: i64,
     /// Reverse proxies whose `X-Forwarded-For` tells the client's address.
     pub trusted_proxies: Vec<TrustedProxy>,
+    /// REST API requests one token may make a minute.
+    pub api_rate_limit: i64,
 }
+
+/// REST API requests a token may make a minute when
+/// `WAYMARK_API_RATE_LIMIT` is not set.
+pub const DEFAULT_API_RATE_LIMIT: i64 = 600;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("{var}={value:?} is not valid: expected {expected}")]
@@ -174,6 +180,20 @@ impl Config {
                 .collect::<Result<_, _>>()?,
         };
 
+        let api_rate_limit = match value("WAYMARK_API_RATE_LIMIT") {
+            None => DEFAULT_API_RATE_LIMIT,
+            Some(text) => text
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or(ConfigError {
+                    var: "WAYMARK_API_RATE_LIMIT",
+                    value: text,
+                    expected: "requests per token per minute, from 1 to 1000000".into(),
+                })?,
+        };
+
         Ok(Self {
             database_url,
             addr,
@@ -183,6 +203,7 @@ impl Config {
             session_idle_days,
             session_max_days,
             trusted_proxies,
+            api_rate_limit,
         })
     }
 
@@ -197,6 +218,7 @@ impl Config {
             session_idle_ms: self.session_idle_days * DAY_MS,
             session_max_ms: self.session_max_days * DAY_MS,
             trusted_proxies: self.trusted_proxies.clone(),
+            api_rate_limit: self.api_rate_limit,
         }
     }
 }

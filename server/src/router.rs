@@ -67,7 +67,7 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
         .route("/readyz", get(health::ready))
         .route("/s/{token}", get(shared::page))
         .route("/w/{slug}/events", get(events::stream))
-        .merge(rest::routes())
+        .merge(rest::routes(&state))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -110,6 +110,7 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(axum::middleware::from_fn(rest::json_errors))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(policy),

@@ -315,7 +315,9 @@ pub async fn add_comment(slug: String, key: String, body: String) -> Result<(), 
     respond(
         scoped(async {
             let access = access::require_current(&slug, Permission::Contribute).await?;
-            items::add_comment(&state(), &access, &key, &body).await
+            items::add_comment(&state(), &access, &key, &body)
+                .await
+                .map(drop)
         })
         .await,
     )

@@ -6,7 +6,7 @@ use crate::backend::auth::api_token::ApiToken;
 use crate::backend::auth::session::Authenticated;
 use crate::backend::auth::session::read_cookie;
 use crate::backend::db::api_tokens::{self, NewToken, TokenRow};
-use crate::backend::db::{now_ms, users};
+use crate::backend::db::{api_rate_limits, now_ms, users};
 use crate::backend::{AppState, format_time, request};
 use crate::error::AppError;
 use crate::model::{
@@ -137,13 +137,20 @@ pub async fn revoke(state: &AppState, actor: &Authenticated, id: i64) -> Result<
     Ok(())
 }
 
+/// A request's bearer token, checked: the user it acts as, with its scope,
+/// and the token's id (what its rate limit counts by).
+pub struct Bearer {
+    pub actor: Authenticated,
+    pub token_id: i64,
+}
+
 /// The user an `Authorization` header's bearer token acts as, with its
 /// scope. A missing, malformed, unknown, revoked or expired token, or one
 /// whose user is disabled, is `Unauthorized`.
 pub async fn authenticate(
     state: &AppState,
     authorization: Option<&str>,
-) -> Result<Authenticated, AppError> {
+) -> Result<Bearer, AppError> {
     let token = authorization
         .and_then(|value| {
             let (scheme, token) = value.trim().split_once(' ')?;
@@ -162,9 +169,46 @@ pub async fn authenticate(
     if row.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY_MS) {
         api_tokens::touch(&state.db, row.id, now).await?;
     }
-    Ok(Authenticated {
-        session_id: 0,
-        user,
-        scope: Some(row.scope),
+    Ok(Bearer {
+        actor: Authenticated {
+            session_id: 0,
+            user,
+            scope: Some(row.scope),
+        },
+        token_id: row.id,
+    })
+}
+
+/// The window a rate limit counts requests in.
+pub const RATE_WINDOW_MS: i64 = 60_000;
+
+/// Where a caller stands against its rate limit after one more request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub limit: i64,
+    /// Requests left in this window (0 once over).
+    pub remaining: i64,
+    /// Seconds until the window ends and the count starts again.
+    pub reset_secs: i64,
+    /// This request was one too many.
+    pub exceeded: bool,
+}
+
+/// Counts a request against the limit of `bucket` (`t<token id>`, or
+/// `a<address>` for a call without a valid token). The count lives in the
+/// database, so every instance counts against the same limit.
+pub async fn count_request(
+    state: &AppState,
+    bucket: &str,
+    limit: i64,
+) -> Result<RateLimit, AppError> {
+    let now = now_ms();
+    let window_start = now - now.rem_euclid(RATE_WINDOW_MS);
+    let count = api_rate_limits::hit(&state.db, bucket, window_start).await?;
+    Ok(RateLimit {
+        limit,
+        remaining: (limit - count).max(0),
+        reset_secs: (window_start + RATE_WINDOW_MS - now + 999) / 1000,
+        exceeded: count > limit,
     })
 }

@@ -56,6 +56,7 @@ fn summary(workspace: &WorkspaceRow, row: &ItemRow) -> ItemSummary {
         archived: row.archived,
         version: row.version,
         updated: format_time(row.updated_at),
+        updated_ms: row.updated_at,
         score: row.score,
         partly_rated: row.score_partial,
     }
@@ -493,7 +494,23 @@ pub async fn list(
     workspace: &WorkspaceRow,
     query: &ItemQuery,
 ) -> Result<ItemPage, AppError> {
-    let listed = items::list(&state.db, workspace.id, query, PAGE_SIZE).await?;
+    list_page(state, workspace, query, PAGE_SIZE).await
+}
+
+/// The most items one page of the REST API's list holds.
+pub const MAX_PAGE_SIZE: usize = 200;
+
+/// A page of `limit` items (at most [`MAX_PAGE_SIZE`]). A cursor that does
+/// not fit the query's sort is refused here; the pages, which take any
+/// hand-edited link, check nothing and start at the top instead.
+pub async fn list_page(
+    state: &AppState,
+    workspace: &WorkspaceRow,
+    query: &ItemQuery,
+    limit: usize,
+) -> Result<ItemPage, AppError> {
+    let limit = limit.clamp(1, MAX_PAGE_SIZE);
+    let listed = items::list(&state.db, workspace.id, query, limit).await?;
     Ok(ItemPage {
         items: listed
             .items
@@ -834,6 +851,7 @@ pub async fn detail(
                 body_html: markdown::to_safe_html(&c.body),
                 body: c.body,
                 created: format_time(c.created_at),
+                created_ms: c.created_at,
                 edited: c.edited_at.is_some(),
                 can_edit: mine && can_contribute,
                 can_delete: (mine && can_contribute) || access.role == Role::Owner,
@@ -858,6 +876,7 @@ pub async fn detail(
         description: row.description,
         created_by: row.created_by.unwrap_or_else(|| "A former member".into()),
         created: format_time(row.created_at),
+        created_ms: row.created_at,
         updated_by: row.updated_by.unwrap_or_else(|| "A former member".into()),
         comments,
         activity,
@@ -877,7 +896,7 @@ pub async fn add_comment(
     access: &WorkspaceAccess,
     key: &str,
     body: &str,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     let number = number_of(key)?;
     let body = parse_comment(body)?;
     let mut tx = state.db.begin().await?;
@@ -885,10 +904,10 @@ pub async fn add_comment(
     let item = items::find_for_update(&state.db, &mut tx, access.workspace.id, number)
         .await?
         .ok_or(AppError::NotFound)?;
-    comments::insert(&mut tx, item.id, access.actor.user.id, &body, now_ms()).await?;
+    let id = comments::insert(&mut tx, item.id, access.actor.user.id, &body, now_ms()).await?;
     tx.commit().await?;
     state.changed(access, Some(&key_of(&access.workspace, number)));
-    Ok(())
+    Ok(id)
 }
 
 /// Changes a comment's text: only its author may.

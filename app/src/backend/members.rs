@@ -28,6 +28,7 @@ pub async fn members(
             role: m.role,
             is_me: m.user_id == me,
             since: format_time(m.created_at),
+            since_ms: m.created_at,
         })
         .collect())
 }

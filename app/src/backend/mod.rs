@@ -69,6 +69,18 @@ pub fn state() -> AppState {
 pub struct CspNonce(pub std::sync::Arc<str>);
 
 /// A stored time (Unix milliseconds) as people read it: `2026-11-24 09:30 UTC`.
+/// A time as RFC 3339 in UTC with milliseconds (`2026-12-01T09:30:00.000Z`),
+/// for machines: the REST API and feeds.
+pub fn rfc3339(ms: i64) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
 pub fn format_time(ms: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)

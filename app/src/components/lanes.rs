@@ -417,6 +417,7 @@ mod tests {
             archived: false,
             version: 1,
             updated: String::new(),
+            updated_ms: 0,
             score: None,
             partly_rated: false,
         }

@@ -117,6 +117,8 @@ pub struct ItemSummary {
     pub version: i64,
     /// When it last changed, as people read it.
     pub updated: String,
+    /// The same, in milliseconds since 1970.
+    pub updated_ms: i64,
     /// The priority score (none until enough is rated).
     pub score: Option<f64>,
     /// Some criterion that counts is not rated yet.
@@ -160,6 +162,8 @@ pub struct ItemDetail {
     pub description_html: String,
     pub created_by: String,
     pub created: String,
+    /// When it was made, in milliseconds since 1970.
+    pub created_ms: i64,
     pub updated_by: String,
     pub comments: Vec<CommentView>,
     pub activity: Vec<ActivityEntry>,
@@ -172,6 +176,8 @@ pub struct CommentView {
     pub body: String,
     pub body_html: String,
     pub created: String,
+    /// When it was written, in milliseconds since 1970.
+    pub created_ms: i64,
     pub edited: bool,
     /// Whether the viewer may edit it (its author) or delete it (its author
     /// or an owner).

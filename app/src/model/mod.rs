@@ -26,8 +26,8 @@ pub use email::{Email, parse_display_name};
 pub use instance::{DatabaseKind, InstanceInfo};
 pub use item::{
     ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery,
-    ItemSummary, MAX_BODY, MAX_TAGS, MAX_TITLE, Person, RoadmapLane, ScoreBound, SortColumn,
-    Status, StatusCategory, parse_body, parse_date, parse_tag, parse_tags, parse_title,
+    ItemSummary, MAX_BODY, MAX_QUERY_TEXT, MAX_TAGS, MAX_TITLE, Person, RoadmapLane, ScoreBound,
+    SortColumn, Status, StatusCategory, parse_body, parse_date, parse_tag, parse_tags, parse_title,
     query_pairs, split_key,
 };
 pub use round::{

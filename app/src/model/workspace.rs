@@ -112,6 +112,8 @@ pub struct MemberInfo {
     pub role: Role,
     pub is_me: bool,
     pub since: String,
+    /// The same, in milliseconds since 1970.
+    pub since_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -75,7 +75,10 @@ fn ApiTokens(
             <p class="muted">
                 "A token lets a script or another tool use the REST API (" <code>"/api/v1"</code>
                 ") as you, in the workspaces you belong to. A read token only reads; a read and write token can also change what your role lets you change. Send it as "
-                <code>"Authorization: Bearer wm_…"</code> "."
+                <code>"Authorization: Bearer wm_…"</code> ". The "
+                // Served by the server, not the app's router.
+                <a href="/api/docs" rel="external">"API reference"</a>
+                " lists every operation, with an example of each."
             </p>
             <section class="panel" aria-labelledby="new-token-heading">
                 <h2 id="new-token-heading">"New token"</h2>

@@ -892,6 +892,7 @@ mod tests {
             archived: false,
             version: 4,
             updated: "today".into(),
+            updated_ms: 0,
             score: Some(72.5),
             partly_rated: true,
         }

@@ -784,6 +784,7 @@ mod tests {
             archived: false,
             version: 3,
             updated: String::new(),
+            updated_ms: 0,
             score: None,
             partly_rated: false,
         }

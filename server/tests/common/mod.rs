@@ -30,6 +30,8 @@ pub struct TestApp {
     /// The site folder the server serves files from.
     pub site_root: PathBuf,
     server: tokio::task::JoinHandle<()>,
+    database_url: String,
+    api_rate_limit: i64,
     _database: TestDatabase,
     _site: TempDir,
 }
@@ -61,49 +63,55 @@ impl TestApp {
     }
 
     async fn start(database: TestDatabase, public_url: Option<&str>) -> TestApp {
+        Self::start_with(database, public_url, AuthSettings::new("").api_rate_limit).await
+    }
+
+    /// SQLite, and PostgreSQL when reachable, with this API rate limit.
+    pub async fn each_backend_with_api_rate_limit(limit: i64) -> Vec<TestApp> {
+        let mut apps = vec![Self::start_with(TestDatabase::sqlite(), None, limit).await];
+        if let Some(database) = TestDatabase::postgres().await {
+            apps.push(Self::start_with(database, None, limit).await);
+        }
+        apps
+    }
+
+    async fn start_with(
+        database: TestDatabase,
+        public_url: Option<&str>,
+        api_rate_limit: i64,
+    ) -> TestApp {
         let db = Db::connect(&database.url)
             .await
             .expect("test database opens");
         db.migrate().await.expect("migrations apply");
         let site = TempDir::new("site");
         std::fs::create_dir_all(site.path().join("pkg")).expect("site folder");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("local address");
-        let leptos_options = LeptosOptions::builder()
-            .output_name("waymark")
-            .site_root(site.path().to_string_lossy().to_string())
-            .site_pkg_dir("pkg")
-            .site_addr(addr)
-            .build();
-        let public_url = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
-        let state = AppState {
-            db: db.clone(),
-            leptos_options,
-            auth: std::sync::Arc::new(AuthSettings::new(public_url)),
-            hasher: Hasher::new(2),
-            events: app::backend::events::LocalBus::shared(),
-        };
-        let router = server::router::build(state, SecurityPolicy::default());
-        let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .await
-            .expect("test server runs");
-        });
+        let (address, server) = serve(db.clone(), &site, public_url, api_rate_limit).await;
         let client = new_client();
         TestApp {
-            address: format!("http://{addr}"),
+            address,
             db,
             client,
             site_root: site.path().to_owned(),
             server,
+            database_url: database.url.clone(),
+            api_rate_limit,
             _database: database,
             _site: site,
         }
+    }
+
+    /// Another instance of the same app: its own server and connections,
+    /// on the same database. Lives as long as the handle.
+    pub async fn another_instance(&self) -> (String, tokio::task::JoinHandle<()>) {
+        let db = Db::connect(&self.database_url)
+            .await
+            .expect("test database opens");
+        let site = TempDir::new("site");
+        std::fs::create_dir_all(site.path().join("pkg")).expect("site folder");
+        let (address, server) = serve(db, &site, None, self.api_rate_limit).await;
+        std::mem::forget(site);
+        (address, server)
     }
 
     pub fn kind(&self) -> DatabaseKind {
@@ -171,6 +179,45 @@ pub fn new_client() -> reqwest::Client {
 pub struct Visitor {
     pub client: reqwest::Client,
     pub address: String,
+}
+
+/// Serves the app on `db` at a random port; its address and task.
+async fn serve(
+    db: Db,
+    site: &TempDir,
+    public_url: Option<&str>,
+    api_rate_limit: i64,
+) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("local address");
+    let leptos_options = LeptosOptions::builder()
+        .output_name("waymark")
+        .site_root(site.path().to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let public_url = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
+    let mut auth = AuthSettings::new(public_url);
+    auth.api_rate_limit = api_rate_limit;
+    let state = AppState {
+        db,
+        leptos_options,
+        auth: std::sync::Arc::new(auth),
+        hasher: Hasher::new(2),
+        events: app::backend::events::LocalBus::shared(),
+    };
+    let router = server::router::build(state, SecurityPolicy::default());
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("test server runs");
+    });
+    (format!("http://{addr}"), server)
 }
 
 impl TestApp {

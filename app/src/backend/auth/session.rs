@@ -25,6 +25,9 @@ pub struct AuthSettings {
     pub session_idle_ms: i64,
     pub session_max_ms: i64,
     pub trusted_proxies: Vec<TrustedProxy>,
+    /// REST API requests one token may make a minute; calls without a valid
+    /// token get a tenth of it per address.
+    pub api_rate_limit: i64,
 }
 
 impl AuthSettings {
@@ -37,6 +40,7 @@ impl AuthSettings {
             session_idle_ms: Self::DEFAULT_IDLE_DAYS * DAY_MS,
             session_max_ms: Self::DEFAULT_LIFETIME_DAYS * DAY_MS,
             trusted_proxies: Vec::new(),
+            api_rate_limit: 600,
         }
     }
 
@@ -210,6 +214,7 @@ pub async fn purge_expired(state: &AppState) -> Result<(), sqlx::Error> {
     let removed = sessions::purge_expired(&state.db, now, state.auth.session_idle_ms).await?;
     db::two_factor::purge_challenges(&state.db, now).await?;
     crate::backend::auth::throttle::purge(&state.db, now).await?;
+    db::api_rate_limits::purge(&state.db, now - 3_600_000).await?;
     db::security_events::purge_before(&state.db, now - db::security_events::RETENTION_MS).await?;
     if removed > 0 {
         tracing::info!(removed, "purged expired sessions");

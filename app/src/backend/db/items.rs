@@ -513,6 +513,11 @@ impl Binds {
 
 /// A cursor is `ID:VALUE`: the last item's id and the value it sorted by
 /// (`None` for an item without one, which only an `OptionalReal` has).
+/// Whether `cursor` is one that a page sorted by `column` hands out.
+pub fn cursor_fits(cursor: &str, column: SortColumn) -> bool {
+    parse_cursor(cursor, sort_expression(column).1).is_some()
+}
+
 fn parse_cursor(cursor: &str, kind: SortType) -> Option<(i64, Option<Bind>)> {
     let (id, value) = cursor.split_once(':')?;
     let id: i64 = id.parse().ok()?;

@@ -12,6 +12,7 @@
 //! connection and opens the transaction with `BEGIN IMMEDIATE`. Reads use a
 //! separate pool and, in WAL mode, never wait for the writer.
 
+pub mod api_rate_limits;
 pub mod api_tokens;
 pub mod comments;
 pub mod criteria;
