@@ -234,3 +234,34 @@ async fn a_token_made_without_javascript_is_shown_once_more_on_its_page() {
             .contains(&token)
     );
 }
+
+#[tokio::test]
+async fn parallel_makes_never_pass_the_limit_of_fifty_tokens() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        for n in 0..48 {
+            make_token(&admin, &format!("Token {n}"), "read", "").await;
+        }
+        // Five tabs at once, two places left.
+        let mut tries = tokio::task::JoinSet::new();
+        for n in 0..5 {
+            let admin = admin.clone();
+            tries.spawn(async move {
+                let name = format!("Race {n}");
+                admin
+                    .call(
+                        "account/tokens/create",
+                        &[("name", name.as_str()), ("scope", "read"), ("days", "")],
+                    )
+                    .await
+                    .status()
+                    .as_u16()
+            });
+        }
+        let mut statuses: Vec<u16> = tries.join_all().await;
+        statuses.sort_unstable();
+        assert_eq!(statuses, vec![200, 200, 422, 422, 422], "{:?}", app.kind());
+        let list: Value = admin.call_json("account/tokens", &[]).await;
+        assert_eq!(list["tokens"].as_array().unwrap().len(), 50);
+    }
+}

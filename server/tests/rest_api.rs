@@ -97,6 +97,24 @@ impl Api {
     }
 }
 
+/// Saves a view of the items; returns its id.
+async fn create_view(visitor: &Visitor, slug: &str, name: &str, kind: &str, params: &str) -> i64 {
+    let response = visitor
+        .call_ok(
+            "w/views/create",
+            &[
+                ("slug", slug),
+                ("name", name),
+                ("kind", kind),
+                ("params", params),
+            ],
+        )
+        .await;
+    response.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
 fn keys(list: &Value) -> Vec<String> {
     list["items"]
         .as_array()
@@ -597,22 +615,14 @@ async fn saved_views_list_their_items_in_their_order() {
                 .await;
         }
     }
-    let id: i64 = admin
-        .call_ok(
-            "w/views/create",
-            &[
-                ("slug", &slug),
-                ("name", "Mobile by title"),
-                ("kind", "board"),
-                ("params", "tag=mobile&sort=title&dir=asc"),
-            ],
-        )
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let id = create_view(
+        &admin,
+        &slug,
+        "Mobile by title",
+        "board",
+        "tag=mobile&sort=title&dir=asc",
+    )
+    .await;
     let views = api.get("/workspaces/api-views/views").await;
     assert_eq!(views.body["views"][0]["name"], "Mobile by title");
     assert_eq!(views.body["views"][0]["kind"], "board");
@@ -658,22 +668,7 @@ async fn every_operation_obeys_the_roles_and_the_token_scope() {
     let app = TestApp::sqlite().await;
     let admin = app.admin().await;
     let slug = admin.create_workspace("Api matrix", "api-matrix").await;
-    let view: i64 = admin
-        .call_ok(
-            "w/views/create",
-            &[
-                ("slug", &slug),
-                ("name", "All"),
-                ("kind", "items"),
-                ("params", ""),
-            ],
-        )
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let view = create_view(&admin, &slug, "All", "items", "").await;
     let mut callers: Vec<(Caller, Api)> = vec![(Caller::NoToken, Api::new(&app, None))];
     let outsider = app.member(&admin, "out@example.com").await;
     callers.push((

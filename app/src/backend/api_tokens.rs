@@ -96,6 +96,11 @@ pub async fn create(
     let token = ApiToken::generate();
     let now = now_ms();
     let mut tx = state.db.begin().await?;
+    // Two tabs making tokens at once must not both pass the count.
+    state
+        .db
+        .lock_subject(&mut tx, &["api_tokens", &actor.user.id.to_string()])
+        .await?;
     if api_tokens::count_for_user(&mut tx, actor.user.id).await? >= MAX_API_TOKENS as i64 {
         return Err(AppError::invalid(
             "name",

@@ -169,6 +169,11 @@ pub async fn create(
     let workspace = &access.workspace;
     let mut tx = state.db.begin().await?;
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
+    // Two editors saving at once must not both pass the count.
+    state
+        .db
+        .lock_subject(&mut tx, &["saved_views", &workspace.id.to_string()])
+        .await?;
     if saved_views::count_in(&mut tx, workspace.id).await? >= MAX_SAVED_VIEWS as i64 {
         return Err(AppError::invalid(
             "name",
@@ -272,6 +277,10 @@ pub async fn share(
     let view = saved_views::find_in(&mut tx, workspace.id, view_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    state
+        .db
+        .lock_subject(&mut tx, &["share_links", &view_id.to_string()])
+        .await?;
     if share_links::count_live_in(&mut tx, view_id, now).await? >= MAX_SHARE_LINKS as i64 {
         return Err(AppError::invalid(
             "days",

@@ -385,11 +385,9 @@ pub(super) fn item_list(
     responses(
         (status = 200, body = ItemList),
         (status = 400, body = super::ErrorBody, description = "An unknown parameter"),
-        (status = 401, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody, description = "No such workspace, or not a member"),
         (status = 422, body = super::ErrorBody, description = "A parameter's value is wrong"),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn list(
     State(state): State<AppState>,
@@ -421,10 +419,8 @@ pub async fn list(
     ),
     responses(
         (status = 200, body = Item, headers(("ETag" = String, description = "The item's version"))),
-        (status = 401, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn get(
     State(state): State<AppState>,
@@ -533,14 +529,12 @@ impl NewItem {
             ("Location" = String, description = "The new item in the API"),
         )),
         (status = 400, body = super::ErrorBody, description = "Malformed JSON"),
-        (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody, description = "A read token, or a role below editor"),
         (status = 404, body = super::ErrorBody),
         (status = 413, body = super::ErrorBody),
         (status = 415, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody, description = "A field is wrong, unknown or missing"),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn create(
     State(state): State<AppState>,
@@ -667,7 +661,6 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     responses(
         (status = 200, body = Item, headers(("ETag" = String, description = "The new version"))),
         (status = 400, body = super::ErrorBody, description = "Malformed JSON"),
-        (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody, description = "A read token, or a role below editor"),
         (status = 404, body = super::ErrorBody),
         (status = 412, body = super::ErrorBody, description = "The item changed since that version"),
@@ -675,8 +668,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         (status = 415, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody, description = "A field is wrong or unknown"),
         (status = 428, body = super::ErrorBody, description = "No If-Match"),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn update(
     State(state): State<AppState>,
@@ -723,11 +715,9 @@ pub async fn update(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn delete(
     State(state): State<AppState>,
@@ -782,10 +772,8 @@ fn comment(view: model::CommentView) -> Comment {
     ),
     responses(
         (status = 200, body = CommentList),
-        (status = 401, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn comments(
     State(state): State<AppState>,
@@ -822,14 +810,12 @@ pub struct NewComment {
     responses(
         (status = 201, body = Comment),
         (status = 400, body = super::ErrorBody, description = "Malformed JSON"),
-        (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
         (status = 413, body = super::ErrorBody),
         (status = 415, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn add_comment(
     State(state): State<AppState>,
@@ -938,10 +924,8 @@ async fn scored(
     ),
     responses(
         (status = 200, body = ItemScores),
-        (status = 401, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn scores_of(
     State(state): State<AppState>,
@@ -980,14 +964,12 @@ pub struct NewRating {
     responses(
         (status = 200, body = ItemScores),
         (status = 400, body = super::ErrorBody),
-        (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
         (status = 413, body = super::ErrorBody),
         (status = 415, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody, description = "Not a criterion of the framework, or a value its scale does not take"),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn rate(
     State(state): State<AppState>,

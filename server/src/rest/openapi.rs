@@ -41,7 +41,8 @@ use super::{items, workspaces};
         items::scores_of,
         items::rate,
     ),
-    modifiers(&Token, &Limited),
+    modifiers(&Token, &Refusals),
+    security(("token" = [])),
     tags(
         (name = "workspaces", description = "Workspaces, their statuses and members"),
         (name = "items", description = "Items: list with filters, get, create, change, delete"),
@@ -71,10 +72,11 @@ impl Modify for Token {
     }
 }
 
-/// Every operation may be refused for going over the rate limit.
-struct Limited;
+/// What every operation may answer before its handler runs: 401 without a
+/// valid token, 429 over the rate limit.
+struct Refusals;
 
-impl Modify for Limited {
+impl Modify for Refusals {
     fn modify(&self, document: &mut Document) {
         use utoipa::openapi::header::HeaderBuilder;
         use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
@@ -97,6 +99,15 @@ impl Modify for Limited {
                     .build(),
             )
             .build();
+        let unauthorized = ResponseBuilder::new()
+            .description("No valid API token")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
         for item in document.paths.paths.values_mut() {
             for operation in [
                 &mut item.get,
@@ -108,10 +119,9 @@ impl Modify for Limited {
             .into_iter()
             .flatten()
             {
-                operation
-                    .responses
-                    .responses
-                    .insert("429".to_owned(), refusal.clone().into());
+                let responses = &mut operation.responses.responses;
+                responses.insert("401".to_owned(), unauthorized.clone().into());
+                responses.insert("429".to_owned(), refusal.clone().into());
             }
         }
     }

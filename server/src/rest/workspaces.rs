@@ -75,9 +75,7 @@ pub struct WorkspaceList {
     tag = "workspaces",
     responses(
         (status = 200, body = WorkspaceList),
-        (status = 401, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn list(
     State(state): State<AppState>,
@@ -104,10 +102,8 @@ pub async fn list(
     params(("slug" = String, Path, description = "The workspace's address", example = "demo")),
     responses(
         (status = 200, body = Workspace),
-        (status = 401, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn get(
     State(state): State<AppState>,
@@ -150,10 +146,8 @@ pub struct StatusList {
     params(("slug" = String, Path, description = "The workspace's address", example = "demo")),
     responses(
         (status = 200, body = StatusList),
-        (status = 401, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn statuses(
     State(state): State<AppState>,
@@ -202,10 +196,8 @@ pub struct MemberList {
     params(("slug" = String, Path, description = "The workspace's address", example = "demo")),
     responses(
         (status = 200, body = MemberList),
-        (status = 401, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn members(
     State(state): State<AppState>,
@@ -284,10 +276,8 @@ fn view(state: &AppState, saved: app::model::SavedView) -> View {
     params(("slug" = String, Path, description = "The workspace's address", example = "demo")),
     responses(
         (status = 200, body = ViewList),
-        (status = 401, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn views(
     State(state): State<AppState>,
@@ -326,10 +316,8 @@ pub struct ViewDetail {
     responses(
         (status = 200, body = ViewDetail),
         (status = 400, body = super::ErrorBody),
-        (status = 401, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn view_detail(
     State(state): State<AppState>,
@@ -374,11 +362,9 @@ pub struct ViewItemsParams {
     responses(
         (status = 200, body = ItemList),
         (status = 400, body = super::ErrorBody),
-        (status = 401, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody),
-    ),
-    security(("token" = []))
+    )
 )]
 pub async fn view_items(
     State(state): State<AppState>,
