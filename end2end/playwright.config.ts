@@ -30,6 +30,8 @@ function server(name: string, port: number) {
       WAYMARK_PUBLIC_URL: url,
       DATABASE_URL: `sqlite://${dataDir}/${name}.db`,
       WAYMARK_LOG: "warn",
+      // The webhook spec's receiver listens on loopback.
+      WAYMARK_WEBHOOKS_ALLOW_PRIVATE: "true",
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(root, "target/site"),
     },
   };

@@ -32,8 +32,8 @@ use crate::pages::{
     HomePage, InvitationRoute, ItemRoute, ItemsRoute, NewWorkspaceRoute, NotFoundPage,
     ResetPasswordRoute, RoadmapRoute, RoundRoute, RoundsRoute, SavedViewRoute, SecurityLogRoute,
     SetupRoute, SignInCodePage, SignInPage, SignUpPage, TimelineRoute, TwoFactorSetupRoute,
-    WorkspaceMembersRoute, WorkspaceRoute, WorkspaceScoringRoute, WorkspaceSettingsRoute,
-    WorkspaceStatusesRoute,
+    WebhooksRoute, WorkspaceMembersRoute, WorkspaceRoute, WorkspaceScoringRoute,
+    WorkspaceSettingsRoute, WorkspaceStatusesRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -207,6 +207,7 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/w/:slug/settings/members") view={Lazy::<WorkspaceMembersRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/settings/statuses") view={Lazy::<WorkspaceStatusesRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/settings/scoring") view={Lazy::<WorkspaceScoringRoute>::new()} ssr=ssr.clone() />
+                <Route path=path!("/w/:slug/settings/webhooks") view={Lazy::<WebhooksRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/items") view={Lazy::<ItemsRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/items/:key") view={Lazy::<ItemRoute>::new()} ssr=ssr.clone() />
                 <Route path=path!("/w/:slug/board") view={Lazy::<BoardRoute>::new()} ssr=ssr.clone() />

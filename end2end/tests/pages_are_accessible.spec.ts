@@ -158,6 +158,7 @@ const SIGNED_IN: [string, (f: Filled) => string][] = [
   ["members", (f) => `/w/${f.slug}/settings/members`],
   ["statuses", (f) => `/w/${f.slug}/settings/statuses`],
   ["scoring framework", (f) => `/w/${f.slug}/settings/scoring`],
+  ["webhooks", (f) => `/w/${f.slug}/settings/webhooks`],
   ["items", (f) => `/w/${f.slug}/items`],
   ["items, searched and sorted", (f) => `/w/${f.slug}/items?q=sync&sort=title&dir=asc`],
   ["an item", (f) => f.item],

@@ -36,6 +36,8 @@ pub struct Config {
     pub trusted_proxies: Vec<TrustedProxy>,
     /// REST API requests one token may make a minute.
     pub api_rate_limit: i64,
+    /// Webhooks may deliver to loopback and private addresses.
+    pub webhooks_allow_private: bool,
 }
 
 /// REST API requests a token may make a minute when
@@ -194,6 +196,21 @@ impl Config {
                 })?,
         };
 
+        let webhooks_allow_private = match value("WAYMARK_WEBHOOKS_ALLOW_PRIVATE")
+            .as_deref()
+            .map(str::trim)
+        {
+            None | Some("" | "false" | "0") => false,
+            Some("true" | "1") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "WAYMARK_WEBHOOKS_ALLOW_PRIVATE",
+                    value: other.to_owned(),
+                    expected: "true or false".into(),
+                });
+            }
+        };
+
         Ok(Self {
             database_url,
             addr,
@@ -204,6 +221,7 @@ impl Config {
             session_max_days,
             trusted_proxies,
             api_rate_limit,
+            webhooks_allow_private,
         })
     }
 

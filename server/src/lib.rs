@@ -16,3 +16,4 @@ pub mod shared;
 pub mod static_files;
 pub mod telemetry;
 pub mod url_errors;
+pub mod webhooks;

@@ -39,6 +39,14 @@ pub enum ServeError {
 pub async fn run(config: Config) -> Result<(), ServeError> {
     let state = open_state(&config).await?;
     spawn_purge(state.clone());
+    crate::webhooks::Sender::new(
+        state.db.clone(),
+        crate::webhooks::SenderSettings {
+            allow_private: config.webhooks_allow_private,
+            ..Default::default()
+        },
+    )
+    .spawn();
     let policy = SecurityPolicy {
         hsts: config.is_https(),
         reload_port: std::env::var_os("LEPTOS_WATCH").map(|_| state.leptos_options.reload_port),

@@ -384,6 +384,30 @@ const FUNCTION_ROWS: &[FunctionRow] = &[
         arguments: |w, _| vec![w.slug_arg()],
     },
     FunctionRow {
+        endpoint: "w/webhooks",
+        least: Role::Editor,
+        arguments: |w, _| vec![w.slug_arg()],
+    },
+    FunctionRow {
+        endpoint: "w/webhooks/create",
+        least: Role::Editor,
+        arguments: |w, _| {
+            vec![
+                w.slug_arg(),
+                ("url", "https://hooks.example.com/waymark".into()),
+                ("item_created", "on".into()),
+            ]
+        },
+    },
+    FunctionRow {
+        endpoint: "w/webhooks/delete",
+        least: Role::Editor,
+        arguments: |w, actor| {
+            let hook = w.webhooks[usize::from(actor == Actor::Owner)];
+            vec![w.slug_arg(), ("webhook_id", hook.to_string())]
+        },
+    },
+    FunctionRow {
         endpoint: "w/items/create",
         least: Role::Editor,
         arguments: |w, _| vec![w.slug_arg(), ("title", "Another idea".into())],
@@ -550,6 +574,7 @@ const PAGE_ROWS: &[(&str, Role)] = &[
     ("/w/{slug}/rounds/{id}", Role::Contributor),
     ("/w/{slug}/settings/statuses", Role::Viewer),
     ("/w/{slug}/settings/scoring", Role::Viewer),
+    ("/w/{slug}/settings/webhooks", Role::Editor),
 ];
 
 /// Server functions that touch no existing workspace by its address, each
@@ -793,6 +818,8 @@ struct Workspace {
     view: i64,
     spare_views: [i64; 2],
     links: [i64; 2],
+    /// Two webhooks, for the editor and the owner to delete.
+    webhooks: [i64; 2],
 }
 
 /// A framework of one Value criterion called `name`, as the settings form
@@ -895,6 +922,7 @@ impl World {
             view: 0,
             spare_views: [0; 2],
             links: [0; 2],
+            webhooks: [0; 2],
         };
         owner
             .call_ok(
@@ -1022,7 +1050,22 @@ impl World {
                 .await;
             links.push(link["link"]["id"].as_i64().expect("a link id"));
         }
+        let mut webhooks = Vec::new();
+        for _ in 0..2 {
+            let made: serde_json::Value = owner
+                .call_json(
+                    "w/webhooks/create",
+                    &[
+                        ("slug", &w.slug),
+                        ("url", "https://hooks.example.com/secret"),
+                        ("comment_added", "on"),
+                    ],
+                )
+                .await;
+            webhooks.push(made["webhook"]["id"].as_i64().expect("a webhook id"));
+        }
         Workspace {
+            webhooks: [webhooks[0], webhooks[1]],
             view: views[0],
             spare_views: [views[1], views[2]],
             links: [links[0], links[1]],

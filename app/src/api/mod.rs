@@ -15,4 +15,5 @@ pub mod statuses;
 pub mod theme;
 pub mod tokens;
 pub mod views;
+pub mod webhooks;
 pub mod workspaces;

@@ -7,13 +7,14 @@ use crate::backend::db::item_activity::{self, Change};
 use crate::backend::db::items::{self, Fields, ItemRow, Lane, NewItem};
 use crate::backend::db::workspaces::WorkspaceRow;
 use crate::backend::db::{comments, criteria, memberships, now_ms, ratings, statuses};
+use crate::backend::webhooks::{self, Detail, Told};
 use crate::backend::{AppState, format_time, markdown};
 use crate::error::AppError;
 use crate::model::{
-    ActivityEntry, BoardColumn, ChartData, ChartPoint, CommentView, Horizon, ItemChoices,
-    ItemDetail, ItemPage, ItemQuery, ItemSummary, MAX_CHART_POINTS, MAX_TIMELINE_ITEMS, Permission,
-    Person, RoadmapLane, Role, Status, TimelineData, UNSCHEDULED_SHOWN, parse_body, parse_date,
-    parse_tags, parse_title, split_key,
+    ActivityEntry, BoardColumn, ChartData, ChartPoint, CommentView, HookEvent, Horizon,
+    ItemChoices, ItemDetail, ItemPage, ItemQuery, ItemSummary, MAX_CHART_POINTS,
+    MAX_TIMELINE_ITEMS, Permission, Person, RoadmapLane, Role, Status, TimelineData,
+    UNSCHEDULED_SHOWN, parse_body, parse_date, parse_tags, parse_title, split_key,
 };
 use crate::rank;
 use crate::scoring::score::Scale;
@@ -248,6 +249,21 @@ pub async fn create(
         new_value: &item.title,
     };
     item_activity::record(&mut tx, id, actor, now, &[change]).await?;
+    let told = Told {
+        number,
+        title: &item.title,
+        status_id: item.status.id,
+        version: 1,
+    };
+    webhooks::tell(
+        state,
+        &mut tx,
+        access,
+        HookEvent::ItemCreated,
+        told,
+        Detail::None,
+    )
+    .await?;
     tx.commit().await?;
     state.changed(access, Some(&key_of(&access.workspace, number)));
     Ok(key_of(&access.workspace, number))
@@ -271,7 +287,7 @@ pub async fn update(
     if current.version != version {
         return Err(stale(&current));
     }
-    let version = update_in(&mut tx, access, &current, input).await?;
+    let version = update_in(state, &mut tx, access, &current, input).await?;
     tx.commit().await?;
     state.changed(access, Some(&key_of(&access.workspace, number)));
     Ok(version)
@@ -280,6 +296,7 @@ pub async fn update(
 /// Writes `input` over `current` (read with `find_for_update` in `tx`),
 /// with one history row per changed field; returns the new version.
 async fn update_in(
+    state: &AppState,
     tx: &mut Transaction<'static, Any>,
     access: &WorkspaceAccess,
     current: &ItemRow,
@@ -359,6 +376,13 @@ async fn update_in(
         return Err(stale(current));
     }
     item_activity::record(tx, current.id, actor, now, &changes).await?;
+    let told = Told {
+        number: current.number,
+        title: &after.title,
+        status_id: after.status.id,
+        version: current.version + 1,
+    };
+    webhooks::tell_changed(state, tx, access, told, current.status_id).await?;
     Ok(current.version + 1)
 }
 
@@ -411,9 +435,31 @@ pub async fn delete(state: &AppState, access: &WorkspaceAccess, key: &str) -> Re
     let current = items::find_for_update(&state.db, &mut tx, access.workspace.id, number)
         .await?
         .ok_or(AppError::NotFound)?;
-    items::delete(&mut tx, current.id).await?;
+    delete_in(state, &mut tx, access, &current).await?;
     tx.commit().await?;
     state.changed(access, Some(&key_of(&access.workspace, number)));
+    Ok(())
+}
+
+/// Deletes an item read with `find_for_update` in `tx`, and tells the
+/// webhooks that want to know.
+async fn delete_in(
+    state: &AppState,
+    tx: &mut Transaction<'static, Any>,
+    access: &WorkspaceAccess,
+    current: &ItemRow,
+) -> Result<(), AppError> {
+    let told = Told::from(current);
+    webhooks::tell(
+        state,
+        tx,
+        access,
+        HookEvent::ItemDeleted,
+        told,
+        Detail::None,
+    )
+    .await?;
+    items::delete(tx, current.id).await?;
     Ok(())
 }
 
@@ -478,9 +524,11 @@ pub async fn bulk(
             continue;
         };
         if action == BulkAction::Delete {
-            items::delete(&mut tx, current.id).await?;
+            delete_in(state, &mut tx, access, &current).await?;
             changed += 1;
-        } else if update_in(&mut tx, access, &current, input.clone()).await? != current.version {
+        } else if update_in(state, &mut tx, access, &current, input.clone()).await?
+            != current.version
+        {
             changed += 1;
         }
     }
@@ -773,6 +821,15 @@ pub async fn move_to(
         });
     }
     item_activity::record(&mut tx, current.id, actor, now, &changes).await?;
+    if !changes.is_empty() {
+        let told = Told {
+            number,
+            title: &current.title,
+            status_id: status.id,
+            version: current.version + 1,
+        };
+        webhooks::tell_changed(state, &mut tx, access, told, before_status.id).await?;
+    }
     tx.commit().await?;
     state.changed(access, Some(&key_of(&access.workspace, number)));
     Ok(current.version + 1)
@@ -905,6 +962,9 @@ pub async fn add_comment(
         .await?
         .ok_or(AppError::NotFound)?;
     let id = comments::insert(&mut tx, item.id, access.actor.user.id, &body, now_ms()).await?;
+    let said = Detail::Comment { id, body: &body };
+    let told = Told::from(&item);
+    webhooks::tell(state, &mut tx, access, HookEvent::CommentAdded, told, said).await?;
     tx.commit().await?;
     state.changed(access, Some(&key_of(&access.workspace, number)));
     Ok(id)

@@ -16,6 +16,7 @@ pub mod scoring;
 pub mod shared;
 pub mod statuses;
 pub mod views;
+pub mod webhooks;
 
 use leptos::config::LeptosOptions;
 

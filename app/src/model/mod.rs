@@ -11,6 +11,7 @@ mod scoring;
 mod theme;
 mod timeline;
 mod view;
+mod webhook;
 mod workspace;
 
 pub use account::{
@@ -43,6 +44,10 @@ pub use timeline::{MAX_TIMELINE_ITEMS, TimelineData, UNSCHEDULED_SHOWN};
 pub use view::{
     MAX_SAVED_VIEWS, MAX_SHARE_DAYS, MAX_SHARE_LINKS, MAX_VIEW_NAME, NewShareLink, OpenedView,
     SavedView, ShareLinkInfo, ViewKind, join_params, parse_view_name,
+};
+pub use webhook::{
+    DELIVERIES_SHOWN, DeliveryInfo, DeliveryState, HookEvent, MAX_WEBHOOK_URL, MAX_WEBHOOKS,
+    NewWebhook, WebhookInfo, WebhookList,
 };
 pub use workspace::{
     InvitationInfo, InvitationPreview, MemberInfo, MembersPage, Permission, Role, WorkspaceSummary,

@@ -25,6 +25,7 @@ mod statuses;
 mod timeline;
 mod two_factor_setup;
 mod views;
+pub mod webhooks;
 mod workspace;
 
 pub use about::AboutPage;
@@ -49,6 +50,7 @@ pub use statuses::WorkspaceStatusesRoute;
 pub use timeline::TimelineRoute;
 pub use two_factor_setup::TwoFactorSetupRoute;
 pub use views::SavedViewRoute;
+pub use webhooks::WebhooksRoute;
 pub use workspace::{
     NewWorkspaceRoute, WorkspaceMembersRoute, WorkspaceRoute, WorkspaceSettingsRoute,
 };

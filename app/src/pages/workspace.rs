@@ -187,6 +187,11 @@ fn WorkspaceFrame(
             <a href=format!("{base}/settings/scoring") aria-current=(section == "/settings/scoring").then_some("page")>
                 "Scoring"
             </a>
+            {workspace.role.allows(Permission::Edit).then(|| view! {
+                <a href=format!("{base}/settings/webhooks") aria-current=(section == "/settings/webhooks").then_some("page")>
+                    "Webhooks"
+                </a>
+            })}
         </nav>
         {body}
     }

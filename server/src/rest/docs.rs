@@ -297,7 +297,7 @@ fn render(document: &Value, public_url: &str, stylesheet: &str) -> String {
         }
         out.push_str("</ul></li>");
     }
-    out.push_str("</ul></nav>");
+    out.push_str("<li><strong><a href=\"#webhooks\">Webhooks</a></strong></li></ul></nav>");
     for tag in &tags {
         let name = tag["name"].as_str().unwrap_or_default();
         let _ = write!(
@@ -316,9 +316,49 @@ fn render(document: &Value, public_url: &str, stylesheet: &str) -> String {
         }
         out.push_str("</section>");
     }
+    out.push_str(WEBHOOKS);
     out.push_str("</main></body></html>");
     out
 }
+
+/// How webhook deliveries look and how to check them.
+const WEBHOOKS: &str = r#"<section class="api-doc__tag" id="webhooks"><h2>Webhooks</h2>
+<p>Editors and owners add webhooks in a workspace's settings (Settings → Webhooks): an address and the events it wants —
+<code>item.created</code>, <code>item.updated</code>, <code>item.deleted</code>, <code>item.status_changed</code>,
+<code>comment.added</code>. Each event is queued in the same transaction as the change, so a change that is rolled back
+sends nothing and a restart loses nothing. The last 50 deliveries of each webhook, with the answer's status and time, are
+listed there.</p>
+<h3>A delivery</h3>
+<p>A <code>POST</code> of JSON with the headers <code>Waymark-Event</code> (the event), <code>Waymark-Delivery</code>
+(its id, the same on every retry) and <code>Waymark-Signature</code>. Any 2xx answer delivers it; anything else (or no
+answer within 10 seconds) is tried again after 10 seconds, then three times longer each time, eight attempts in all.
+Redirects are not followed. Addresses that resolve to loopback, private or link-local addresses are refused unless the
+instance sets <code>WAYMARK_WEBHOOKS_ALLOW_PRIVATE=true</code>.</p>
+<pre class="api-doc__example"><code>{
+  "event": "item.status_changed",
+  "occurred_at": "2026-12-01T09:30:00.000Z",
+  "workspace": {"slug": "demo", "name": "Demo"},
+  "actor": {"id": 1, "name": "Ada"},
+  "item": {"key": "DEMO-12", "title": "Dark mode", "status_id": 3, "version": 5,
+           "url": "https://roadmap.example.com/w/demo/items/DEMO-12"},
+  "status": {"from": 2, "to": 3}
+}</code></pre>
+<p><code>comment.added</code> also carries <code>"comment": {"id", "body"}</code>.</p>
+<h3>Checking the signature</h3>
+<p><code>Waymark-Signature: t=1764581400,v1=5f0c…</code>: <code>v1</code> is the hex HMAC-SHA256, keyed with the webhook's
+secret (<code>whsec_…</code>, shown once when it is made), of the timestamp, a full stop, and the raw body. Compute it over
+the bytes you received, compare in constant time, and refuse a timestamp more than five minutes old.</p>
+<pre class="api-doc__example"><code>import hashlib, hmac, time
+
+def verify(secret: str, header: str, body: bytes) -&gt; bool:
+    fields = dict(part.split("=", 1) for part in header.split(","))
+    timestamp = fields["t"]
+    if abs(time.time() - int(timestamp)) &gt; 300:
+        return False
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body,
+                        hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, fields["v1"])</code></pre>
+</section>"#;
 
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
@@ -444,10 +484,12 @@ mod tests {
             }
         }
         assert!(operations >= 16);
+        // One example per operation, and the webhooks' body and check.
         assert_eq!(
             html.matches("<pre class=\"api-doc__example\">").count(),
-            operations
+            operations + 2
         );
+        assert!(html.contains("id=\"webhooks\""));
         assert!(html.contains(
             "curl -X PATCH https://roadmap.example.com/api/v1/workspaces/demo/items/DEMO-12"
         ));

@@ -118,6 +118,11 @@ impl TestApp {
         self.db.kind()
     }
 
+    /// The URL of the app's database, for a second connection to it.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

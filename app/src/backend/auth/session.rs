@@ -215,6 +215,7 @@ pub async fn purge_expired(state: &AppState) -> Result<(), sqlx::Error> {
     db::two_factor::purge_challenges(&state.db, now).await?;
     crate::backend::auth::throttle::purge(&state.db, now).await?;
     db::api_rate_limits::purge(&state.db, now - 3_600_000).await?;
+    db::webhooks::purge_finished(&state.db, now - 30 * DAY_MS).await?;
     db::security_events::purge_before(&state.db, now - db::security_events::RETENTION_MS).await?;
     if removed > 0 {
         tracing::info!(removed, "purged expired sessions");

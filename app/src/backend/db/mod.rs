@@ -33,6 +33,7 @@ pub mod sign_in_failures;
 pub mod statuses;
 pub mod two_factor;
 pub mod users;
+pub mod webhooks;
 pub mod workspaces;
 
 use std::path::Path;
