@@ -150,3 +150,30 @@ async fn an_unsupported_database_url_is_refused_with_a_hint() {
         .to_string();
     assert!(err.contains("sqlite://"), "{err}");
 }
+
+/// A request whose client goes away is dropped wherever it waits, also
+/// while its write transaction is being begun. However many are dropped,
+/// and wherever, the next write still begins and commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_dropped_while_beginning_leave_the_writer_usable() {
+    let database = TestDatabase::sqlite();
+    let db = Db::connect(&database.url).await.unwrap();
+    db.migrate().await.unwrap();
+    for round in 0..400_u64 {
+        let mut dropped = tokio::task::JoinSet::new();
+        for n in 0..4_u64 {
+            let db = db.clone();
+            // Cancelled after a few microseconds: somewhere inside begin.
+            let wait = std::time::Duration::from_micros((round * 7 + n * 13) % 150);
+            dropped.spawn(async move {
+                let _ = tokio::time::timeout(wait, db.begin()).await;
+            });
+        }
+        dropped.join_all().await;
+    }
+    let tx = tokio::time::timeout(std::time::Duration::from_secs(5), db.begin())
+        .await
+        .expect("the writer is free")
+        .expect("a write begins after many were dropped while beginning");
+    tx.commit().await.unwrap();
+}

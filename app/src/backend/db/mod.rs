@@ -169,7 +169,19 @@ impl Db {
     /// its turn instead of failing with "database is locked".
     pub async fn begin(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
         match self.kind {
-            DatabaseKind::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            // sqlx's SQLite `begin_with` is not safe to drop midway: a
+            // request dropped (its client gone) after the worker ran BEGIN
+            // but before the transaction object existed leaves the single
+            // writer inside a transaction nobody owns, and every later
+            // write fails. Begun in a task of its own, the transaction
+            // always comes into being; when nobody waits for it any more it
+            // is dropped there, which rolls it back.
+            DatabaseKind::Sqlite => {
+                let writer = self.writer.clone();
+                tokio::spawn(async move { writer.begin_with("BEGIN IMMEDIATE").await })
+                    .await
+                    .map_err(|err| sqlx::Error::Io(std::io::Error::other(err)))?
+            }
             DatabaseKind::Postgres => self.writer.begin().await,
         }
     }
