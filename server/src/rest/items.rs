@@ -489,10 +489,6 @@ fn tags_field(tags: Vec<String>) -> Result<String, ApiError> {
     Ok(tags.join(","))
 }
 
-fn date_field(date: Option<String>) -> String {
-    date.unwrap_or_default()
-}
-
 impl NewItem {
     fn input(self) -> Result<ItemInput, ApiError> {
         check_text("title", &self.title, MAX_TITLE)?;
@@ -608,8 +604,8 @@ impl ItemChanges {
             assignee: self
                 .assignee_id
                 .map(|id| id.map_or_else(String::new, |id| id.to_string())),
-            start_date: self.start_date.map(date_field),
-            end_date: self.end_date.map(date_field),
+            start_date: self.start_date.map(Option::unwrap_or_default),
+            end_date: self.end_date.map(Option::unwrap_or_default),
             horizon: self.horizon.map(|h| Horizon::from(h).as_str().to_owned()),
             archived: self.archived,
         })

@@ -30,7 +30,7 @@ fn from_row(row: &AnyRow) -> Result<WebhookRow, sqlx::Error> {
     })
 }
 
-pub fn join_events(events: &[HookEvent]) -> String {
+fn join_events(events: &[HookEvent]) -> String {
     events
         .iter()
         .map(|e| e.as_str())
@@ -172,7 +172,7 @@ pub async fn take_due(
     let mut tx = db.begin().await?;
     // The outer condition is checked again on PostgreSQL against a row
     // another sender leased meanwhile, which then no longer matches.
-    let rows = sqlx::query(
+    let taken: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
         "UPDATE webhook_deliveries SET next_attempt_at = $2, attempts = attempts + 1 \
          WHERE state = 'pending' AND next_attempt_at <= $1 AND id IN ( \
            SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 \
@@ -184,27 +184,29 @@ pub async fn take_due(
     .bind(limit)
     .fetch_all(&mut *tx)
     .await?;
-    let mut due = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let webhook_id: i64 = row.try_get("webhook_id")?;
-        let hook: Option<(String, String)> =
-            sqlx::query_as("SELECT url, secret FROM webhooks WHERE id = $1")
-                .bind(webhook_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((url, secret)) = hook else {
-            continue;
-        };
-        due.push(Due {
-            id: row.try_get("id")?,
-            webhook_id,
-            event: row.try_get("event")?,
-            payload: row.try_get("payload")?,
-            attempt: row.try_get("attempts")?,
-            url,
-            secret,
-        });
-    }
+    // The addresses and secrets of the webhooks these belong to, at once.
+    let hooks: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, url, secret FROM webhooks WHERE id IN \
+         (SELECT webhook_id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at = $1)",
+    )
+    .bind(lease_until)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut due: Vec<Due> = taken
+        .into_iter()
+        .filter_map(|(id, webhook_id, event, payload, attempt)| {
+            let (_, url, secret) = hooks.iter().find(|h| h.0 == webhook_id)?;
+            Some(Due {
+                id,
+                webhook_id,
+                event,
+                payload,
+                attempt,
+                url: url.clone(),
+                secret: secret.clone(),
+            })
+        })
+        .collect();
     tx.commit().await?;
     due.sort_by_key(|d| d.id);
     Ok(due)
@@ -279,13 +281,6 @@ pub async fn recent(db: &Db, webhook_id: i64, limit: i64) -> Result<Vec<Delivery
             })
         })
         .collect()
-}
-
-/// How many deliveries wait to be sent, for metrics and tests.
-pub async fn pending(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'pending'")
-        .fetch_one(db.reader())
-        .await
 }
 
 /// Forgets finished deliveries (delivered or given up) older than `before`.
