@@ -106,6 +106,16 @@ pub fn stylesheet_href(options: &LeptosOptions) -> String {
     format!("/{}/{}.css", options.site_pkg_dir, names.css)
 }
 
+/// The hash file's text when the server carries the site inside it (and
+/// so has no hash file beside it); set once, before the first render.
+static BUILT_IN_HASHES: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Names the hashed assets from the given hash file text instead of the
+/// file beside the executable.
+pub fn use_built_in_hashes(hashes: &'static str) {
+    let _ = BUILT_IN_HASHES.set(hashes);
+}
+
 /// The built site's file names, without their extensions.
 struct AssetNames {
     css: String,
@@ -134,10 +144,15 @@ impl AssetNames {
             }
             return names;
         }
-        let hashes = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-            .and_then(|path| std::fs::read_to_string(path).ok());
+        let hashes = BUILT_IN_HASHES
+            .get()
+            .map(|text| (*text).to_owned())
+            .or_else(|| {
+                std::env::current_exe()
+                    .ok()
+                    .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+                    .and_then(|path| std::fs::read_to_string(path).ok())
+            });
         let Some(hashes) = hashes else {
             leptos::logging::error!("File hashing is active but no hash file was found");
             return names;

@@ -1,4 +1,6 @@
-//! The command line: `waymark [serve|migrate|check|help|version]`.
+//! The command line: `waymark [serve|migrate|check|backup|help|version]`.
+
+use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 
@@ -11,6 +13,9 @@ Commands:
   serve                 Migrate the database and serve the site (the default)
   migrate               Apply database migrations and exit
   check                 Check the configuration and the database, then exit
+  backup FILE           Copy the SQLite database, consistently, into a new
+                        FILE while the server keeps running (for PostgreSQL
+                        it tells how to use pg_dump)
   create-admin --email EMAIL [--name NAME]
                         Create an instance admin; the password is read from
                         a prompt, or from the first line of standard input
@@ -45,6 +50,7 @@ pub enum Command {
     Serve,
     Migrate,
     Check,
+    Backup { file: PathBuf },
     CreateAdmin { email: String, name: Option<String> },
     SeedDemo(SeedDemo),
     Help,
@@ -56,6 +62,16 @@ impl Command {
         match args.first().map(String::as_str) {
             Some("create-admin") => return parse_create_admin(&args[1..]),
             Some("seed-demo") => return parse_seed_demo(&args[1..]),
+            Some("backup") => {
+                return match &args[1..] {
+                    [file] if !file.starts_with('-') => Ok(Self::Backup {
+                        file: PathBuf::from(file),
+                    }),
+                    _ => Err("backup takes one argument: the new file to write, \
+                              e.g. `waymark backup waymark-2026-12-01.db`"
+                        .into()),
+                };
+            }
             _ => {}
         }
         match args {
@@ -284,30 +300,201 @@ pub async fn migrate(config: &Config) -> Result<(), String> {
     Ok(())
 }
 
-/// `waymark check`: the configuration parses, the database answers and its
-/// schema is not newer than this build.
-pub async fn check(config: &Config) -> Result<(), String> {
+/// `waymark backup FILE`: a consistent copy of a live SQLite database in a
+/// new file. The copy is written beside FILE under a temporary name,
+/// checked (`PRAGMA integrity_check`), and only then given its name, so a
+/// FILE that exists is never a half-written backup; an existing FILE is
+/// never overwritten.
+pub async fn backup(config: &Config, file: &Path) -> Result<(), String> {
+    use app::backend::db::sqlite_file_path;
+
+    if !config.database_url.starts_with("sqlite:") {
+        return Err(format!(
+            "`waymark backup` copies SQLite databases; back up PostgreSQL with its own tool, \
+             while Waymark runs:\n  pg_dump --format=custom --file={} \"$DATABASE_URL\"\n\
+             and restore with:\n  \
+             pg_restore --clean --if-exists --no-owner --dbname=\"$DATABASE_URL\" {}",
+            file.display(),
+            file.display()
+        ));
+    }
+    let source = sqlite_file_path(&config.database_url).ok_or(
+        "DATABASE_URL names no SQLite file (an in-memory database has nothing to back up)",
+    )?;
+    if !source.is_file() {
+        return Err(format!("there is no database at {}", source.display()));
+    }
+    if file.exists() {
+        return Err(format!(
+            "{} exists; a backup never overwrites a file: name a new one",
+            file.display()
+        ));
+    }
+    let name = file
+        .file_name()
+        .ok_or_else(|| format!("{} names no file", file.display()))?;
+    let partial = file.with_file_name(format!(
+        ".{}.{}.partial",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = copy_and_check(config, &partial).await;
+    let result = result.and_then(|summary| {
+        // A hard link, unlike a rename, fails when the name is taken.
+        std::fs::hard_link(&partial, file).map_err(|err| match err.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "{} appeared while the backup ran; it was left alone",
+                file.display()
+            ),
+            _ => format!("cannot write {}: {err}", file.display()),
+        })?;
+        Ok(summary)
+    });
+    let _ = std::fs::remove_file(&partial);
+    let summary = result?;
     println!(
-        "configuration: ok ({} on {})",
-        config.public_url, config.addr
+        "backed up {} to {} ({summary})",
+        source.display(),
+        file.display()
     );
+    Ok(())
+}
+
+/// Writes the copy and checks it; says what it holds.
+async fn copy_and_check(config: &Config, copy: &Path) -> Result<String, String> {
+    use sqlx::Connection;
+
     let db = app::backend::Db::connect(&config.database_url)
         .await
         .map_err(|e| e.to_string())?;
-    db.ping().await.map_err(|e| format!("database: {e}"))?;
+    let written = db.vacuum_into(copy).await;
+    db.close().await;
+    written.map_err(|err| format!("cannot copy the database into {}: {err}", copy.display()))?;
+
+    let url = format!("sqlite://{}?mode=ro", copy.display());
+    let mut connection = sqlx::AnyConnection::connect(&url)
+        .await
+        .map_err(|err| format!("cannot open the copy: {err}"))?;
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut connection)
+        .await
+        .map_err(|err| format!("cannot check the copy: {err}"))?;
+    let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(&mut connection)
+        .await
+        .map_err(|err| format!("cannot read the copy's schema version: {err}"))?;
+    let _ = connection.close().await;
+    if integrity != "ok" {
+        return Err(format!("the copy failed its integrity check: {integrity}"));
+    }
+    let bytes = std::fs::metadata(copy).map(|m| m.len()).unwrap_or(0);
+    Ok(format!(
+        "{:.1} MB, schema version {}, integrity ok",
+        bytes as f64 / 1_000_000.0,
+        version.unwrap_or(0)
+    ))
+}
+
+/// `waymark check`: the configuration parses, the database answers, and
+/// what it connected to: the server's version, whether the link is
+/// encrypted, the pool and timeout it would use, and the schema against
+/// this build's. Exits non-zero when something would stop `serve`.
+pub async fn check(config: &Config) -> Result<(), String> {
+    println!(
+        "configuration: ok ({} on {}, {:?})",
+        config.public_url, config.addr, config.env
+    );
+    let db = app::backend::Db::connect_with(&config.database_url, config.database.clone())
+        .await
+        .map_err(|e| format!("database: {e}{}", connect_hint(&e.to_string())))?;
+    let facts = db.describe_server().await;
     let applied = db.schema_version().await.unwrap_or(0);
     let known = db.latest_known_schema_version();
+    let kind = db.kind();
     db.close().await;
+    let facts = facts.map_err(|e| format!("database: {e}"))?;
+    println!(
+        "database: ok ({}, {})",
+        facts.version,
+        redacted(&config.database_url)
+    );
+    if let Some(tls) = &facts.tls {
+        let settings = &config.database;
+        println!(
+            "  encryption: {tls}; pool: {} connections; statement timeout: {}",
+            settings.pool_size,
+            facts.statement_timeout.as_deref().unwrap_or("none")
+        );
+        if tls == "off" && !is_loopback_url(&config.database_url) {
+            println!(
+                "  warning: the link to PostgreSQL is not encrypted; add sslmode=verify-full \
+                 (and WAYMARK_DATABASE_CA_FILE) to reach it over a network"
+            );
+        }
+    }
     if applied > known {
         return Err(format!(
-            "the database is at schema version {applied}, newer than this build ({known}); upgrade waymark"
+            "the database is at schema version {applied}, newer than this build ({known}); \
+             a newer Waymark upgraded it: run that version"
         ));
     }
-    println!(
-        "database: ok ({}, schema {applied} of {known})",
-        db.kind().label()
-    );
+    match known - applied {
+        0 => println!("schema: version {applied}, up to date"),
+        missing => println!(
+            "schema: version {applied} of {known}; {missing} migration(s) will be applied at start"
+        ),
+    }
+    if kind == app::model::DatabaseKind::Sqlite
+        && config.env == crate::config::Environment::Production
+    {
+        println!(
+            "note: SQLite serves one instance; for several, use PostgreSQL (see docs/deployment.md)"
+        );
+    }
+    match (&config.metrics_token, config.metrics_addr) {
+        (None, None) => {
+            println!("metrics: off (set WAYMARK_METRICS_TOKEN or WAYMARK_METRICS_ADDR)")
+        }
+        (Some(_), None) => println!("metrics: /metrics with a bearer token"),
+        (_, Some(addr)) => println!("metrics: http://{addr}/metrics"),
+    }
     Ok(())
+}
+
+/// The URL without its password.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("****"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn is_loopback_url(url: &str) -> bool {
+    url::Url::parse(url).ok().is_some_and(|parsed| {
+        matches!(
+            parsed.host_str(),
+            None | Some("localhost" | "127.0.0.1" | "[::1]" | "::1")
+        ) || parsed.query_pairs().any(|(k, _)| k == "host")
+    })
+}
+
+/// A hint for the usual ways a connection fails.
+fn connect_hint(error: &str) -> &'static str {
+    let error = error.to_ascii_lowercase();
+    if error.contains("certificate") || error.contains("tls") || error.contains("ssl") {
+        "\n  hint: a TLS problem. Check sslmode in DATABASE_URL, and that \
+         WAYMARK_DATABASE_CA_FILE is the CA that signed the server's certificate, \
+         whose name must match the host in the URL for verify-full"
+    } else if error.contains("refused") || error.contains("timed out") {
+        "\n  hint: nothing answered at that address; is the database server running and reachable?"
+    } else if error.contains("password") || error.contains("authentication") {
+        "\n  hint: the database refused the user or password in DATABASE_URL"
+    } else {
+        ""
+    }
 }
 
 #[cfg(test)]
@@ -329,6 +516,14 @@ mod tests {
                 .contains("frobnicate")
         );
         assert!(Command::parse(&args(&["serve", "x"])).is_err());
+        assert_eq!(
+            Command::parse(&args(&["backup", "copy.db"])),
+            Ok(Command::Backup {
+                file: "copy.db".into()
+            })
+        );
+        assert!(Command::parse(&args(&["backup"])).is_err());
+        assert!(Command::parse(&args(&["backup", "a.db", "b.db"])).is_err());
         assert_eq!(
             Command::parse(&args(&["create-admin", "--email", "a@b.c", "--name=Ada"])),
             Ok(Command::CreateAdmin {

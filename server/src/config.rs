@@ -4,7 +4,11 @@
 
 use std::net::SocketAddr;
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use app::backend::auth::client::TrustedProxy;
+use app::backend::db::DbSettings;
 
 /// Where the data lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/waymark.db";
@@ -38,6 +42,13 @@ pub struct Config {
     pub api_rate_limit: i64,
     /// Webhooks may deliver to loopback and private addresses.
     pub webhooks_allow_private: bool,
+    /// `/metrics` is served on the main address to requests that carry
+    /// this bearer token (and on `metrics_addr`, where it is required too).
+    pub metrics_token: Option<String>,
+    /// A second address that serves only `/metrics`.
+    pub metrics_addr: Option<SocketAddr>,
+    /// PostgreSQL's pool size, statement timeout and CA file.
+    pub database: DbSettings,
 }
 
 /// REST API requests a token may make a minute when
@@ -211,6 +222,79 @@ impl Config {
             }
         };
 
+        let metrics_token = match value("WAYMARK_METRICS_TOKEN") {
+            None => None,
+            Some(token) if token.trim().len() >= 16 && token.trim() == token => Some(token),
+            Some(token) => {
+                return Err(ConfigError {
+                    var: "WAYMARK_METRICS_TOKEN",
+                    value: "[hidden]".into(),
+                    expected: format!(
+                        "a secret of at least 16 characters without surrounding spaces ({} given)",
+                        token.trim().len()
+                    ),
+                });
+            }
+        };
+        let metrics_addr = match value("WAYMARK_METRICS_ADDR") {
+            None => None,
+            Some(text) => Some(text.trim().parse::<SocketAddr>().map_err(|_| ConfigError {
+                var: "WAYMARK_METRICS_ADDR",
+                value: text.clone(),
+                expected: "an IP address and port such as 127.0.0.1:9100".into(),
+            })?),
+        };
+        if metrics_addr == Some(addr) {
+            return Err(ConfigError {
+                var: "WAYMARK_METRICS_ADDR",
+                value: addr.to_string(),
+                expected: "an address other than WAYMARK_ADDR".into(),
+            });
+        }
+
+        let number = |name: &'static str, range: std::ops::RangeInclusive<u64>, what: &str| {
+            value(name)
+                .map(|text| {
+                    text.trim()
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|n| range.contains(n))
+                        .ok_or_else(|| ConfigError {
+                            var: name,
+                            value: text.clone(),
+                            expected: format!("{what}, from {} to {}", range.start(), range.end()),
+                        })
+                })
+                .transpose()
+        };
+        let defaults = DbSettings::default();
+        let pool_size = number(
+            "WAYMARK_DATABASE_POOL_SIZE",
+            1..=1000,
+            "PostgreSQL connections per instance",
+        )?
+        .map_or(defaults.pool_size, |n| n as u32);
+        let statement_timeout = match number(
+            "WAYMARK_DATABASE_STATEMENT_TIMEOUT",
+            0..=86_400,
+            "seconds a statement may run (0: no limit)",
+        )? {
+            None => defaults.statement_timeout,
+            Some(0) => None,
+            Some(seconds) => Some(Duration::from_secs(seconds)),
+        };
+        let ca_file = value("WAYMARK_DATABASE_CA_FILE").map(|path| PathBuf::from(path.trim()));
+        if let Some(path) = &ca_file
+            && !path.is_file()
+        {
+            return Err(ConfigError {
+                var: "WAYMARK_DATABASE_CA_FILE",
+                value: path.display().to_string(),
+                expected: "a readable PEM file of the CA that signed PostgreSQL's certificate"
+                    .into(),
+            });
+        }
+
         Ok(Self {
             database_url,
             addr,
@@ -222,6 +306,13 @@ impl Config {
             trusted_proxies,
             api_rate_limit,
             webhooks_allow_private,
+            metrics_token,
+            metrics_addr,
+            database: DbSettings {
+                pool_size,
+                statement_timeout,
+                ca_file,
+            },
         })
     }
 
@@ -366,6 +457,41 @@ mod tests {
                 .var,
             "WAYMARK_TRUSTED_PROXIES"
         );
+    }
+
+    #[test]
+    fn database_and_metrics_settings_are_checked() {
+        let parsed = config(&[
+            ("WAYMARK_DATABASE_POOL_SIZE", "25"),
+            ("WAYMARK_DATABASE_STATEMENT_TIMEOUT", "0"),
+            ("WAYMARK_METRICS_TOKEN", "a-long-enough-secret"),
+            ("WAYMARK_METRICS_ADDR", "127.0.0.1:9100"),
+        ])
+        .unwrap();
+        assert_eq!(parsed.database.pool_size, 25);
+        assert_eq!(parsed.database.statement_timeout, None);
+        assert_eq!(
+            parsed.metrics_token.as_deref(),
+            Some("a-long-enough-secret")
+        );
+        assert_eq!(parsed.metrics_addr.unwrap().port(), 9100);
+        let defaults = config(&[]).unwrap();
+        assert_eq!(defaults.database, DbSettings::default());
+        assert_eq!(defaults.metrics_token, None);
+        for (var, value) in [
+            ("WAYMARK_DATABASE_POOL_SIZE", "0"),
+            ("WAYMARK_DATABASE_POOL_SIZE", "many"),
+            ("WAYMARK_DATABASE_STATEMENT_TIMEOUT", "-1"),
+            ("WAYMARK_DATABASE_CA_FILE", "/nonexistent/ca.pem"),
+            ("WAYMARK_METRICS_TOKEN", "short"),
+            ("WAYMARK_METRICS_ADDR", "9100"),
+            ("WAYMARK_METRICS_ADDR", DEFAULT_ADDR),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}");
+        }
+        let hidden = config(&[("WAYMARK_METRICS_TOKEN", "short secret")]).unwrap_err();
+        assert!(!hidden.to_string().contains("short secret"), "{hidden}");
     }
 
     #[test]

@@ -127,6 +127,7 @@ impl Listening {
                 received = self.receiver.recv() => match received {
                     Ok(Numbered { id, event }) => match hear(&event, self.workspace_id, self.user_id) {
                         Heard::Nothing => continue,
+                        Heard::Resync => return Some(resync()),
                         Heard::Change { key, by } => {
                             let data = serde_json::json!({ "key": key, "by": by });
                             return Some(

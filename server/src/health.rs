@@ -1,5 +1,6 @@
-//! `/healthz` (the process answers) and `/readyz` (it can reach its
-//! database), for load balancers and orchestrators.
+//! `/healthz` (the process answers) and `/readyz` (it has migrated its
+//! database, can reach it, and is not shutting down), for load balancers
+//! and orchestrators.
 
 use std::time::Duration;
 
@@ -9,13 +10,27 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use std::sync::Arc;
+
 use app::backend::AppState;
+
+use crate::metrics::Instance;
 
 pub async fn live() -> Response {
     Json(json!({ "status": "ok" })).into_response()
 }
 
-pub async fn ready(State(state): State<AppState>) -> Response {
+pub async fn ready(State((state, instance)): State<(AppState, Arc<Instance>)>) -> Response {
+    if !instance.is_migrated() {
+        return unavailable("migrating");
+    }
+    if instance.is_draining() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "shutting down" })),
+        )
+            .into_response();
+    }
     match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
         Ok(Ok(())) => Json(json!({ "status": "ok", "database": "ok" })).into_response(),
         Ok(Err(err)) => {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod csrf;
 pub mod events;
 pub mod health;
+pub mod metrics;
 pub mod rest;
 pub mod router;
 pub mod security;

@@ -44,6 +44,7 @@ fn main() -> ExitCode {
             Command::Serve => serve::run(config).await.map_err(|e| e.to_string()),
             Command::Migrate => cli::migrate(&config).await,
             Command::Check => cli::check(&config).await,
+            Command::Backup { file } => cli::backup(&config, &file).await,
             Command::CreateAdmin { email, name } => {
                 cli::create_admin(&config, &email, name.as_deref()).await
             }

@@ -30,6 +30,7 @@ use app::backend::request::RenderMemo;
 use app::{App, shell};
 
 use crate::csrf::{self, OriginPolicy};
+use crate::metrics::{self, Instance};
 use crate::security::{self, SecurityPolicy};
 use crate::{compression, events, health, rest, shared, static_files};
 
@@ -39,9 +40,14 @@ pub const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
+    build_with(state, policy, Instance::ready())
+}
+
+/// The router of a running instance, whose state (migrating, draining) and
+/// figures `instance` holds.
+pub fn build_with(state: AppState, policy: SecurityPolicy, instance: Arc<Instance>) -> Router {
     let options = state.leptos_options.clone();
-    let site_root = Path::new(options.site_root.as_ref()).to_owned();
-    let pkg_folder = site_root.join(options.site_pkg_dir.as_ref());
+    let site = static_files::Site::built_in_or(Path::new(options.site_root.as_ref()));
 
     let not_found = {
         let state = state.clone();
@@ -62,9 +68,19 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
     let origin_policy = Arc::new(OriginPolicy::new(&state.auth.public_url));
     let url_errors = Arc::new(crate::url_errors::UrlErrors::new(state.db.clone()));
     let routes = route_list(&state);
-    let app = Router::new()
+    let mut app = Router::new();
+    if instance.serves_metrics() {
+        app = app.route(
+            "/metrics",
+            get(metrics::endpoint).with_state((state.clone(), instance.clone())),
+        );
+    }
+    let app = app
         .route("/healthz", get(health::live))
-        .route("/readyz", get(health::ready))
+        .route(
+            "/readyz",
+            get(health::ready).with_state((state.clone(), instance.clone())),
+        )
         .route("/s/{token}", get(shared::page))
         .route("/w/{slug}/events", get(events::stream))
         .merge(rest::routes(&state))
@@ -76,10 +92,10 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
         )
         .nest_service(
             &format!("/{}", state.leptos_options.site_pkg_dir),
-            static_files::build_output(&pkg_folder),
+            site.build_output(&state.leptos_options.site_pkg_dir),
         )
         .route_layer(axum::middleware::from_fn(record_route))
-        .fallback_service(static_files::assets(&site_root, not_found))
+        .fallback_service(site.assets(not_found))
         .with_state(state);
     // The middleware wraps the router once, outermost first: the request id
     // is set first, then tracing, then the security headers around everything
@@ -88,6 +104,14 @@ pub fn build(state: AppState, policy: SecurityPolicy) -> Router {
     // copy its route's whole stack, one allocation per layer and more for
     // each `from_fn` below another.)
     let middleware = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn_with_state(
+            instance.clone(),
+            metrics::measure,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            instance,
+            metrics::wait_for_migrations,
+        ))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
@@ -157,13 +181,21 @@ fn route_list(state: &AppState) -> Vec<AxumRouteListing> {
 }
 
 /// Names the matched route's template (`/invite/{token}`) in the request's
-/// log line; requests no route matched (static files, unknown addresses)
-/// leave it empty.
+/// log line, and hands it out with the response for the metrics; requests
+/// no route matched (static files, unknown addresses) leave it empty.
 async fn record_route(request: Request<Body>, next: Next) -> Response {
-    if let Some(route) = request.extensions().get::<axum::extract::MatchedPath>() {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .cloned();
+    if let Some(route) = &route {
         tracing::Span::current().record("route", route.as_str());
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if let Some(route) = route {
+        response.extensions_mut().insert(route);
+    }
+    response
 }
 
 /// Leptos answers a page's redirect with 302 only to clients that accept

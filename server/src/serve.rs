@@ -13,10 +13,13 @@ use std::sync::Arc;
 
 use app::backend::auth::password::Hasher;
 use app::backend::auth::session;
+use app::backend::db::postgres_url;
+use app::backend::events::postgres::PgBus;
 use app::backend::events::{Event, LocalBus};
 use app::backend::{AppState, Db, db::DbError};
 
 use crate::config::Config;
+use crate::metrics::{self, Instance};
 use crate::router;
 use crate::security::SecurityPolicy;
 
@@ -37,33 +40,28 @@ pub enum ServeError {
 }
 
 pub async fn run(config: Config) -> Result<(), ServeError> {
-    let state = open_state(&config).await?;
-    spawn_purge(state.clone());
-    crate::webhooks::Sender::new(
-        state.db.clone(),
-        crate::webhooks::SenderSettings {
-            allow_private: config.webhooks_allow_private,
-            ..Default::default()
-        },
-    )
-    .spawn();
+    let state = connect_state(&config, true).await?;
+    let instance = Instance::starting(config.metrics_token.clone());
     let policy = SecurityPolicy {
         hsts: config.is_https(),
         reload_port: std::env::var_os("LEPTOS_WATCH").map(|_| state.leptos_options.reload_port),
     };
-    let app = router::build(state.clone(), policy);
+    let app = router::build_with(state.clone(), policy, instance.clone());
 
-    let listener = TcpListener::bind(config.addr)
-        .await
-        .map_err(|source| ServeError::Bind {
-            addr: config.addr,
-            source,
-        })?
-        // Without TCP_NODELAY small responses wait for the client's delayed
-        // ACK: ~40 ms per static file.
-        .tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
+    let listener = bind(config.addr).await?;
+    if let Some(addr) = config.metrics_addr {
+        let metrics = axum::Router::new().route(
+            "/metrics",
+            axum::routing::get(metrics::endpoint).with_state((state.clone(), instance.clone())),
+        );
+        let listener = bind(addr).await?;
+        tokio::spawn(async move {
+            if let Err(err) = axum::serve(listener, metrics).await {
+                tracing::error!(%err, "the metrics listener stopped");
+            }
         });
+        tracing::info!(%addr, "metrics listening");
+    }
     tracing::info!(
         addr = %config.addr,
         public_url = %config.public_url,
@@ -73,45 +71,104 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
 
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
     let events = state.events.clone();
+    let draining = instance.clone();
     let server = axum::serve(
-        listener,
+        // Without TCP_NODELAY small responses wait for the client's delayed
+        // ACK: ~40 ms per static file.
+        listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        }),
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");
+        draining.set_draining();
         // Event streams never finish by themselves: end them, and the
         // browsers reconnect (to another instance, or to this one restarted).
         events.publish(Event::Closing);
         let _ = stop_tx.send(true);
     });
-
     let grace = async move {
         let _ = stop_rx.wait_for(|stopped| *stopped).await;
         tokio::time::sleep(SHUTDOWN_GRACE).await;
     };
-    tokio::select! {
-        result = server => result?,
-        () = grace => tracing::warn!(
-            "requests still running after {} s; stopping anyway",
-            SHUTDOWN_GRACE.as_secs()
-        ),
+    let serving = tokio::spawn(async move {
+        tokio::select! {
+            result = server.into_future() => result,
+            () = grace => {
+                tracing::warn!(
+                    "requests still running after {} s; stopping anyway",
+                    SHUTDOWN_GRACE.as_secs()
+                );
+                Ok(())
+            }
+        }
+    });
+
+    // Meanwhile `/healthz` answers and `/readyz` says 503; every other
+    // request waits its turn with a 503 too.
+    if let Err(err) = state.db.migrate().await {
+        serving.abort();
+        state.db.close().await;
+        return Err(err.into());
     }
+    instance.set_migrated();
+    tracing::info!(
+        schema = state.db.schema_version().await.unwrap_or(0),
+        "database migrated; ready"
+    );
+    spawn_purge(state.clone());
+    crate::webhooks::Sender::new(
+        state.db.clone(),
+        crate::webhooks::SenderSettings {
+            allow_private: config.webhooks_allow_private,
+            ..Default::default()
+        },
+    )
+    .spawn();
+
+    let served = serving.await.map_err(std::io::Error::other)?;
     state.db.close().await;
+    served?;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Opens and migrates the database and builds what every request shares.
+async fn bind(addr: SocketAddr) -> Result<TcpListener, ServeError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })
+}
+
+/// Opens and migrates the database and builds what every request shares
+/// (for the commands that work on the database without serving).
 pub async fn open_state(config: &Config) -> Result<AppState, ServeError> {
-    let db = Db::connect(&config.database_url).await?;
-    db.migrate().await?;
+    let state = connect_state(config, false).await?;
+    state.db.migrate().await?;
+    Ok(state)
+}
+
+/// Opens the database and builds what every request shares. With `live`,
+/// on PostgreSQL, live updates pass through the database to every
+/// instance; otherwise they stay in the process.
+async fn connect_state(config: &Config, live: bool) -> Result<AppState, ServeError> {
+    let db = Db::connect_with(&config.database_url, config.database.clone()).await?;
+    let events = match db.postgres_pool() {
+        Some(pool) if live => {
+            let url = postgres_url(&config.database_url, &config.database);
+            PgBus::start(&url, pool.clone())
+                .await
+                .map_err(|err| ServeError::Database(DbError::Connect(err)))?
+        }
+        _ => LocalBus::shared(),
+    };
     Ok(AppState {
         db,
         leptos_options: leptos_options(config),
         auth: Arc::new(config.auth_settings()),
         hasher: Hasher::new(password_hashing_permits()),
-        events: LocalBus::shared(),
+        events,
     })
 }
 
@@ -123,14 +180,14 @@ fn password_hashing_permits() -> usize {
     (cores / 2).max(1)
 }
 
-/// Removes expired sessions, challenges and throttle records now and then
-/// every hour.
+/// Removes expired sessions, challenges and throttle records once an hour,
+/// by whichever instance claims the turn (each looks every five minutes).
 fn spawn_purge(state: AppState) {
     tokio::spawn(async move {
-        let mut every_hour = tokio::time::interval(Duration::from_secs(60 * 60));
+        let mut every_five_minutes = tokio::time::interval(Duration::from_secs(5 * 60));
         loop {
-            every_hour.tick().await;
-            if let Err(err) = session::purge_expired(&state).await {
+            every_five_minutes.tick().await;
+            if let Err(err) = session::purge_expired_if_due(&state).await {
                 tracing::warn!(%err, "could not purge expired sessions");
             }
         }
@@ -168,10 +225,15 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         "DEV" | "DEVELOPMENT" => Env::DEV,
         _ => Env::PROD,
     };
-    // cargo-leptos writes the hashed file names next to the binary.
+    // cargo-leptos writes the hashed file names next to the binary; a
+    // binary with the site inside carries them too.
+    let built_in = crate::static_files::Site::built_in_hashes();
+    if let Some(hashes) = built_in {
+        app::use_built_in_hashes(hashes);
+    }
     let hash_files = match std::env::var("LEPTOS_HASH_FILES") {
         Ok(value) => value == "true",
-        Err(_) => hash_file_path().is_some_and(|path| path.exists()),
+        Err(_) => built_in.is_some() || hash_file_path().is_some_and(|path| path.exists()),
     };
     LeptosOptions::builder()
         .output_name(var("LEPTOS_OUTPUT_NAME", "waymark"))

@@ -1,8 +1,10 @@
-//! Files from the site folder, served from memory. Each file is read once,
-//! on its first request, together with its pre-compressed `.br`/`.gz`
-//! siblings (written by the release build), so a request costs no system
-//! call and nothing is compressed per request. Hashed build output under
-//! `/pkg` is cached by browsers for a year; other assets for an hour.
+//! The site's files, served from memory: from inside the binary when the
+//! release build put them there (see `build.rs`), else from the site
+//! folder, each file read once, on its first request. Either way a file
+//! comes with its pre-compressed `.br`/`.gz` siblings (written by the
+//! release build), so a request costs no system call and nothing is
+//! compressed per request. Hashed build output under `/pkg` is cached by
+//! browsers for a year; other assets for an hour.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -25,7 +27,7 @@ const SHORT: &str = "public, max-age=3600";
 /// Larger files are not kept in memory (the site has none).
 const MAX_CACHED_BYTES: u64 = 16 * 1024 * 1024;
 
-struct Asset {
+pub struct Asset {
     identity: Bytes,
     brotli: Option<Bytes>,
     gzip: Option<Bytes>,
@@ -33,30 +35,120 @@ struct Asset {
     etag: HeaderValue,
 }
 
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/site.rs"));
+}
+
+/// Where the site's files come from.
+#[derive(Clone)]
+pub enum Site {
+    /// Built into the binary, every file ready, by its path in the site.
+    Embedded(Arc<HashMap<PathBuf, Arc<Asset>>>),
+    /// Read from this folder.
+    Folder(PathBuf),
+}
+
+impl Site {
+    /// The site inside the binary when it has one, else the folder.
+    pub fn built_in_or(folder: &Path) -> Self {
+        if embedded::FILES.is_empty() {
+            return Self::Folder(folder.to_owned());
+        }
+        let sibling = |path: &str, ext: &str| {
+            let name = format!("{path}{ext}");
+            embedded::FILES
+                .iter()
+                .find(|(p, _)| *p == name)
+                .map(|(_, bytes)| Bytes::from_static(bytes))
+        };
+        let is_sibling = |path: &str| {
+            [".br", ".gz"].iter().any(|ext| {
+                path.strip_suffix(ext)
+                    .is_some_and(|base| embedded::FILES.iter().any(|(p, _)| *p == base))
+            })
+        };
+        let files = embedded::FILES
+            .iter()
+            .filter(|(path, _)| !is_sibling(path))
+            .filter_map(|(path, bytes)| {
+                let asset = asset(
+                    Path::new(path),
+                    Bytes::from_static(bytes),
+                    sibling(path, ".br"),
+                    sibling(path, ".gz"),
+                )?;
+                Some((PathBuf::from(path), Arc::new(asset)))
+            })
+            .collect();
+        Self::Embedded(Arc::new(files))
+    }
+
+    /// The hash file cargo-leptos wrote when the site was put inside.
+    pub fn built_in_hashes() -> Option<&'static str> {
+        embedded::HASHES
+    }
+
+    pub fn is_built_in(&self) -> bool {
+        matches!(self, Self::Embedded(_))
+    }
+
+    /// The hashed build output (`/pkg/...`, nested so paths arrive
+    /// relative to `pkg_dir`).
+    pub fn build_output(&self, pkg_dir: &str) -> FileService {
+        self.serve(Some(pkg_dir), IMMUTABLE, None)
+    }
+
+    /// The other public assets; anything not found goes to `not_found`,
+    /// which renders the site's 404 page.
+    pub fn assets(&self, not_found: FileService) -> FileService {
+        self.serve(None, SHORT, Some(not_found))
+    }
+
+    fn serve(
+        &self,
+        subfolder: Option<&str>,
+        cache_control: &'static str,
+        fallback: Option<FileService>,
+    ) -> FileService {
+        let source = match self {
+            Self::Embedded(files) => Source::Embedded {
+                files: files.clone(),
+                prefix: subfolder.map(PathBuf::from).unwrap_or_default(),
+            },
+            Self::Folder(root) => Source::Folder {
+                root: subfolder.map_or_else(|| root.clone(), |sub| root.join(sub)),
+                files: Arc::default(),
+            },
+        };
+        serve(
+            Folder {
+                source,
+                cache_control,
+            },
+            fallback,
+        )
+    }
+}
+
+#[derive(Clone)]
+enum Source {
+    Embedded {
+        files: Arc<HashMap<PathBuf, Arc<Asset>>>,
+        prefix: PathBuf,
+    },
+    Folder {
+        root: PathBuf,
+        files: Arc<RwLock<HashMap<PathBuf, Arc<Asset>>>>,
+    },
+}
+
 #[derive(Clone)]
 struct Folder {
-    root: PathBuf,
+    source: Source,
     cache_control: &'static str,
-    files: Arc<RwLock<HashMap<PathBuf, Arc<Asset>>>>,
 }
 
-/// The hashed build output (`/pkg/...`, nested so paths arrive relative).
-pub fn build_output(folder: &Path) -> FileService {
-    serve(folder, IMMUTABLE, None)
-}
-
-/// The other public assets; anything not found goes to `not_found`, which
-/// renders the site's 404 page.
-pub fn assets(folder: &Path, not_found: FileService) -> FileService {
-    serve(folder, SHORT, Some(not_found))
-}
-
-fn serve(folder: &Path, cache_control: &'static str, fallback: Option<FileService>) -> FileService {
-    let folder = Folder {
-        root: folder.to_owned(),
-        cache_control,
-        files: Arc::default(),
-    };
+fn serve(folder: Folder, fallback: Option<FileService>) -> FileService {
     BoxCloneSyncService::new(tower::service_fn(move |request: Request<Body>| {
         let folder = folder.clone();
         let fallback = fallback.clone();
@@ -77,11 +169,15 @@ fn serve(folder: &Path, cache_control: &'static str, fallback: Option<FileServic
 
 impl Folder {
     async fn load(&self, path: PathBuf) -> Option<Arc<Asset>> {
-        if let Some(asset) = self.files.read().ok()?.get(&path) {
+        let (root, files) = match &self.source {
+            Source::Embedded { files, prefix } => return files.get(&prefix.join(path)).cloned(),
+            Source::Folder { root, files } => (root, files),
+        };
+        if let Some(asset) = files.read().ok()?.get(&path) {
             return Some(asset.clone());
         }
-        let asset = Arc::new(read_asset(&self.root, &path).await?);
-        if let Ok(mut files) = self.files.write() {
+        let asset = Arc::new(read_asset(root, &path).await?);
+        if let Ok(mut files) = files.write() {
             files.insert(path, asset.clone());
         }
         Some(asset)
@@ -108,6 +204,15 @@ async fn read_asset(root: &Path, relative: &Path) -> Option<Asset> {
     };
     let brotli = tokio::fs::read(sibling(".br")).await.ok().map(Bytes::from);
     let gzip = tokio::fs::read(sibling(".gz")).await.ok().map(Bytes::from);
+    asset(relative, identity, brotli, gzip)
+}
+
+fn asset(
+    relative: &Path,
+    identity: Bytes,
+    brotli: Option<Bytes>,
+    gzip: Option<Bytes>,
+) -> Option<Asset> {
     let mime = mime_guess::from_path(relative).first_or_octet_stream();
     let content_type = HeaderValue::from_str(mime.essence_str()).ok()?;
     let etag =

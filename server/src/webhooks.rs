@@ -121,6 +121,19 @@ async fn attempt(db: &Db, settings: &SenderSettings, delivery: Due) {
     if let Some(error) = &error {
         tracing::info!(delivery = delivery.id, attempt = delivery.attempt, %error, "webhook delivery failed");
     }
+    {
+        use app::backend::metrics::{
+            WEBHOOK_ATTEMPTS_FAILED, WEBHOOKS_DELIVERED, WEBHOOKS_GIVEN_UP,
+        };
+        match state {
+            DeliveryState::Delivered => WEBHOOKS_DELIVERED.inc(),
+            DeliveryState::Failed => {
+                WEBHOOK_ATTEMPTS_FAILED.inc();
+                WEBHOOKS_GIVEN_UP.inc();
+            }
+            DeliveryState::Pending => WEBHOOK_ATTEMPTS_FAILED.inc(),
+        }
+    }
     let outcome = Outcome {
         state,
         next_attempt_at,

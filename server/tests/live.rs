@@ -190,6 +190,67 @@ async fn a_change_reaches_every_member_at_once_and_nobody_else() {
     }
 }
 
+/// Instances sharing PostgreSQL pass events through it: a change made
+/// through one reaches a page open on another, and a removal ends the
+/// member's stream there too.
+#[tokio::test]
+async fn a_change_through_one_instance_reaches_pages_open_on_another() {
+    let Some(app) = TestApp::postgres().await else {
+        return;
+    };
+    let (elsewhere, _server) = app.another_instance().await;
+    let admin = app.admin().await;
+    let member = app.member(&admin, "max@example.com").await;
+    let slug = admin.create_workspace("Live plans", "live-plans").await;
+    let token = admin.invite(&slug, "viewer", "").await;
+    assert_eq!(member.accept(&token).await.status(), 200);
+    let key = admin.create_item(&slug, "Dark mode").await;
+    // The same browsers, on the other instance (cookies do not depend on
+    // the port).
+    let member_there = Visitor {
+        client: member.client.clone(),
+        address: elsewhere.clone(),
+    };
+    let admin_there = Visitor {
+        client: admin.client.clone(),
+        address: elsewhere,
+    };
+    let mut theirs = Stream::of(&member_there, &slug, None).await;
+    let mut mine = Stream::of(&admin, &slug, None).await;
+    let me: Value = admin.call_json("current_user", &[]).await;
+    let admin_id = me["id"].as_i64().expect("the admin's id");
+
+    retitle(&admin, &slug, &key, "Heard on the other instance").await;
+    assert_eq!(theirs.change().await, (Some(key.clone()), admin_id));
+    assert_eq!(mine.change().await, (Some(key.clone()), admin_id));
+    // Each instance hears each event once.
+    assert_eq!(theirs.next(QUIET).await, None);
+    assert_eq!(mine.next(QUIET).await, None);
+    // And the other way round.
+    retitle(&admin_there, &slug, &key, "Made over there").await;
+    assert_eq!(mine.change().await, (Some(key.clone()), admin_id));
+    assert_eq!(theirs.change().await, (Some(key.clone()), admin_id));
+
+    let members: Value = admin.call_json("w/members", &[("slug", &slug)]).await;
+    let member_id = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "max@example.com")
+        .unwrap()["user_id"]
+        .to_string();
+    admin
+        .call_ok(
+            "w/members/remove",
+            &[("slug", &slug), ("user_id", &member_id)],
+        )
+        .await;
+    assert_eq!(
+        theirs.next(SOON).await,
+        Some(("gone".into(), String::new()))
+    );
+}
+
 #[tokio::test]
 async fn a_reconnect_that_missed_events_fetches_everything() {
     let app = TestApp::sqlite().await;

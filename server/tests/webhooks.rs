@@ -295,3 +295,45 @@ async fn webhooks_refuse_bad_input_and_other_workspaces_ids() {
     let listed: Value = owner.call_json("w/webhooks", &[("slug", &other)]).await;
     assert_eq!(listed["webhooks"].as_array().unwrap().len(), 1);
 }
+
+/// Several instances send from one outbox: each delivery goes out once,
+/// however many senders work at the same moment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn senders_on_several_instances_send_each_delivery_once() {
+    for app in TestApp::each_backend().await {
+        let (url, received) = receiver(Vec::new()).await;
+        let owner = app.admin().await;
+        let slug = owner.create_workspace("Hooks", "hooks").await;
+        add_webhook(&owner, &slug, &url, &["item_created"]).await;
+        for n in 0..60 {
+            owner.create_item(&slug, &format!("Item {n}")).await;
+        }
+        let mut senders = Vec::new();
+        for _ in 0..4 {
+            // Each instance has its own connections.
+            let db = Db::connect(app.database_url()).await.unwrap();
+            senders.push(tokio::spawn(async move {
+                let sender = new_sender(db, true);
+                while sender.deliver_due().await.unwrap() > 0 {}
+            }));
+        }
+        for sender in senders {
+            sender.await.unwrap();
+        }
+        let bodies: Vec<String> = received
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, body)| body.clone())
+            .collect();
+        let unique: std::collections::HashSet<&String> = bodies.iter().collect();
+        assert_eq!(bodies.len(), 60, "{:?}", app.kind());
+        assert_eq!(unique.len(), 60, "{:?}", app.kind());
+        let states = deliveries(&app.db).await;
+        assert!(
+            states
+                .iter()
+                .all(|(_, state, attempts, _)| state == "delivered" && *attempts == 1)
+        );
+    }
+}

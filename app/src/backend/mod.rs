@@ -10,6 +10,7 @@ pub mod events;
 pub mod items;
 pub mod markdown;
 pub mod members;
+pub mod metrics;
 pub mod request;
 pub mod rounds;
 pub mod scoring;

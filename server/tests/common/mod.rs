@@ -86,7 +86,8 @@ impl TestApp {
         db.migrate().await.expect("migrations apply");
         let site = TempDir::new("site");
         std::fs::create_dir_all(site.path().join("pkg")).expect("site folder");
-        let (address, server) = serve(db.clone(), &site, public_url, api_rate_limit).await;
+        let (address, server) =
+            serve(db.clone(), &database.url, &site, public_url, api_rate_limit).await;
         let client = new_client();
         TestApp {
             address,
@@ -109,7 +110,8 @@ impl TestApp {
             .expect("test database opens");
         let site = TempDir::new("site");
         std::fs::create_dir_all(site.path().join("pkg")).expect("site folder");
-        let (address, server) = serve(db, &site, None, self.api_rate_limit).await;
+        let (address, server) =
+            serve(db, &self.database_url, &site, None, self.api_rate_limit).await;
         std::mem::forget(site);
         (address, server)
     }
@@ -186,9 +188,12 @@ pub struct Visitor {
     pub address: String,
 }
 
-/// Serves the app on `db` at a random port; its address and task.
+/// Serves the app on `db` at a random port; its address and task. On
+/// PostgreSQL, live updates pass through the database, as between
+/// instances in production.
 async fn serve(
     db: Db,
+    database_url: &str,
     site: &TempDir,
     public_url: Option<&str>,
     api_rate_limit: i64,
@@ -206,12 +211,18 @@ async fn serve(
     let public_url = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
     let mut auth = AuthSettings::new(public_url);
     auth.api_rate_limit = api_rate_limit;
+    let events = match db.postgres_pool() {
+        Some(pool) => app::backend::events::postgres::PgBus::start(database_url, pool.clone())
+            .await
+            .expect("the test database listens"),
+        None => app::backend::events::LocalBus::shared(),
+    };
     let state = AppState {
         db,
         leptos_options,
         auth: std::sync::Arc::new(auth),
         hasher: Hasher::new(2),
-        events: app::backend::events::LocalBus::shared(),
+        events,
     };
     let router = server::router::build(state, SecurityPolicy::default());
     let server = tokio::spawn(async move {

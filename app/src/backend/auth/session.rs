@@ -206,6 +206,20 @@ pub async fn end(state: &AppState, parts: &Parts) -> Result<String, sqlx::Error>
     Ok(settings.expired_cookie(settings.session_cookie_name()))
 }
 
+/// How often the purge runs, across all instances together.
+pub const PURGE_EVERY_MS: i64 = 60 * 60 * 1000;
+
+/// Runs [`purge_expired`] if no instance has in the last hour; true if it
+/// ran here.
+pub async fn purge_expired_if_due(state: &AppState) -> Result<bool, sqlx::Error> {
+    let due =
+        db::settings::claim_turn(&state.db, "purge.last_run", PURGE_EVERY_MS, now_ms()).await?;
+    if due {
+        purge_expired(state).await?;
+    }
+    Ok(due)
+}
+
 /// Deletes expired sessions and challenges, old throttle records and
 /// security-log lines past their retention; run now
 /// and then in the background.

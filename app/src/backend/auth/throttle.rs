@@ -143,6 +143,7 @@ pub async fn attempt(db: &Db, keys: &[Key], now: i64) -> Result<Result<Attempt, 
     }
     if let Some(seconds) = wait {
         tx.rollback().await?;
+        crate::backend::metrics::SIGN_INS_THROTTLED.inc();
         return Ok(Err(seconds));
     }
     let mut recorded = Vec::with_capacity(keys.len());
@@ -180,7 +181,9 @@ impl Attempt {
     }
 
     /// The secret was wrong: the attempt stays counted.
-    pub fn failed(self) {}
+    pub fn failed(self) {
+        crate::backend::metrics::SIGN_INS_FAILED.inc();
+    }
 }
 
 /// Deletes failures too old to count anywhere.

@@ -37,6 +37,7 @@ pub mod webhooks;
 pub mod workspaces;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -59,7 +60,40 @@ const SQLITE_SETUP: &str = "PRAGMA journal_mode = WAL; \
                             PRAGMA synchronous = NORMAL; \
                             PRAGMA foreign_keys = ON; \
                             PRAGMA busy_timeout = 5000;";
-const POSTGRES_CONNECTIONS: u32 = 10;
+
+/// How to reach PostgreSQL: from `WAYMARK_DATABASE_*` settings. SQLite
+/// ignores them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbSettings {
+    /// Connections one instance keeps at most.
+    pub pool_size: u32,
+    /// A statement running longer is cancelled by the server (`None`: no
+    /// limit).
+    pub statement_timeout: Option<Duration>,
+    /// The CA certificate (PEM) that signed the server's certificate; with
+    /// it, and no `sslmode` in the URL, the connection must be TLS to a
+    /// server whose name matches (`verify-full`).
+    pub ca_file: Option<std::path::PathBuf>,
+}
+
+impl Default for DbSettings {
+    fn default() -> Self {
+        Self {
+            pool_size: 10,
+            statement_timeout: Some(Duration::from_secs(30)),
+            ca_file: None,
+        }
+    }
+}
+
+/// One pool's connections, for `/metrics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub pool: &'static str,
+    pub open: usize,
+    pub busy: usize,
+    pub max: usize,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -74,6 +108,12 @@ pub enum DbError {
     },
     #[error("cannot open the database: {0}")]
     Connect(#[source] sqlx::Error),
+    #[error(
+        "the database is at schema version {applied}, newer than this build of Waymark knows ({known}): \
+         a newer version has upgraded it, and going back is not supported; run that version, \
+         or restore the backup taken before the upgrade"
+    )]
+    NewerSchema { applied: i64, known: i64 },
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
@@ -83,6 +123,7 @@ pub enum DbError {
 #[derive(Clone)]
 pub struct Db {
     kind: DatabaseKind,
+    settings: Arc<DbSettings>,
     reader: Readers,
     /// On SQLite a pool of one connection; on PostgreSQL the pool `reader`
     /// reads from too.
@@ -99,19 +140,36 @@ impl Db {
     /// Opens the database named by a `sqlite://…` or `postgres://…` URL. For
     /// SQLite the file and its folder are created when missing.
     pub async fn connect(url: &str) -> Result<Self, DbError> {
+        Self::connect_with(url, DbSettings::default()).await
+    }
+
+    /// As [`Db::connect`], with the PostgreSQL settings given.
+    pub async fn connect_with(url: &str, settings: DbSettings) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
         match database_kind(url)? {
             DatabaseKind::Sqlite => Self::connect_sqlite(url).await,
             DatabaseKind::Postgres => {
+                let url = postgres_url_with_ca(url, settings.ca_file.as_deref());
                 let options: AnyConnectOptions = url.parse().map_err(DbError::Connect)?;
+                let timeout_ms = settings
+                    .statement_timeout
+                    .map_or(0, |timeout| timeout.as_millis());
                 let pool = AnyPoolOptions::new()
-                    .max_connections(POSTGRES_CONNECTIONS)
+                    .max_connections(settings.pool_size)
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(move |conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute(format!("SET statement_timeout = {timeout_ms}").as_str())
+                                .await?;
+                            Ok(())
+                        })
+                    })
                     .connect_with(options)
                     .await
                     .map_err(DbError::Connect)?;
                 Ok(Self {
                     kind: DatabaseKind::Postgres,
+                    settings: Arc::new(settings),
                     reader: Readers::Pool(pool.clone()),
                     writer: pool,
                 })
@@ -150,6 +208,7 @@ impl Db {
             .map_err(DbError::Connect)?;
         Ok(Self {
             kind: DatabaseKind::Sqlite,
+            settings: Arc::new(DbSettings::default()),
             reader: Readers::sqlite(options, SQLITE_SETUP, SQLITE_READERS),
             writer,
         })
@@ -168,6 +227,13 @@ impl Db {
     /// connection and the write lock at once (`BEGIN IMMEDIATE`), so it waits
     /// its turn instead of failing with "database is locked".
     pub async fn begin(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        let asked = std::time::Instant::now();
+        let begun = self.begin_now().await;
+        crate::backend::metrics::WRITE_WAIT.observe(asked.elapsed());
+        begun
+    }
+
+    async fn begin_now(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
         match self.kind {
             // sqlx's SQLite `begin_with` is not safe to drop midway: a
             // request dropped (its client gone) after the worker ran BEGIN
@@ -229,13 +295,45 @@ impl Db {
             .map(drop)
     }
 
-    /// Applies the migrations that are not yet in the database.
+    /// Applies the migrations that are not yet in the database. A database
+    /// that a newer build has migrated further is refused: this build would
+    /// not know its tables.
+    ///
+    /// On PostgreSQL the migrator holds an advisory lock while it works, so
+    /// of several instances starting at once one applies the migrations and
+    /// the others wait for it, then find nothing left to do. It runs on a
+    /// connection of its own without the statement timeout, which a long
+    /// migration (an index on a large table), or the wait for the lock,
+    /// may exceed.
     pub async fn migrate(&self) -> Result<(), DbError> {
         let migrator = match self.kind {
             DatabaseKind::Sqlite => &SQLITE_MIGRATIONS,
             DatabaseKind::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.writer).await?;
+        let applied = self.schema_version().await.unwrap_or(0);
+        let known = self.latest_known_schema_version();
+        if applied > known {
+            return Err(DbError::NewerSchema { applied, known });
+        }
+        match self.kind {
+            DatabaseKind::Sqlite => migrator.run(&self.writer).await?,
+            DatabaseKind::Postgres => {
+                let untimed = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute("SET statement_timeout = 0").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with((*self.writer.connect_options()).clone())
+                    .await
+                    .map_err(DbError::Connect)?;
+                let result = migrator.run(&untimed).await;
+                untimed.close().await;
+                result?;
+            }
+        }
         settings::record_first_start(self).await?;
         Ok(())
     }
@@ -265,6 +363,22 @@ impl Db {
             .map(drop)
     }
 
+    /// Copies a SQLite database, as it stands at one moment, into the new
+    /// file `into` (`VACUUM INTO`). It reads inside one transaction, so the
+    /// copy holds every write committed before it began and none that
+    /// commits while it runs; writers go on meanwhile (WAL mode). SQLite
+    /// refuses a file that exists and is not empty.
+    pub async fn vacuum_into(&self, into: &Path) -> Result<(), sqlx::Error> {
+        let path = into.to_str().ok_or_else(|| {
+            sqlx::Error::Protocol(format!("{} is not a UTF-8 path", into.display()))
+        })?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.reader)
+            .await
+            .map(drop)
+    }
+
     /// Waits for connections in use to be returned, then closes them all.
     pub async fn close(&self) {
         self.reader.close().await;
@@ -274,6 +388,117 @@ impl Db {
     pub fn is_closed(&self) -> bool {
         self.reader.is_closed()
     }
+
+    /// PostgreSQL's pool, for what must bypass transactions (sending a
+    /// notification); `None` on SQLite.
+    pub fn postgres_pool(&self) -> Option<&AnyPool> {
+        (self.kind == DatabaseKind::Postgres).then_some(&self.writer)
+    }
+
+    /// The PostgreSQL settings this database was opened with.
+    pub fn settings(&self) -> &DbSettings {
+        &self.settings
+    }
+
+    /// The connection pools' use now.
+    pub fn pools(&self) -> Vec<PoolUsage> {
+        let (open, busy) = self.reader.usage();
+        match self.kind {
+            DatabaseKind::Postgres => vec![PoolUsage {
+                pool: "shared",
+                open,
+                busy,
+                max: self.settings.pool_size as usize,
+            }],
+            DatabaseKind::Sqlite => {
+                let writer_open = self.writer.size() as usize;
+                vec![
+                    PoolUsage {
+                        pool: "writer",
+                        open: writer_open,
+                        busy: writer_open.saturating_sub(self.writer.num_idle()),
+                        max: 1,
+                    },
+                    PoolUsage {
+                        pool: "readers",
+                        open,
+                        busy,
+                        max: SQLITE_READERS,
+                    },
+                ]
+            }
+        }
+    }
+
+    /// What the database server says about itself and this connection:
+    /// its version, and for PostgreSQL whether the link is encrypted.
+    pub async fn describe_server(&self) -> Result<ServerFacts, sqlx::Error> {
+        match self.kind {
+            DatabaseKind::Sqlite => {
+                let version: String = sqlx::query_scalar("SELECT sqlite_version()")
+                    .fetch_one(&self.reader)
+                    .await?;
+                Ok(ServerFacts {
+                    version: format!("SQLite {version}"),
+                    tls: None,
+                    statement_timeout: None,
+                })
+            }
+            DatabaseKind::Postgres => {
+                let mut conn = self.writer.acquire().await?;
+                let version: String = sqlx::query_scalar("SHOW server_version")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let tls: Option<String> = sqlx::query_scalar(
+                    "SELECT CASE WHEN ssl THEN version ELSE NULL END FROM pg_stat_ssl \
+                     WHERE pid = pg_backend_pid()",
+                )
+                .fetch_optional(&mut *conn)
+                .await?
+                .flatten();
+                let timeout: String = sqlx::query_scalar("SHOW statement_timeout")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                Ok(ServerFacts {
+                    version: format!("PostgreSQL {version}"),
+                    tls: Some(tls.unwrap_or_else(|| "off".into())),
+                    statement_timeout: Some(timeout),
+                })
+            }
+        }
+    }
+}
+
+/// See [`Db::describe_server`].
+#[derive(Debug, Clone)]
+pub struct ServerFacts {
+    pub version: String,
+    /// PostgreSQL: the TLS version of the link, or `off`.
+    pub tls: Option<String>,
+    /// PostgreSQL: as the server shows it (`30s`, `0` for none).
+    pub statement_timeout: Option<String>,
+}
+
+/// The URL PostgreSQL is reached at with these settings (for a connection
+/// outside the pools, such as the one that listens for live updates).
+pub fn postgres_url(url: &str, settings: &DbSettings) -> String {
+    postgres_url_with_ca(url, settings.ca_file.as_deref())
+}
+
+/// Adds `sslrootcert` (and `sslmode=verify-full` if the URL names no mode)
+/// for a CA file given apart from the URL.
+fn postgres_url_with_ca(url: &str, ca_file: Option<&Path>) -> String {
+    let Some(ca_file) = ca_file else {
+        return url.to_owned();
+    };
+    let encoded: String =
+        url::form_urlencoded::byte_serialize(ca_file.to_string_lossy().as_bytes()).collect();
+    let mut pairs = vec![format!("sslrootcert={encoded}")];
+    if !url.contains("sslmode=") {
+        pairs.push("sslmode=verify-full".into());
+    }
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joiner}{}", pairs.join("&"))
 }
 
 fn database_kind(url: &str) -> Result<DatabaseKind, DbError> {
@@ -298,7 +523,8 @@ fn sqlite_url_with_create_mode(url: &str) -> String {
     }
 }
 
-fn sqlite_file_path(url: &str) -> Option<&Path> {
+/// The file a `sqlite:` URL names, if it names one.
+pub fn sqlite_file_path(url: &str) -> Option<&Path> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
@@ -353,6 +579,25 @@ mod tests {
         assert!(
             err.contains("mysql://u@h/db") && err.contains("sqlite://"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_ca_file_asks_for_a_verified_link_unless_the_url_says_otherwise() {
+        assert_eq!(
+            postgres_url_with_ca("postgres://u@h/db", None),
+            "postgres://u@h/db"
+        );
+        assert_eq!(
+            postgres_url_with_ca("postgres://u@h/db", Some(Path::new("/etc/ca root.pem"))),
+            "postgres://u@h/db?sslrootcert=%2Fetc%2Fca+root.pem&sslmode=verify-full"
+        );
+        assert_eq!(
+            postgres_url_with_ca(
+                "postgres://u@h/db?sslmode=require",
+                Some(Path::new("ca.pem"))
+            ),
+            "postgres://u@h/db?sslmode=require&sslrootcert=ca.pem"
         );
     }
 

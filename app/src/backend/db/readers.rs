@@ -39,6 +39,7 @@ struct Inner {
     setup: &'static str,
     idle: Mutex<Vec<AnyConnection>>,
     permits: Arc<Semaphore>,
+    size: usize,
 }
 
 /// A connection lent out; it goes back on the shelf when dropped.
@@ -78,6 +79,7 @@ impl Readers {
             setup,
             idle: Mutex::new(Vec::with_capacity(size)),
             permits: Arc::new(Semaphore::new(size)),
+            size,
         })))
     }
 
@@ -96,14 +98,36 @@ impl Readers {
             Self::Pool(pool) => pool.is_closed(),
         }
     }
+
+    /// Connections open now and how many of them are lent out.
+    pub fn usage(&self) -> (usize, usize) {
+        match self {
+            Self::Sqlite(shelf) => {
+                let idle = shelf
+                    .0
+                    .idle
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .len();
+                let lent = shelf.0.size - shelf.0.permits.available_permits();
+                (idle + lent, lent)
+            }
+            Self::Pool(pool) => {
+                let open = pool.size() as usize;
+                (open, open.saturating_sub(pool.num_idle()))
+            }
+        }
+    }
 }
 
 impl Shelf {
     async fn lend(&self) -> Result<Lent, sqlx::Error> {
+        let asked = std::time::Instant::now();
         let permit = Arc::clone(&self.0.permits)
             .acquire_owned()
             .await
             .map_err(|_| sqlx::Error::PoolClosed)?;
+        crate::backend::metrics::READ_WAIT.observe(asked.elapsed());
         let idle = self
             .0
             .idle

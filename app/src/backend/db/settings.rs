@@ -69,6 +69,28 @@ pub async fn set(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Error> {
     tx.commit().await
 }
 
+/// Claims the turn to do a periodic chore named `key` if nobody has done it
+/// within `every_ms` of `now`: true for exactly one caller per period, also
+/// among instances sharing a database (the claim is one conditional
+/// upsert; a second claimer waits for the first's row and then finds it
+/// fresh).
+pub async fn claim_turn(db: &Db, key: &str, every_ms: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let claimed: Option<String> = sqlx::query_scalar(
+        "INSERT INTO instance_settings (key, value, updated_at) VALUES ($1, '', $2) \
+         ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at \
+         WHERE instance_settings.updated_at <= $3 \
+         RETURNING key",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - every_ms)
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(claimed.is_some())
+}
+
 /// Records the first start; later starts leave the value alone.
 pub(super) async fn record_first_start(db: &Db) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;

@@ -172,13 +172,20 @@ pub async fn take_due(
     let mut tx = db.begin().await?;
     // The outer condition is checked again on PostgreSQL against a row
     // another sender leased meanwhile, which then no longer matches.
-    let taken: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+    // Several instances send at once on PostgreSQL: each skips the rows
+    // another is taking instead of waiting for them, so each takes a
+    // batch of its own.
+    let skip_locked = match db.kind() {
+        crate::model::DatabaseKind::Postgres => " FOR UPDATE SKIP LOCKED",
+        crate::model::DatabaseKind::Sqlite => "",
+    };
+    let taken: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(&format!(
         "UPDATE webhook_deliveries SET next_attempt_at = $2, attempts = attempts + 1 \
          WHERE state = 'pending' AND next_attempt_at <= $1 AND id IN ( \
            SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 \
-           ORDER BY id LIMIT $3) \
-         RETURNING id, webhook_id, event, payload, attempts",
-    )
+           ORDER BY id LIMIT $3{skip_locked}) \
+         RETURNING id, webhook_id, event, payload, attempts"
+    ))
     .bind(now)
     .bind(lease_until)
     .bind(limit)
@@ -210,6 +217,34 @@ pub async fn take_due(
     tx.commit().await?;
     due.sort_by_key(|d| d.id);
     Ok(due)
+}
+
+/// The outbox at a glance, for `/metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueDepth {
+    /// Deliveries waiting to be sent (first attempts and retries).
+    pub pending: i64,
+    /// Of those, the ones due now or overdue.
+    pub due: i64,
+    /// Deliveries given up, still kept (30 days).
+    pub failed: i64,
+}
+
+pub async fn queue_depth(db: &Db, now: i64) -> Result<QueueDepth, sqlx::Error> {
+    let (pending, due, failed): (i64, i64, i64) = sqlx::query_as(
+        "SELECT CAST(COUNT(CASE WHEN state = 'pending' THEN 1 END) AS BIGINT), \
+                CAST(COUNT(CASE WHEN state = 'pending' AND next_attempt_at <= $1 THEN 1 END) AS BIGINT), \
+                CAST(COUNT(CASE WHEN state = 'failed' THEN 1 END) AS BIGINT) \
+         FROM webhook_deliveries WHERE state IN ('pending', 'failed')",
+    )
+    .bind(now)
+    .fetch_one(db.reader())
+    .await?;
+    Ok(QueueDepth {
+        pending,
+        due,
+        failed,
+    })
 }
 
 /// What an attempt came to.

@@ -1,9 +1,12 @@
 //! Live updates: after a change commits, the writer publishes an [`Event`];
 //! every open page of the workspace hears it on its event stream
-//! (`/w/{slug}/events`) and fetches what changed. The bus is a trait so
-//! that the in-process channel used today can be replaced by one that
-//! spans instances (PostgreSQL `LISTEN`/`NOTIFY`) without touching the
-//! writers or the streams.
+//! (`/w/{slug}/events`) and fetches what changed. The bus is a trait: one
+//! process on SQLite uses an in-process channel ([`LocalBus`]); instances
+//! sharing PostgreSQL pass events through `LISTEN`/`NOTIFY`
+//! ([`postgres::PgBus`]), so a change made through one reaches pages open
+//! on all.
+
+pub mod postgres;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -11,7 +14,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use tokio::sync::broadcast;
 
 /// What happened, as the streams hear it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Event {
     /// Something the workspace's views show changed: an item (`key`), or
     /// many at once (`None`: statuses, scores, a bulk edit).
@@ -26,8 +29,13 @@ pub enum Event {
     /// The workspace is gone: all its streams end.
     Deleted { workspace_id: i64 },
     /// The instance is shutting down: every stream ends, and the browser
-    /// reconnects (to another instance, behind a load balancer).
+    /// reconnects (to another instance, behind a load balancer). Never
+    /// leaves the instance.
     Closing,
+    /// Events from other instances may have been lost (the link to the
+    /// database broke): every page fetches everything once. Never leaves
+    /// the instance.
+    Missed,
 }
 
 /// An event with its number, which the browser sends back as
@@ -64,14 +72,24 @@ pub struct LocalBus {
 }
 
 impl LocalBus {
-    /// A new bus, ready to share.
-    pub fn shared() -> Events {
+    pub fn new() -> Self {
         let (sender, _) = broadcast::channel(BACKLOG);
-        Arc::new(Self {
+        Self {
             sender,
             last: AtomicU64::new(0),
             subscribers: AtomicUsize::new(0),
-        })
+        }
+    }
+
+    /// A new bus, ready to share.
+    pub fn shared() -> Events {
+        Arc::new(Self::new())
+    }
+}
+
+impl Default for LocalBus {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -105,6 +123,8 @@ pub enum Heard {
     Nothing,
     /// End the stream: access is gone, or the instance is stopping.
     End,
+    /// Fetch everything: what changed is not known.
+    Resync,
 }
 
 pub fn hear(event: &Event, workspace_id: i64, user_id: i64) -> Heard {
@@ -123,6 +143,7 @@ pub fn hear(event: &Event, workspace_id: i64, user_id: i64) -> Heard {
         } if *w == workspace_id && *u == user_id => Heard::End,
         Event::Deleted { workspace_id: w } if *w == workspace_id => Heard::End,
         Event::Closing => Heard::End,
+        Event::Missed => Heard::Resync,
         _ => Heard::Nothing,
     }
 }
@@ -168,5 +189,6 @@ mod tests {
         assert_eq!(hear(&left, 2, 7), Heard::Nothing);
         assert_eq!(hear(&Event::Deleted { workspace_id: 1 }, 1, 8), Heard::End);
         assert_eq!(hear(&Event::Closing, 3, 3), Heard::End);
+        assert_eq!(hear(&Event::Missed, 3, 3), Heard::Resync);
     }
 }

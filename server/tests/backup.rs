@@ -1,0 +1,131 @@
+//! `waymark backup FILE` on a live SQLite database: while 32 writers keep
+//! writing through the server, the copy it makes is whole (it passes
+//! `PRAGMA integrity_check`) and holds every write acknowledged before it
+//! began; it never overwrites a file.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{TempDir, TestApp};
+use sqlx::{AnyConnection, Connection};
+
+const WRITERS: usize = 32;
+
+fn waymark_backup(database_url: &str, file: &std::path::Path) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("WAYMARK_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .arg("backup")
+        .arg(file)
+        .env("DATABASE_URL", database_url)
+        .output()
+        .expect("waymark runs")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_backup_of_a_busy_database_is_whole_and_holds_every_acknowledged_write() {
+    let app = TestApp::sqlite().await;
+    let admin = app.admin().await;
+    let slug = admin.create_workspace("Busy", "busy").await;
+
+    // Titles of the items whose creation the server acknowledged, in order.
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for writer in 0..WRITERS {
+        let (admin, slug) = (admin.clone(), slug.clone());
+        let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+        writers.push(tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let title = format!("writer {writer} item {n}");
+                admin.create_item(&slug, &title).await;
+                acknowledged.lock().unwrap().push(title);
+                n += 1;
+            }
+        }));
+    }
+    while acknowledged.lock().unwrap().len() < 200 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let folder = TempDir::new("backup");
+    let file = folder.path().join("copy.db");
+    let before: Vec<String> = acknowledged.lock().unwrap().clone();
+    let url = app.database_url().to_owned();
+    let backup_file = file.clone();
+    let output = tokio::task::spawn_blocking(move || waymark_backup(&url, &backup_file))
+        .await
+        .unwrap();
+    let after_backup = acknowledged.lock().unwrap().len();
+    // Writers went on while it ran, and after.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("integrity ok"), "{stdout}");
+    assert!(
+        after_backup > before.len(),
+        "no write was acknowledged while the backup ran"
+    );
+    let total = acknowledged.lock().unwrap().len();
+    assert!(total > after_backup);
+
+    let mut copy = AnyConnection::connect(&format!("sqlite://{}?mode=ro", file.display()))
+        .await
+        .expect("the copy opens");
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut copy)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let titles: Vec<String> = sqlx::query_scalar("SELECT title FROM items")
+        .fetch_all(&mut copy)
+        .await
+        .unwrap();
+    let titles: std::collections::HashSet<String> = titles.into_iter().collect();
+    let missing: Vec<&String> = before.iter().filter(|t| !titles.contains(*t)).collect();
+    assert!(missing.is_empty(), "the copy lacks {missing:?}");
+    // The copy is one moment: not every later write is in it.
+    assert!(titles.len() < total, "{} of {total}", titles.len());
+    copy.close().await.ok();
+
+    // Never over an existing file, and the file is left as it was.
+    let size = std::fs::metadata(&file).unwrap().len();
+    let again = waymark_backup(app.database_url(), &file);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("never overwrites"));
+    assert_eq!(std::fs::metadata(&file).unwrap().len(), size);
+    // No half-written file is left beside it.
+    let leftovers: Vec<_> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|name| name != "copy.db")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn postgres_is_pointed_to_pg_dump() {
+    let folder = TempDir::new("backup");
+    let output = waymark_backup(
+        "postgres://nobody@127.0.0.1:1/none",
+        &folder.path().join("x.dump"),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("pg_dump --format=custom"), "{stderr}");
+    assert!(stderr.contains("pg_restore"), "{stderr}");
+}
