@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
 DEBUG_RUSTFLAGS := --cfg erase_components
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help tools run dev build release test test-unit test-api test-e2e bench lint fmt clean
+.PHONY: help tools run dev build release test test-unit test-api test-e2e test-cluster bench lint fmt clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ build: tools ## Debug build of the site and server
 
 test: ## Run every test: unit, integration (SQLite, PostgreSQL when reachable), end2end in Chromium
 	@scripts/install-tools.sh test
-	@$(MAKE) --no-print-directory test-unit test-api test-e2e
+	@$(MAKE) --no-print-directory test-unit test-api test-e2e test-cluster
 
 test-unit: ## Unit and integration tests
 	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo build -q -p server --bin waymark
@@ -59,6 +59,17 @@ test-e2e: ## Browser tests in headless Chromium, JavaScript on and off
 	cargo leptos build --split
 	rm -rf target/e2e
 	cd end2end && WAYMARK_BIN="$(TARGET_DIR)/debug/waymark" npx playwright test
+
+test-cluster: ## Three instances on one PostgreSQL behind nginx: sessions, live updates, throttling, a drain under load
+	@scripts/install-tools.sh test
+	cargo leptos build --split
+	@if DATABASE_URL="$(POSTGRES_TEST_URL)" timeout 20 "$(TARGET_DIR)/debug/waymark" check >/dev/null 2>&1; then \
+	  scripts/cluster-test.sh "$(TARGET_DIR)/debug/waymark" "$(POSTGRES_TEST_URL)"; \
+	elif [ "$${CI:-}" = true ]; then \
+	  echo "CI=true but PostgreSQL is not reachable at $(POSTGRES_TEST_URL)" >&2; exit 1; \
+	else \
+	  echo "PostgreSQL not reachable at $(POSTGRES_TEST_URL): skipping the cluster test"; \
+	fi
 
 bench: ## Measure throughput and latency of a release server, and the wasm size
 	@scripts/install-tools.sh bench

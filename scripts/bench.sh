@@ -247,6 +247,85 @@ stress_rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$stress")"
 stress_p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$stress")")"
 RSS_LOADED="$(rss_mb)"
 
+# Scale-out: the items table's first page on PostgreSQL (same 10,000
+# items), straight and through nginx to one and to three instances. Skipped
+# when no PostgreSQL answers or nginx and psql are missing.
+PG_ADMIN_URL="${WAYMARK_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+SCALE_JSON="null"
+PG_PIDS=""
+NGINX_DIR=""
+stop_scale_out() {
+  for pid in $PG_PIDS; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  PG_PIDS=""
+  [ -n "$NGINX_DIR" ] && [ -f "$NGINX_DIR/nginx.pid" ] && kill "$(cat "$NGINX_DIR/nginx.pid")" 2>/dev/null || true
+}
+# nginx on PROXY_PORT, round robin over the given ports.
+start_nginx() {
+  local proxy_port="$1"; shift
+  stop_nginx
+  NGINX_DIR="$DATA/nginx-$proxy_port"
+  mkdir -p "$NGINX_DIR"
+  {
+    echo "worker_processes 1; pid $NGINX_DIR/nginx.pid; error_log $NGINX_DIR/error.log warn;"
+    echo "events { worker_connections 4096; }"
+    echo "http { access_log off; proxy_temp_path $NGINX_DIR/proxy; client_body_temp_path $NGINX_DIR/body;"
+    echo "  fastcgi_temp_path $NGINX_DIR/f; uwsgi_temp_path $NGINX_DIR/u; scgi_temp_path $NGINX_DIR/s;"
+    echo "  upstream waymark { keepalive 64;"
+    for port in "$@"; do echo "    server 127.0.0.1:$port;"; done
+    echo "  }"
+    echo "  server { listen 127.0.0.1:$proxy_port; location / { proxy_pass http://waymark;"
+    echo "    proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_set_header Host \$host; } } }"
+  } >"$NGINX_DIR/nginx.conf"
+  nginx -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf"
+}
+stop_nginx() {
+  if [ -n "$NGINX_DIR" ] && [ -f "$NGINX_DIR/nginx.pid" ]; then
+    kill "$(cat "$NGINX_DIR/nginx.pid")" 2>/dev/null || true
+    sleep 0.3
+  fi
+}
+if command -v nginx >/dev/null && command -v psql >/dev/null && psql -q "$PG_ADMIN_URL" -c 'SELECT 1' >/dev/null 2>&1; then
+  PG_DB="waymark_bench_$$"
+  PG_URL="${PG_ADMIN_URL%/*}/$PG_DB"
+  psql -q "$PG_ADMIN_URL" -c "CREATE DATABASE $PG_DB"
+  trap 'stop_scale_out; psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1; cleanup' EXIT
+  printf '%s\n' "$BENCH_PASSWORD" | DATABASE_URL="$PG_URL" WAYMARK_LOG=warn \
+    "$BIN" create-admin --email "$BENCH_EMAIL" --name "Bench" >/dev/null
+  DATABASE_URL="$PG_URL" WAYMARK_LOG=warn \
+    "$BIN" seed-demo --owner "$BENCH_EMAIL" --slug items --items 10000 --comments 20 >/dev/null
+  PG_PORTS=($((PORT + 10)) $((PORT + 11)) $((PORT + 12)))
+  PROXY_PORT=$((PORT + 13))
+  PROXY="http://127.0.0.1:$PROXY_PORT"
+  for port in "${PG_PORTS[@]}"; do
+    WAYMARK_ADDR="127.0.0.1:$port" WAYMARK_PUBLIC_URL="$PROXY" WAYMARK_LOG=warn DATABASE_URL="$PG_URL" \
+      WAYMARK_TRUSTED_PROXIES=127.0.0.1 LEPTOS_SITE_ROOT="$SITE" "$BIN" serve >"$OUT/pg-$port.log" 2>&1 &
+    PG_PIDS="$PG_PIDS $!"
+  done
+  for port in "${PG_PORTS[@]}"; do
+    for _ in $(seq 1 200); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  PG_SESSION="$(curl -fsS -D - -o /dev/null -H "Origin: $PROXY" -H 'Accept: application/json' \
+    --data-urlencode "email=$BENCH_EMAIL" --data-urlencode "password=$BENCH_PASSWORD" \
+    "http://127.0.0.1:${PG_PORTS[0]}/fn/sign_in" | tr -d '\r' | awk -F'[:;] *' 'tolower($1) == "set-cookie" { print $2; exit }')"
+  [ -n "$PG_SESSION" ] || { echo "the bench account could not sign in on PostgreSQL" >&2; exit 1; }
+  # One instance straight, then through nginx to one and to three (all
+  # three run throughout, on the same 2 cores).
+  measure "items, PostgreSQL" "/w/items/items" "$PG_SESSION" "http://127.0.0.1:${PG_PORTS[0]}"
+  PG_DIRECT_RPS="$LAST_RPS"
+  start_nginx "$PROXY_PORT" "${PG_PORTS[0]}"
+  measure "items, PG, nginx → 1" "/w/items/items" "$PG_SESSION" "$PROXY"
+  PG_ONE_RPS="$LAST_RPS"
+  start_nginx "$PROXY_PORT" "${PG_PORTS[@]}"
+  measure "items, PG, nginx → 3" "/w/items/items" "$PG_SESSION" "$PROXY"
+  PG_THREE_RPS="$LAST_RPS"
+  stop_scale_out
+  SCALE_JSON="$(printf '{"postgres_direct_rps":%s,"nginx_one_instance_rps":%s,"nginx_three_instances_rps":%s}' \
+    "$PG_DIRECT_RPS" "$PG_ONE_RPS" "$PG_THREE_RPS")"
+else
+  echo "scale-out rows skipped: no PostgreSQL at $PG_ADMIN_URL, or nginx/psql missing" >&2
+fi
+BINARY_BYTES="$(stat -c %s "$BIN")"
+
 # The main module every page loads, and what the heaviest lazy route's
 # first visit adds to it.
 WASM_JSON="$(node "$ROOT/scripts/wasm-size.mjs" "$SITE")"
@@ -269,6 +348,7 @@ printf 'wasm %s (every page): %s bytes raw, %s gzip, %s brotli\n' \
 printf 'wasm the heaviest route (%s) adds on its first visit: %s chunks, %s bytes raw, %s gzip, %s brotli\n' \
   "$(wasm_field largest_route.route)" "$(wasm_field largest_route.chunks)" "$(wasm_field largest_route.raw)" \
   "$(wasm_field largest_route.gzip)" "$(wasm_field largest_route.brotli)"
+printf 'binary: %s bytes (%.1f MB), the site inside\n' "$BINARY_BYTES" "$(awk -v b="$BINARY_BYTES" 'BEGIN { print b / 1e6 }')"
 printf 'framework edit rescoring 10,000 items: %s ms (median of 5: %s)\n' "$rescore_ms" "${RESCORES[*]}"
 printf 'API item creation: %s req/s, %s%% of a bare SQLite insert loop (%s inserts/s, one transaction each)\n' \
   "$API_CREATE_RPS" "$API_CREATE_SHARE" "$INSERTS_RPS"
@@ -288,6 +368,7 @@ printf 'live updates: %s of %s event streams open in %s s; one change reached %s
   printf ',"framework_edit_rescore_ms":%s' "$rescore_ms"
   printf ',"api_create":{"requests_per_second":%s,"bare_sqlite_inserts_per_second":%s,"share_percent":%s}' \
     "$API_CREATE_RPS" "$INSERTS_RPS" "$API_CREATE_SHARE"
-  printf ',"live_updates":%s}\n' "$FANOUT_JSON"
+  printf ',"live_updates":%s' "$FANOUT_JSON"
+  printf ',"scale_out":%s,"binary_bytes":%s}\n' "$SCALE_JSON" "$BINARY_BYTES"
 } >"$OUT/results.json"
 echo "written: target/bench/results.json"

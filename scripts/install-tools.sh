@@ -107,6 +107,18 @@ ensure_schemathesis() {
   "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 }
 
+# The cluster test puts nginx in front of three instances and makes its
+# database with psql.
+ensure_cluster_tools() {
+  if command -v nginx >/dev/null 2>&1 && command -v psql >/dev/null 2>&1; then
+    say nginx "ok ($(nginx -v 2>&1 | sed 's/.*nginx\///'))"
+  else
+    say nginx "installing nginx-light and postgresql-client from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light postgresql-client >/dev/null
+  fi
+}
+
 ensure_bench_tools() {
   if command -v wrk >/dev/null 2>&1 && command -v brotli >/dev/null 2>&1; then
     say wrk "ok"
@@ -120,7 +132,7 @@ ensure_bench_tools() {
 echo "tools:"
 case "${1:-build}" in
   build) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt ;;
-  test) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_chromium; ensure_end2end_packages; ensure_schemathesis ;;
-  bench) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_bench_tools ;;
+  test) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_chromium; ensure_end2end_packages; ensure_schemathesis; ensure_cluster_tools ;;
+  bench) ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_bench_tools; ensure_cluster_tools ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
