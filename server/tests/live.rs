@@ -107,6 +107,23 @@ async fn retitle(visitor: &Visitor, slug: &str, key: &str, title: &str) {
         .await;
 }
 
+async fn remove_member(admin: &Visitor, slug: &str, email: &str) {
+    let members: Value = admin.call_json("w/members", &[("slug", slug)]).await;
+    let member_id = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == email)
+        .unwrap()["user_id"]
+        .to_string();
+    admin
+        .call_ok(
+            "w/members/remove",
+            &[("slug", slug), ("user_id", &member_id)],
+        )
+        .await;
+}
+
 #[tokio::test]
 async fn a_change_reaches_every_member_at_once_and_nobody_else() {
     for app in TestApp::each_backend().await {
@@ -164,20 +181,7 @@ async fn a_change_reaches_every_member_at_once_and_nobody_else() {
         }
 
         // Removed: the stream ends at once, and cannot be opened again.
-        let members: Value = admin.call_json("w/members", &[("slug", &slug)]).await;
-        let member_id = members
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["email"] == "max@example.com")
-            .unwrap()["user_id"]
-            .to_string();
-        admin
-            .call_ok(
-                "w/members/remove",
-                &[("slug", &slug), ("user_id", &member_id)],
-            )
-            .await;
+        remove_member(&admin, &slug, "max@example.com").await;
         assert_eq!(
             theirs.next(SOON).await,
             Some(("gone".into(), String::new()))
@@ -231,20 +235,7 @@ async fn a_change_through_one_instance_reaches_pages_open_on_another() {
     assert_eq!(mine.change().await, (Some(key.clone()), admin_id));
     assert_eq!(theirs.change().await, (Some(key.clone()), admin_id));
 
-    let members: Value = admin.call_json("w/members", &[("slug", &slug)]).await;
-    let member_id = members
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == "max@example.com")
-        .unwrap()["user_id"]
-        .to_string();
-    admin
-        .call_ok(
-            "w/members/remove",
-            &[("slug", &slug), ("user_id", &member_id)],
-        )
-        .await;
+    remove_member(&admin, &slug, "max@example.com").await;
     assert_eq!(
         theirs.next(SOON).await,
         Some(("gone".into(), String::new()))
