@@ -65,13 +65,18 @@ ensure_wasm_opt() {
   fi
 }
 
+# Debian packages, quietly.
+apt_install() {
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 ensure_chromium() {
   if command -v chromium >/dev/null 2>&1; then
     say chromium "ok ($(chromium --version 2>/dev/null | awk '{print $2}'))"
   else
     say chromium "installing from Debian's packages"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
   fi
 }
 
@@ -98,8 +103,7 @@ ensure_schemathesis() {
   fi
   if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
     say python3 "installing python3 and its venv module from Debian's packages"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+    apt_install python3 python3-venv
   fi
   say schemathesis "installing $SCHEMATHESIS_VERSION into .tools/venv"
   mkdir -p "$TOOLS"
@@ -114,8 +118,7 @@ ensure_cluster_tools() {
     say nginx "ok ($(nginx -v 2>&1 | sed 's/.*nginx\///'))"
   else
     say nginx "installing nginx-light and postgresql-client from Debian's packages"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light postgresql-client >/dev/null
+    apt_install nginx-light postgresql-client
   fi
 }
 
@@ -124,8 +127,7 @@ ensure_bench_tools() {
     say wrk "ok"
   else
     say wrk "installing wrk and brotli from Debian's packages"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk brotli >/dev/null
+    apt_install wrk brotli
   fi
 }
 

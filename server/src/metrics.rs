@@ -226,12 +226,11 @@ pub async fn render(state: &AppState, instance: &Instance) -> String {
     let ready = instance.is_migrated() && !instance.is_draining();
     let _ = writeln!(out, "waymark_ready {}", u8::from(ready));
 
-    let routes: Vec<(String, Arc<RouteStats>)> = instance
+    let mut routes: Vec<(String, Arc<RouteStats>)> = instance
         .requests
         .read()
         .map(|map| map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default();
-    let mut routes = routes;
     routes.sort_by(|a, b| a.0.cmp(&b.0));
     head(
         &mut out,

@@ -54,17 +54,16 @@ impl Site {
         if embedded::FILES.is_empty() {
             return Self::Folder(folder.to_owned());
         }
+        let by_path: HashMap<&str, &'static [u8]> = embedded::FILES.iter().copied().collect();
         let sibling = |path: &str, ext: &str| {
-            let name = format!("{path}{ext}");
-            embedded::FILES
-                .iter()
-                .find(|(p, _)| *p == name)
-                .map(|(_, bytes)| Bytes::from_static(bytes))
+            by_path
+                .get(format!("{path}{ext}").as_str())
+                .map(|bytes| Bytes::from_static(bytes))
         };
         let is_sibling = |path: &str| {
             [".br", ".gz"].iter().any(|ext| {
                 path.strip_suffix(ext)
-                    .is_some_and(|base| embedded::FILES.iter().any(|(p, _)| *p == base))
+                    .is_some_and(|base| by_path.contains_key(base))
             })
         };
         let files = embedded::FILES

@@ -81,6 +81,12 @@ impl Modify for Refusals {
         use utoipa::openapi::header::HeaderBuilder;
         use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 
+        let error_body = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build()
+        };
+
         let refusal = ResponseBuilder::new()
             .description("Over the rate limit: wait `Retry-After` seconds")
             .header(
@@ -92,21 +98,11 @@ impl Modify for Refusals {
                     .description(Some("Seconds until the limit's window starts again"))
                     .build(),
             )
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("ErrorBody")))
-                    .build(),
-            )
+            .content("application/json", error_body())
             .build();
         let unauthorized = ResponseBuilder::new()
             .description("No valid API token")
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("ErrorBody")))
-                    .build(),
-            )
+            .content("application/json", error_body())
             .build();
         for item in document.paths.paths.values_mut() {
             for operation in [
