@@ -171,10 +171,12 @@ async fn repeated_failures_are_throttled_and_the_throttle_resets() {
 
         // Once the wait is over (moved into the past here), the right
         // password works and the account's count starts afresh.
-        sqlx::query("UPDATE sign_in_failures SET at = at - 31000")
-            .execute(app.db.reader())
-            .await
-            .unwrap();
+        common::write(
+            &app.db,
+            sqlx::query("UPDATE sign_in_failures SET at = at - 31000"),
+        )
+        .await
+        .unwrap();
         assert_eq!(visitor.sign_in(ADMIN_EMAIL, PASSWORD).await.status(), 200);
         for _ in 0..4 {
             assert_eq!(

@@ -103,10 +103,12 @@ async fn only_a_live_well_formed_bearer_token_is_taken() {
     let member = app.member(&admin, "max@example.com").await;
     admin.create_workspace("Token plans", "token-plans").await;
     let (expired, expired_id) = make_token(&admin, "Old", "write", "7").await;
-    sqlx::query(&format!(
-        "UPDATE api_tokens SET expires_at = 1 WHERE id = {expired_id}"
-    ))
-    .execute(app.db.reader())
+    common::write(
+        &app.db,
+        sqlx::query(&format!(
+            "UPDATE api_tokens SET expires_at = 1 WHERE id = {expired_id}"
+        )),
+    )
     .await
     .unwrap();
     let (members, _) = make_token(&member, "Max's", "write", "").await;

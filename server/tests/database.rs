@@ -132,6 +132,119 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
     db.close().await;
 }
 
+/// Reads decode what they read exactly as through sqlx's own driver (the
+/// writer's connection here): each type, NULLs, `$N` taken out of order,
+/// a name used twice, text with a NUL and non-ASCII, and the first row only
+/// for `fetch_optional`; and they refuse to write, on both databases.
+#[tokio::test]
+async fn reads_decode_as_sqlx_does_and_never_write() {
+    use sqlx::Row;
+
+    const SQL: &str = "SELECT $2 AS two, $1 AS one, $2 AS again, 1.5 AS real, \
+                       -9007199254740993 AS big, NULL AS absent, $3 AS text, $4 AS blob, \
+                       CAST(x'00ff' AS BLOB) AS literal \
+                       UNION ALL SELECT 7, 8, 9, 2.25, 0, NULL, 'b', NULL, NULL ORDER BY 1";
+    fn query<'q>() -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        sqlx::query(SQL)
+            .bind(10_i64)
+            .bind("two")
+            .bind("naïve \u{0} text")
+            .bind(vec![0_u8, 1, 255])
+    }
+    type Decoded = (
+        String,
+        i64,
+        String,
+        f64,
+        i64,
+        Option<i64>,
+        String,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+    );
+    fn decode(row: &sqlx::any::AnyRow) -> Decoded {
+        (
+            row.try_get::<i64, _>("two")
+                .map(|n| n.to_string())
+                .or_else(|_| row.try_get("two"))
+                .unwrap(),
+            row.try_get("one").unwrap(),
+            row.try_get::<i64, _>("again")
+                .map(|n| n.to_string())
+                .or_else(|_| row.try_get("again"))
+                .unwrap(),
+            row.try_get("real").unwrap(),
+            row.try_get("big").unwrap(),
+            row.try_get("absent").unwrap(),
+            row.try_get("text").unwrap(),
+            row.try_get("blob").unwrap(),
+            row.try_get("literal").unwrap(),
+        )
+    }
+
+    let database = TestDatabase::sqlite();
+    let db = Db::connect(&database.url).await.unwrap();
+    db.migrate().await.unwrap();
+    let read: Vec<Decoded> = query()
+        .fetch_all(db.reader())
+        .await
+        .unwrap()
+        .iter()
+        .map(decode)
+        .collect();
+    let mut transaction = db.begin().await.unwrap();
+    let through_sqlx: Vec<Decoded> = query()
+        .fetch_all(&mut *transaction)
+        .await
+        .unwrap()
+        .iter()
+        .map(decode)
+        .collect();
+    transaction.rollback().await.unwrap();
+    assert_eq!(read, through_sqlx);
+    assert_eq!(read.len(), 2);
+    assert_eq!(read[1].6, "naïve \u{0} text");
+    assert_eq!(read[1].7.as_deref(), Some(&[0_u8, 1, 255][..]));
+    let first = query().fetch_optional(db.reader()).await.unwrap().unwrap();
+    assert_eq!(decode(&first), read[0]);
+    let none = sqlx::query("SELECT 1 WHERE 0")
+        .fetch_optional(db.reader())
+        .await
+        .unwrap();
+    assert!(none.map(|row| row.len()).is_none());
+    // Asked again, the statement is prepared already and answers the same.
+    let again: Vec<Decoded> = query()
+        .fetch_all(db.reader())
+        .await
+        .unwrap()
+        .iter()
+        .map(decode)
+        .collect();
+    assert_eq!(again, read);
+
+    let error = sqlx::query("SELECT no_such_column FROM users")
+        .fetch_all(db.reader())
+        .await
+        .err()
+        .expect("an unknown column is an error");
+    assert!(error.to_string().contains("no_such_column"), "{error}");
+    for write in [
+        "UPDATE instance_settings SET value = 'x'",
+        "INSERT INTO instance_settings (key, value) VALUES ('k', 'v')",
+        "DELETE FROM instance_settings",
+    ] {
+        let refused = sqlx::query(write).execute(db.reader()).await;
+        assert!(refused.is_err(), "{write} went through a read connection");
+    }
+    assert!(
+        settings::get(&db, settings::CREATED_AT)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    db.close().await;
+}
+
 #[tokio::test]
 async fn sqlite_creates_the_folder_for_its_file() {
     let folder = common::TempDir::new("nested");

@@ -106,10 +106,12 @@ async fn two_factor_codes_are_counted_across_fresh_challenges_and_logged() {
 
         // When the wait is over, the right code signs in and clears the
         // count.
-        sqlx::query("UPDATE sign_in_failures SET at = at - 31000")
-            .execute(app.db.reader())
-            .await
-            .unwrap();
+        common::write(
+            &app.db,
+            sqlx::query("UPDATE sign_in_failures SET at = at - 31000"),
+        )
+        .await
+        .unwrap();
         let response = owner.call("sign_in_code", &[("code", &code)]).await;
         assert_eq!(response.status(), 200, "{:?}", app.kind());
         let left: i64 =
@@ -217,16 +219,18 @@ async fn the_purge_removes_old_failures_and_log_lines() {
     let visitor = app.visitor();
     visitor.sign_in(ADMIN_EMAIL, "wrong password").await;
     let year_ms: i64 = 365 * 24 * 60 * 60 * 1000;
-    sqlx::query("UPDATE security_events SET at = at - $1")
-        .bind(year_ms)
-        .execute(app.db.reader())
-        .await
-        .unwrap();
-    sqlx::query("UPDATE sign_in_failures SET at = at - $1")
-        .bind(year_ms)
-        .execute(app.db.reader())
-        .await
-        .unwrap();
+    common::write(
+        &app.db,
+        sqlx::query("UPDATE security_events SET at = at - $1").bind(year_ms),
+    )
+    .await
+    .unwrap();
+    common::write(
+        &app.db,
+        sqlx::query("UPDATE sign_in_failures SET at = at - $1").bind(year_ms),
+    )
+    .await
+    .unwrap();
     let now = app::backend::db::now_ms();
     app::backend::auth::throttle::purge(&app.db, now)
         .await

@@ -239,9 +239,11 @@ async fn a_role_outside_the_four_is_refused_by_the_database() {
     for app in TestApp::each_backend().await {
         let owner = app.admin().await;
         owner.create_workspace("Mobile", "mobile").await;
-        let refused = sqlx::query("UPDATE memberships SET role = 'superuser'")
-            .execute(app.db.reader())
-            .await;
+        let refused = common::write(
+            &app.db,
+            sqlx::query("UPDATE memberships SET role = 'superuser'"),
+        )
+        .await;
         assert!(refused.is_err(), "{:?}", app.kind());
     }
 }

@@ -551,10 +551,12 @@ async fn wrong_expired_and_revoked_links_are_the_same_404() {
                 &[("slug", &slug), ("link_id", &revoked_id.to_string())],
             )
             .await;
-        sqlx::query(&format!(
-            "UPDATE share_links SET expires_at = 1 WHERE id = {expired_id}"
-        ))
-        .execute(app.db.reader())
+        common::write(
+            &app.db,
+            sqlx::query(&format!(
+                "UPDATE share_links SET expires_at = 1 WHERE id = {expired_id}"
+            )),
+        )
         .await
         .unwrap();
 

@@ -74,10 +74,12 @@ async fn an_invitation_works_once_and_not_after_it_expires_or_is_revoked() {
         );
 
         let token = owner.invite(&slug, "viewer", "").await;
-        sqlx::query("UPDATE invitations SET expires_at = 1 WHERE accepted_at IS NULL")
-            .execute(app.db.reader())
-            .await
-            .unwrap();
+        common::write(
+            &app.db,
+            sqlx::query("UPDATE invitations SET expires_at = 1 WHERE accepted_at IS NULL"),
+        )
+        .await
+        .unwrap();
         assert_eq!(second.accept(&token).await.status(), 422, "expired");
 
         let token = owner.invite(&slug, "viewer", "").await;
@@ -390,10 +392,12 @@ async fn my_workspaces_are_listed_most_recently_used_first_with_my_role() {
 
     // Two opened in the same millisecond: still exactly one is the latest,
     // and opening the other makes it the latest.
-    sqlx::query("UPDATE memberships SET last_used_at = 1000")
-        .execute(app.db.reader())
-        .await
-        .unwrap();
+    common::write(
+        &app.db,
+        sqlx::query("UPDATE memberships SET last_used_at = 1000"),
+    )
+    .await
+    .unwrap();
     for (open, expected) in [
         ("alpha", ["Alpha", "Beta"]),
         ("beta", ["Beta", "Alpha"]),

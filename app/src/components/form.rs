@@ -141,9 +141,13 @@ pub fn Submit(
     #[prop(into)] pending: Signal<bool>,
     #[prop(default = "button")] class: &'static str,
 ) -> impl IntoView {
+    // Nothing is pending while the server renders, and there a re-run
+    // Suspense may dispose of the signal on one thread while another still
+    // writes the view it replaced: read it only in the browser.
+    let pending = move || !cfg!(feature = "ssr") && pending.try_get().unwrap_or(false);
     view! {
-        <button type="submit" class=class disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
-            {move || if pending.get() { busy_label } else { label }}
+        <button type="submit" class=class disabled=pending aria-busy=move || pending().then_some("true")>
+            {move || if pending() { busy_label } else { label }}
         </button>
     }
 }

@@ -690,3 +690,15 @@ pub fn lane_keys(lanes: &serde_json::Value) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// Runs one statement in a write transaction of its own: how tests move a
+/// time into the past. Reads' connections refuse writes.
+pub async fn write<'q>(
+    db: &Db,
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
+    let mut transaction = db.begin().await?;
+    let done = query.execute(&mut *transaction).await?;
+    transaction.commit().await?;
+    Ok(done)
+}

@@ -9,8 +9,9 @@
 //! SQLite allows one writer at a time. A write that starts as a read and then
 //! upgrades fails at once with "database is locked", whatever the busy timeout,
 //! so every write goes through [`Db::begin`], which uses a pool of exactly one
-//! connection and opens the transaction with `BEGIN IMMEDIATE`. Reads use a
-//! separate pool and, in WAL mode, never wait for the writer.
+//! connection and opens the transaction with `BEGIN IMMEDIATE`. Reads use
+//! connections of their own that cannot write ([`readers`]) and, in WAL
+//! mode, never wait for the writer.
 
 pub mod api_rate_limits;
 pub mod api_tokens;
@@ -30,18 +31,20 @@ pub mod sessions;
 pub mod settings;
 pub mod share_links;
 pub mod sign_in_failures;
+mod sqlite_reader;
 pub mod statuses;
 pub mod two_factor;
 pub mod users;
 pub mod webhooks;
 pub mod workspaces;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor, Transaction};
 
 use crate::model::DatabaseKind;
 use readers::Readers;
@@ -209,7 +212,7 @@ impl Db {
         Ok(Self {
             kind: DatabaseKind::Sqlite,
             settings: Arc::new(DbSettings::default()),
-            reader: Readers::sqlite(options, SQLITE_SETUP, SQLITE_READERS),
+            reader: Readers::sqlite(sqlite_read_path(&url), SQLITE_SETUP, SQLITE_READERS),
             writer,
         })
     }
@@ -372,11 +375,16 @@ impl Db {
         let path = into.to_str().ok_or_else(|| {
             sqlx::Error::Protocol(format!("{} is not a UTF-8 path", into.display()))
         })?;
-        sqlx::query("VACUUM INTO $1")
+        // A connection of its own: the read connections refuse to write
+        // files, and the writer would hold every write back meanwhile.
+        let mut connection = self.writer.connect_options().connect().await?;
+        let copied = sqlx::query("VACUUM INTO $1")
             .bind(path)
-            .execute(&self.reader)
+            .execute(&mut connection)
             .await
-            .map(drop)
+            .map(drop);
+        connection.close().await?;
+        copied
     }
 
     /// Waits for connections in use to be returned, then closes them all.
@@ -521,6 +529,14 @@ fn sqlite_url_with_create_mode(url: &str) -> String {
     } else {
         format!("{url}?mode=rwc")
     }
+}
+
+/// The file SQLite's reads open: the one the writer opened (sqlx reads the
+/// URL, percent-escapes and all).
+fn sqlite_read_path(url: &str) -> PathBuf {
+    sqlx::sqlite::SqliteConnectOptions::from_str(url)
+        .map(|options| options.get_filename().to_owned())
+        .unwrap_or_else(|_| PathBuf::from(":memory:"))
 }
 
 /// The file a `sqlite:` URL names, if it names one.

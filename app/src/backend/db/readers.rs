@@ -1,24 +1,21 @@
-//! SQLite's read connections, pooled without the round trips sqlx's pool
-//! adds to every query.
+//! Where reads go: on SQLite, connections stepped on the caller's thread
+//! (`sqlite_reader`), kept on a shelf; on PostgreSQL, sqlx's pool.
 //!
-//! sqlx runs each SQLite connection on a thread of its own, so every message
-//! to it is a hand-off between threads. Its pool sends one more (a ping)
-//! each time a connection is returned, from a task spawned for the purpose:
-//! for a page's few microsecond-long reads, the hand-offs cost more than the
-//! reads. Here a returned connection goes straight back on the shelf. That
-//! is safe for these connections: they never open a transaction, and a query
-//! abandoned half-way is finished by the connection's thread before it
-//! takes the next one.
+//! A SQLite read is done by the time it returns, so a connection is lent
+//! only for the length of one statement: the shelf never needs more
+//! connections than threads that read at once, and a returned connection
+//! goes straight back on it (it never holds a transaction).
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
-use sqlx::any::{AnyConnectOptions, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
-use sqlx::{
-    Any, AnyConnection, AnyPool, ConnectOptions, Connection, Describe, Either, Execute, Executor,
-};
+use sqlx::any::{AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
+use sqlx::{Any, AnyPool, Describe, Either, Execute, Executor};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::sqlite_reader::SqliteReader;
 
 /// Where reads go: on SQLite up to `size` connections to the file, opened
 /// when first needed; on PostgreSQL the shared pool (its connections cross
@@ -34,17 +31,17 @@ pub enum Readers {
 pub struct Shelf(Arc<Inner>);
 
 struct Inner {
-    options: AnyConnectOptions,
+    path: PathBuf,
     /// Statements each new connection runs first (the pragmas).
     setup: &'static str,
-    idle: Mutex<Vec<AnyConnection>>,
+    idle: Mutex<Vec<SqliteReader>>,
     permits: Arc<Semaphore>,
     size: usize,
 }
 
 /// A connection lent out; it goes back on the shelf when dropped.
 struct Lent {
-    connection: Option<AnyConnection>,
+    connection: Option<SqliteReader>,
     readers: Arc<Inner>,
     _permit: OwnedSemaphorePermit,
 }
@@ -73,9 +70,9 @@ impl std::fmt::Debug for Readers {
 }
 
 impl Readers {
-    pub fn sqlite(options: AnyConnectOptions, setup: &'static str, size: usize) -> Self {
+    pub fn sqlite(path: PathBuf, setup: &'static str, size: usize) -> Self {
         Self::Sqlite(Shelf(Arc::new(Inner {
-            options,
+            path,
             setup,
             idle: Mutex::new(Vec::with_capacity(size)),
             permits: Arc::new(Semaphore::new(size)),
@@ -87,7 +84,7 @@ impl Readers {
     /// out closes when it comes back.
     pub async fn close(&self) {
         match self {
-            Self::Sqlite(shelf) => shelf.close().await,
+            Self::Sqlite(shelf) => shelf.close(),
             Self::Pool(pool) => pool.close().await,
         }
     }
@@ -122,12 +119,22 @@ impl Readers {
 
 impl Shelf {
     async fn lend(&self) -> Result<Lent, sqlx::Error> {
-        let asked = std::time::Instant::now();
-        let permit = Arc::clone(&self.0.permits)
-            .acquire_owned()
-            .await
-            .map_err(|_| sqlx::Error::PoolClosed)?;
-        crate::backend::metrics::READ_WAIT.observe(asked.elapsed());
+        let permit = match Arc::clone(&self.0.permits).try_acquire_owned() {
+            Ok(permit) => {
+                crate::backend::metrics::READ_WAIT.observe(std::time::Duration::ZERO);
+                permit
+            }
+            Err(tokio::sync::TryAcquireError::Closed) => return Err(sqlx::Error::PoolClosed),
+            Err(tokio::sync::TryAcquireError::NoPermits) => {
+                let asked = std::time::Instant::now();
+                let permit = Arc::clone(&self.0.permits)
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| sqlx::Error::PoolClosed)?;
+                crate::backend::metrics::READ_WAIT.observe(asked.elapsed());
+                permit
+            }
+        };
         let idle = self
             .0
             .idle
@@ -136,11 +143,7 @@ impl Shelf {
             .pop();
         let connection = match idle {
             Some(connection) => connection,
-            None => {
-                let mut connection = self.0.options.connect().await?;
-                connection.execute(self.0.setup).await?;
-                connection
-            }
+            None => SqliteReader::open(&self.0.path, self.0.setup)?,
         };
         Ok(Lent {
             connection: Some(connection),
@@ -149,26 +152,31 @@ impl Shelf {
         })
     }
 
-    async fn close(&self) {
-        self.0.permits.close();
-        let idle = std::mem::take(
-            &mut *self
-                .0
-                .idle
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()),
-        );
-        for connection in idle {
-            let _ = connection.close().await;
-        }
-    }
-}
-
-impl Lent {
-    fn connection(&mut self) -> &mut AnyConnection {
-        self.connection
+    /// Runs one query on a lent connection, to its end (or its first `limit`
+    /// rows).
+    async fn fetch<'q, E>(
+        &self,
+        mut query: E,
+        limit: Option<usize>,
+    ) -> Result<Vec<Either<AnyQueryResult, AnyRow>>, sqlx::Error>
+    where
+        E: 'q + Execute<'q, Any>,
+    {
+        let arguments = query.take_arguments().map_err(sqlx::Error::Encode)?;
+        let mut lent = self.lend().await?;
+        lent.connection
             .as_mut()
             .expect("a lent connection is present until it is dropped")
+            .fetch(query.sql(), arguments, limit)
+    }
+
+    fn close(&self) {
+        self.0.permits.close();
+        self.0
+            .idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
     }
 }
 
@@ -182,23 +190,14 @@ impl<'p> Executor<'p> for &'_ Readers {
     where
         E: 'q + Execute<'q, Any>,
     {
-        use futures_util::{StreamExt, TryStreamExt};
+        use futures_util::StreamExt;
 
         let readers = match self {
             Readers::Pool(pool) => return pool.fetch_many(query),
             Readers::Sqlite(shelf) => shelf.clone(),
         };
-        // Reads here are small and bounded: collecting them lets the
-        // connection go back before the caller looks at the rows.
-        let rows = async move {
-            let mut lent = readers.lend().await?;
-            lent.connection()
-                .fetch_many(query)
-                .try_collect::<Vec<_>>()
-                .await
-        };
         Box::pin(
-            futures_util::stream::once(rows)
+            futures_util::stream::once(async move { readers.fetch(query, None).await })
                 .map(|result| match result {
                     Ok(items) => {
                         futures_util::stream::iter(items.into_iter().map(Ok)).left_stream()
@@ -221,12 +220,11 @@ impl<'p> Executor<'p> for &'_ Readers {
             Readers::Sqlite(shelf) => shelf.clone(),
         };
         Box::pin(async move {
-            readers
-                .lend()
+            Ok(readers
+                .fetch(query, Some(1))
                 .await?
-                .connection()
-                .fetch_optional(query)
-                .await
+                .into_iter()
+                .find_map(|item| item.right()))
         })
     }
 
@@ -235,28 +233,27 @@ impl<'p> Executor<'p> for &'_ Readers {
         sql: &'q str,
         parameters: &'e [AnyTypeInfo],
     ) -> BoxFuture<'e, Result<AnyStatement<'q>, sqlx::Error>> {
-        let readers = match self {
-            Readers::Pool(pool) => return pool.prepare_with(sql, parameters),
-            Readers::Sqlite(shelf) => shelf.clone(),
-        };
-        Box::pin(async move {
-            readers
-                .lend()
-                .await?
-                .connection()
-                .prepare_with(sql, parameters)
-                .await
-        })
+        match self {
+            Readers::Pool(pool) => pool.prepare_with(sql, parameters),
+            Readers::Sqlite(_) => Box::pin(async { Err(unsupported("prepare")) }),
+        }
     }
 
     fn describe<'e, 'q: 'e>(
         self,
         sql: &'q str,
     ) -> BoxFuture<'e, Result<Describe<Any>, sqlx::Error>> {
-        let readers = match self {
-            Readers::Pool(pool) => return pool.describe(sql),
-            Readers::Sqlite(shelf) => shelf.clone(),
-        };
-        Box::pin(async move { readers.lend().await?.connection().describe(sql).await })
+        match self {
+            Readers::Pool(pool) => pool.describe(sql),
+            Readers::Sqlite(_) => Box::pin(async { Err(unsupported("describe")) }),
+        }
     }
+}
+
+/// Statements are prepared and cached inside a SQLite read; nothing asks
+/// for them on their own.
+fn unsupported(what: &str) -> sqlx::Error {
+    sqlx::Error::Protocol(format!(
+        "SQLite reads do not {what} statements on their own"
+    ))
 }
