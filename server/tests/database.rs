@@ -185,13 +185,11 @@ async fn reads_decode_as_sqlx_does_and_never_write() {
     let database = TestDatabase::sqlite();
     let db = Db::connect(&database.url).await.unwrap();
     db.migrate().await.unwrap();
-    let read: Vec<Decoded> = query()
-        .fetch_all(db.reader())
-        .await
-        .unwrap()
-        .iter()
-        .map(decode)
-        .collect();
+    let read_all = || async {
+        let rows = query().fetch_all(db.reader()).await.unwrap();
+        rows.iter().map(decode).collect::<Vec<Decoded>>()
+    };
+    let read = read_all().await;
     let mut transaction = db.begin().await.unwrap();
     let through_sqlx: Vec<Decoded> = query()
         .fetch_all(&mut *transaction)
@@ -213,14 +211,7 @@ async fn reads_decode_as_sqlx_does_and_never_write() {
         .unwrap();
     assert!(none.map(|row| row.len()).is_none());
     // Asked again, the statement is prepared already and answers the same.
-    let again: Vec<Decoded> = query()
-        .fetch_all(db.reader())
-        .await
-        .unwrap()
-        .iter()
-        .map(decode)
-        .collect();
-    assert_eq!(again, read);
+    assert_eq!(read_all().await, read);
 
     let error = sqlx::query("SELECT no_such_column FROM users")
         .fetch_all(db.reader())
