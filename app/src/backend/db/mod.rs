@@ -212,7 +212,11 @@ impl Db {
         Ok(Self {
             kind: DatabaseKind::Sqlite,
             settings: Arc::new(DbSettings::default()),
-            reader: Readers::sqlite(sqlite_read_path(&url), SQLITE_SETUP, SQLITE_READERS),
+            reader: Readers::sqlite(
+                sqlite_read_path(&url).map_err(DbError::Connect)?,
+                SQLITE_SETUP,
+                SQLITE_READERS,
+            ),
             writer,
         })
     }
@@ -533,10 +537,9 @@ fn sqlite_url_with_create_mode(url: &str) -> String {
 
 /// The file SQLite's reads open: the one the writer opened (sqlx reads the
 /// URL, percent-escapes and all).
-fn sqlite_read_path(url: &str) -> PathBuf {
+fn sqlite_read_path(url: &str) -> Result<PathBuf, sqlx::Error> {
     sqlx::sqlite::SqliteConnectOptions::from_str(url)
         .map(|options| options.get_filename().to_owned())
-        .unwrap_or_else(|_| PathBuf::from(":memory:"))
 }
 
 /// The file a `sqlite:` URL names, if it names one.
