@@ -38,10 +38,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct SqliteReader {
     connection: Connection,
     /// Each statement's columns, named once.
-    columns: HashMap<Box<str>, Columns>,
+    columns: HashMap<Box<str>, Arc<Columns>>,
 }
 
-#[derive(Clone)]
 struct Columns {
     list: Vec<AnyColumn>,
     names: Arc<sqlx_core::HashMap<UStr, usize>>,
@@ -76,13 +75,13 @@ impl SqliteReader {
     ) -> Result<Vec<Either<AnyQueryResult, AnyRow>>, Error> {
         let mut statement = self.connection.prepare_cached(sql).map_err(into_sqlx)?;
         let columns = match self.columns.get(sql) {
-            Some(columns) => columns.clone(),
+            Some(columns) => Arc::clone(columns),
             None => {
                 if self.columns.len() >= STATEMENT_CACHE {
                     self.columns.clear();
                 }
-                let columns = describe(&statement);
-                self.columns.insert(sql.into(), columns.clone());
+                let columns = Arc::new(describe(&statement));
+                self.columns.insert(sql.into(), Arc::clone(&columns));
                 columns
             }
         };
