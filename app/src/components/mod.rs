@@ -10,6 +10,7 @@ pub mod saved_views;
 mod shortcuts;
 mod site_footer;
 mod site_header;
+mod suspend;
 mod theme_toggle;
 pub mod toast;
 
@@ -18,5 +19,6 @@ pub use loading::{Loading, PendingTransition};
 pub use shortcuts::Shortcuts;
 pub use site_footer::SiteFooter;
 pub use site_header::{CurrentUserResource, SiteHeader};
+pub use suspend::suspend;
 pub use theme_toggle::{ThemeState, ThemeToggle};
 pub use toast::{ToastRegion, Toasts};

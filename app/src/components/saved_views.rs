@@ -12,6 +12,7 @@ use crate::api::views::{
     open_saved_view,
 };
 use crate::components::form::{FormError, Submit, field_error, form_error};
+use crate::components::suspend;
 use crate::components::toast::toast_results;
 use crate::error::AppError;
 use crate::model::{MAX_VIEW_NAME, OpenedView, SavedView, ShareLinkInfo, ViewKind, query_pairs};
@@ -112,7 +113,7 @@ pub fn SavedViewsNav(views: SavedViews, slug: String, can_edit: bool) -> impl In
         <nav class="saved-views" aria-labelledby="saved-views-heading">
             <h2 id="saved-views-heading" class="saved-views__heading">"Saved views"</h2>
             <Transition>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match views.list.await {
                         Ok(list) if list.is_empty() => view! {
                             <p class="muted small">"None yet."</p>
@@ -172,7 +173,7 @@ pub fn ViewBar(views: SavedViews, slug: String, can_edit: bool) -> impl IntoView
         <Transition>
             {move || {
                 let slug = slug.clone();
-                Suspend::new(async move {
+                suspend(async move {
                     match views.opened.await {
                         None => ().into_any(),
                         Some(Ok(opened)) => view! { <OpenedViewBar views opened slug can_edit /> }.into_any(),

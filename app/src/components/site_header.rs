@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::ThemeToggle;
+use super::suspend;
 use crate::api::auth::SignOut;
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -31,7 +32,7 @@ pub fn SiteHeader() -> impl IntoView {
             </nav>
             <ThemeToggle />
             <Transition>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match user.await {
                         Ok(Some(me)) => view! { <WorkspaceSwitcher me=me.clone() /> <UserMenu me /> }.into_any(),
                         _ => view! { <a class="button button--quiet" href="/sign-in">"Sign in"</a> }.into_any(),

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::about::load_instance_info;
 use crate::components::ErrorPanel;
+use crate::components::suspend;
 
 #[component]
 pub fn AboutPage() -> impl IntoView {
@@ -13,7 +14,7 @@ pub fn AboutPage() -> impl IntoView {
     view! {
         <Title text="About" />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match info.await {
                     Ok(info) => {
                         view! {

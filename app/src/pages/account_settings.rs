@@ -13,6 +13,7 @@ use crate::components::CurrentUserResource;
 use crate::components::form::{
     Field, FormError, NewPasswordField, Notice, Submit, field_error, form_error, succeeded,
 };
+use crate::components::suspend;
 use crate::error::AppError;
 use crate::model::{CurrentUser, SessionInfo};
 use crate::pages::guard::error_view;
@@ -47,7 +48,7 @@ pub fn AccountSettingsPage() -> impl IntoView {
     view! {
         <Title text="Your account" />
         <Suspense>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match user.await {
                     Ok(Some(me)) => view! { <AccountSettings me sessions revoke revoke_others /> }.into_any(),
                     Ok(None) => error_view(AppError::Unauthorized, HERE),
@@ -221,7 +222,7 @@ fn SessionsSection(
                 message="Every other device is signed out."
             />
             <Transition>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match sessions.await {
                         Ok(list) => {
                             let others = list.iter().filter(|s| !s.is_current).count();

@@ -10,6 +10,7 @@ use crate::api::admin::{
     load_security_log, load_sign_up_mode,
 };
 use crate::components::form::{FormError, Notice, form_error, succeeded};
+use crate::components::suspend;
 use crate::model::{SignUpMode, UserSummary};
 use crate::pages::guard::error_view;
 
@@ -51,7 +52,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         <h1>"Administration"</h1>
         <AdminNav current="/admin/users" />
         <Transition>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match (mode.await, users.await) {
                     (Ok(mode), Ok(users)) => {
                         let link_after_reload = new_link.await.ok().flatten();
@@ -203,7 +204,7 @@ pub fn SecurityLogPage() -> impl IntoView {
         <h1>"Administration"</h1>
         <AdminNav current="/admin/security" />
         <Transition>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match events.await {
                     Ok(events) => {
                         let older = (events.len() == 100).then(|| events.last().map(|e| e.id)).flatten();

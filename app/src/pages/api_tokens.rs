@@ -10,6 +10,7 @@ use leptos_router::{LazyRoute, lazy_route};
 use crate::api::tokens::{CreateApiToken, RevokeApiToken, load_api_tokens};
 use crate::components::CurrentUserResource;
 use crate::components::form::{Field, FormError, Submit, field_error, form_error};
+use crate::components::suspend;
 use crate::error::AppError;
 use crate::model::{ApiTokenInfo, ApiTokenList, MAX_TOKEN_NAME, TokenScope};
 use crate::pages::guard::error_view;
@@ -42,7 +43,7 @@ pub fn ApiTokensPage() -> impl IntoView {
     view! {
         <Title text="API tokens" />
         <Suspense>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match user.await {
                     Ok(Some(_)) => view! { <ApiTokens tokens create revoke /> }.into_any(),
                     Ok(None) => error_view(AppError::Unauthorized, HERE),
@@ -103,7 +104,7 @@ fn ApiTokens(
                     <Submit label="Make token" busy_label="Making…" pending=create.pending() />
                 </ActionForm>
                 <Transition>
-                    {move || Suspend::new(async move {
+                    {move || suspend(async move {
                         // After a form post without JavaScript the server
                         // has the token for this one page load.
                         let after_reload = tokens.await.ok().and_then(|list| list.new_token);
@@ -121,7 +122,7 @@ fn ApiTokens(
                 <h2 id="tokens-heading">"Your tokens"</h2>
                 <FormError error=form_error(revoke.value(), &[]) />
                 <Transition>
-                    {move || Suspend::new(async move {
+                    {move || suspend(async move {
                         match tokens.await.map(|list| list.tokens) {
                             Ok(list) if list.is_empty() => view! { <p class="muted">"None yet."</p> }.into_any(),
                             Ok(list) => view! {

@@ -15,6 +15,7 @@ use crate::chart::{
 };
 use crate::components::live::LiveUpdates;
 use crate::components::markup::Markup;
+use crate::components::suspend;
 use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
 use crate::model::{ChartData, ItemChoices, ItemQuery, WorkspaceView, show_score};
@@ -74,7 +75,7 @@ fn ChartView(workspace: WorkspaceView, data: ChartResources) -> impl IntoView {
         <PendingTransition pending>
             {move || {
                 let slug = slug.clone();
-                Suspend::new(async move {
+                suspend(async move {
                     let choices = match data.choices.await {
                         Ok(choices) => choices,
                         Err(error) => return error_view(error, "/"),

@@ -9,6 +9,7 @@ use crate::api::auth::load_accounts_state;
 use crate::api::workspaces::{CreateDemoWorkspace, list_my_workspaces};
 use crate::components::CurrentUserResource;
 use crate::components::form::{FormError, form_error};
+use crate::components::suspend;
 use crate::error::AppError;
 use crate::model::{AccountsState, CurrentUser, WorkspaceSummary};
 use crate::pages::guard::error_view;
@@ -23,7 +24,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="" />
         <Suspense>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match (accounts.await, user.await) {
                     (Ok(AccountsState::FirstRun), _) => view! { <Redirect path="/setup" /> }.into_any(),
                     (Ok(_), Ok(Some(me))) => view! { <Welcome me workspaces /> }.into_any(),
@@ -84,7 +85,7 @@ fn Welcome(
                 </div>
             </div>
             <Suspense>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match workspaces.await {
                         Ok(list) if list.is_empty() => view! {
                             <p class="muted">"You are not in a workspace yet. Create one, or ask a colleague for an invitation link."</p>

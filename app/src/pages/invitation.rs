@@ -10,6 +10,7 @@ use crate::api::auth::encode_query;
 use crate::api::invitations::{AcceptInvitation, SignUpWithInvitation, load_invitation};
 use crate::components::CurrentUserResource;
 use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
+use crate::components::suspend;
 use crate::error::AppError;
 
 /// The route to [`InvitationPage`], whose code the browser loads on the first visit.
@@ -39,7 +40,7 @@ pub fn InvitationPage() -> impl IntoView {
     view! {
         <Title text="Invitation" />
         <Suspense>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 let me = user.await.ok().flatten();
                 match invitation.await {
                     Ok(invite) => {

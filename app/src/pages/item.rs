@@ -19,6 +19,7 @@ use crate::components::form::{
     FormError, Notice, Submit, TextArea, field_error, form_error, succeeded,
 };
 use crate::components::live::LiveUpdates;
+use crate::components::suspend;
 use crate::components::toast::{Toasts, toast_results};
 use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
@@ -163,7 +164,7 @@ fn ItemView(workspace: WorkspaceView, data: ItemData) -> impl IntoView {
         <PendingTransition pending>
             {move || {
                 let slug = slug.clone();
-                Suspend::new(async move {
+                suspend(async move {
                     let item = match data.item.await {
                         Ok(item) => item,
                         Err(error) => return error_view(error, "/"),

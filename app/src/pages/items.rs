@@ -11,6 +11,7 @@ use crate::api::items::{BulkUpdateItems, CreateItem, UpdateItem, load_item_choic
 use crate::components::form::{FormError, field_error, form_error};
 use crate::components::live::LiveUpdates;
 use crate::components::markup::{Markup, Options};
+use crate::components::suspend;
 use crate::components::toast::{Toasts, toast_results};
 use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
@@ -117,7 +118,7 @@ fn ItemsTable(workspace: WorkspaceView, data: TableData) -> impl IntoView {
         <PendingTransition pending>
             {move || {
                 let slug = slug.clone();
-                Suspend::new(async move {
+                suspend(async move {
                     let choices = match data.choices.await {
                         Ok(choices) => choices,
                         Err(error) => return error_view(error, "/"),

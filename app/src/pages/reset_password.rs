@@ -7,6 +7,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::password_reset::{ResetPassword, check_reset_link};
 use crate::components::form::{FormError, NewPasswordField, Submit, field_error, form_error};
+use crate::components::suspend;
 use crate::pages::guard::error_view;
 
 /// The route to [`ResetPasswordPage`], whose code the browser loads on the first visit.
@@ -34,7 +35,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     view! {
         <Title text="Choose a new password" />
         <Suspense>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match valid.await {
                     Ok(true) => {
                         view! {

@@ -13,6 +13,7 @@ use crate::components::form::{FormError, form_error};
 use crate::components::lanes::{CardForm, Landed, Lane, MovableCards, cards_html};
 use crate::components::live::LiveUpdates;
 use crate::components::markup::Options;
+use crate::components::suspend;
 use crate::components::toast::toast_results;
 use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
@@ -121,7 +122,7 @@ fn Roadmap(workspace: WorkspaceView, data: RoadmapData) -> impl IntoView {
         <PendingTransition pending>
             {move || {
                 let slug = slug.clone();
-                Suspend::new(async move {
+                suspend(async move {
                     let choices = match data.choices.await {
                         Ok(choices) => choices,
                         Err(error) => return error_view(error, "/"),

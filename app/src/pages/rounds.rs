@@ -13,6 +13,7 @@ use crate::api::rounds::{
     ApplyRound, CreateRound, RateInRound, RevealRound, load_round, load_round_choices, load_rounds,
 };
 use crate::components::form::{FormError, form_error};
+use crate::components::suspend;
 use crate::components::toast::toast_results;
 use crate::error::AppError;
 use crate::model::{
@@ -87,7 +88,7 @@ pub fn RoundsPage() -> impl IntoView {
                 <Transition>
                     {move || {
                         let slug = slug.clone();
-                        Suspend::new(async move {
+                        suspend(async move {
                             match rounds.await {
                                 Ok(list) => view! { <RoundList slug list /> }.into_any(),
                                 Err(error) => error_view(error, "/"),
@@ -148,7 +149,7 @@ fn StartRound(
         <section class="panel" aria-labelledby="start-round-heading">
             <h2 id="start-round-heading">"Start a round"</h2>
             <Suspense>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match choices.await {
                         Ok(choices) => view! { <StartForm choices create /> }.into_any(),
                         Err(error) => error_view(error, "/"),
@@ -258,7 +259,7 @@ pub fn RoundPage() -> impl IntoView {
             <Transition>
                 {move || {
                     let slug = slug.clone();
-                    Suspend::new(async move {
+                    suspend(async move {
                         match round.await {
                             Ok(round) => view! { <Round slug round rate reveal apply /> }.into_any(),
                             Err(error) => error_view(error, "/"),

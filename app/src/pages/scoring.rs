@@ -9,6 +9,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::scoring::{PreviewFramework, SaveFramework, load_framework};
 use crate::components::form::{FormError, Notice, Submit, form_error, succeeded};
+use crate::components::suspend;
 use crate::error::AppError;
 use crate::model::{
     CriterionInfo, Permission, PreviewRow, ScoringFramework, WorkspaceView, show_score,
@@ -74,7 +75,7 @@ fn Scoring(workspace: WorkspaceView, data: ScoringData) -> impl IntoView {
             <Transition>
                 {move || {
                     let slug = slug.clone();
-                    Suspend::new(async move {
+                    suspend(async move {
                         match data.framework.await {
                             Ok(framework) => view! { <FrameworkForm slug framework can_edit data /> }.into_any(),
                             Err(error) => error_view(error, "/"),

@@ -7,6 +7,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::auth::{CreateFirstAdmin, load_accounts_state};
 use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
+use crate::components::suspend;
 use crate::model::AccountsState;
 use crate::pages::guard::error_view;
 
@@ -33,7 +34,7 @@ pub fn SetupPage() -> impl IntoView {
     view! {
         <Title text="Create the admin account" />
         <Suspense>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match accounts.await {
                     Ok(AccountsState::FirstRun) => {
                         view! {

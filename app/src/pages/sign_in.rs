@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{SignIn, SignInWithCode, load_accounts_state};
 use crate::components::form::{Field, FormError, Submit, field_error, form_error};
+use crate::components::suspend;
 use crate::model::AccountsState;
 use crate::pages::guard::error_view;
 
@@ -22,7 +23,7 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <Title text="Sign in" />
         <Suspense>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match accounts.await {
                     Ok(AccountsState::FirstRun) => view! { <Redirect path="/setup" /> }.into_any(),
                     Ok(state) => {

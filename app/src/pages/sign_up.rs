@@ -6,6 +6,7 @@ use leptos_router::components::Redirect;
 
 use crate::api::auth::{SignUp, load_accounts_state};
 use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
+use crate::components::suspend;
 use crate::model::AccountsState;
 use crate::pages::guard::error_view;
 
@@ -18,7 +19,7 @@ pub fn SignUpPage() -> impl IntoView {
     view! {
         <Title text="Create an account" />
         <Suspense>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match accounts.await {
                     Ok(AccountsState::FirstRun) => view! { <Redirect path="/setup" /> }.into_any(),
                     Ok(AccountsState::InviteOnly) => {

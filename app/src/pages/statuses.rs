@@ -7,6 +7,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::statuses::{CreateStatus, DeleteStatus, ShiftStatus, UpdateStatus, load_statuses};
 use crate::components::form::{FormError, Notice, field_error, form_error, succeeded};
+use crate::components::suspend;
 use crate::error::AppError;
 use crate::model::{Permission, Status, StatusCategory, WorkspaceView};
 use crate::pages::guard::error_view;
@@ -85,7 +86,7 @@ fn Statuses(workspace: WorkspaceView, data: StatusesData) -> impl IntoView {
             <Transition>
                 {move || {
                     let slug = slug.clone();
-                    Suspend::new(async move {
+                    suspend(async move {
                         match data.statuses.await {
                             Ok(list) => {
                                 let all = list.clone();

@@ -16,6 +16,7 @@ use crate::components::form::{FormError, form_error};
 use crate::components::lanes::cards_html;
 use crate::components::live::LiveUpdates;
 use crate::components::markup::Markup;
+use crate::components::suspend;
 use crate::components::toast::toast_results;
 use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
@@ -136,7 +137,7 @@ fn Timeline(workspace: WorkspaceView, data: TimelinePageData) -> impl IntoView {
         <PendingTransition pending>
             {move || {
                 let slug = slug.clone();
-                Suspend::new(async move {
+                suspend(async move {
                     let choices = match data.choices.await {
                         Ok(choices) => choices,
                         Err(error) => return error_view(error, "/"),

@@ -9,6 +9,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::account::{BeginTwoFactor, ConfirmTwoFactor, load_two_factor_status};
 use crate::components::form::{Field, FormError, Submit, field_error, form_error};
+use crate::components::suspend;
 use crate::model::{TwoFactorSetup, TwoFactorStatus};
 use crate::pages::guard::error_view;
 
@@ -38,7 +39,7 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
         <p class="breadcrumbs"><a href="/settings/account">"Your account"</a>" / Two-factor sign-in"</p>
         <h1>"Two-factor sign-in"</h1>
         <Transition>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match status.await {
                     Ok(TwoFactorStatus::On { .. }) => view! { <Redirect path="/settings/account" /> }.into_any(),
                     Ok(TwoFactorStatus::Off) => {

@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_location, use_params_map};
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::views::open_saved_view;
+use crate::components::suspend;
 use crate::error::AppError;
 use crate::pages::guard::error_view;
 use crate::pages::workspace::slug_param;
@@ -47,7 +48,7 @@ pub fn SavedViewPage() -> impl IntoView {
     );
     view! {
         <Suspense>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match opened.await {
                     Ok(opened) => view! { <Redirect path=opened.target /> }.into_any(),
                     Err(error) => error_view(error, &location.pathname.get_untracked()),

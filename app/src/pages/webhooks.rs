@@ -8,6 +8,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::webhooks::{CreateWebhook, DeleteWebhook, load_webhooks};
 use crate::components::form::{FormError, field_error, form_error};
+use crate::components::suspend;
 use crate::error::AppError;
 use crate::model::{DeliveryState, HookEvent, WebhookInfo, WebhookList, WorkspaceView};
 use crate::pages::guard::error_view;
@@ -105,7 +106,7 @@ fn Webhooks(workspace: WorkspaceView, data: WebhooksData) -> impl IntoView {
                 <button type="submit" class="button">"Add webhook"</button>
             </ActionForm>
             <Transition>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     // After a form post without JavaScript the server has
                     // the secret for this one page load.
                     let after_reload = data.list.await.ok().and_then(|list| list.new_secret);
@@ -125,7 +126,7 @@ fn Webhooks(workspace: WorkspaceView, data: WebhooksData) -> impl IntoView {
                 {move || {
                     let slug = slug.clone();
                     let here = here.clone();
-                    Suspend::new(async move {
+                    suspend(async move {
                         match data.list.await {
                             Ok(list) if list.webhooks.is_empty() => view! { <p class="muted">"None yet."</p> }.into_any(),
                             Ok(list) => list.webhooks.into_iter().map(|hook| view! {

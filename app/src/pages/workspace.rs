@@ -16,6 +16,7 @@ use crate::components::form::{
     Field, FormError, Notice, Submit, field_error, form_error, succeeded,
 };
 use crate::components::saved_views::{SavedViews, SavedViewsNav, ShareLinkRow, ViewBar};
+use crate::components::suspend;
 use crate::error::AppError;
 use crate::model::{
     MemberInfo, MembersPage, Permission, Role, ShareLinkInfo, ViewKind, WorkspaceView,
@@ -117,7 +118,7 @@ pub(crate) fn with_workspace<V: IntoView + 'static>(
         <Suspense>
             {move || {
                 let page = page.clone();
-                Suspend::new(async move {
+                suspend(async move {
                     let here = location.pathname.get_untracked();
                     match workspace.await {
                         Ok(w) if w.slug != slug.get_untracked() => {
@@ -327,7 +328,7 @@ fn WorkspaceSettings(
                     <Transition>
                         {move || {
                             let slug = slug.clone();
-                            Suspend::new(async move {
+                            suspend(async move {
                                 match links.await {
                                     Ok(list) if list.is_empty() => view! { <p class="muted">"None."</p> }.into_any(),
                                     Ok(list) => view! {
@@ -454,7 +455,7 @@ fn Members(workspace: WorkspaceView, data: MembersData) -> impl IntoView {
             <Transition>
                 {move || {
                     let slug = slug.clone();
-                    Suspend::new(async move {
+                    suspend(async move {
                         match page.await.map(|p| p.members) {
                             Ok(list) => view! {
                                 <div class="table-scroll">
@@ -504,7 +505,7 @@ fn Members(workspace: WorkspaceView, data: MembersData) -> impl IntoView {
                         <Submit label="Make invitation link" busy_label="Making…" pending=invite.pending() />
                     </ActionForm>
                     <Transition>
-                        {move || Suspend::new(async move {
+                        {move || suspend(async move {
                             // A page loaded after a form post without
                             // JavaScript has the link from the server.
                             let after_reload = page.await.ok().and_then(|p| p.new_invitation_link);
@@ -522,7 +523,7 @@ fn Members(workspace: WorkspaceView, data: MembersData) -> impl IntoView {
                     <Transition>
                         {move || {
                             let slug = slug.clone();
-                            Suspend::new(async move {
+                            suspend(async move {
                                 match page.await.map(|p| p.invitations) {
                                     Ok(list) if list.is_empty() => view! { <p class="muted">"None."</p> }.into_any(),
                                     Ok(list) => view! {
