@@ -75,35 +75,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// measurable time on a first visit.
 #[component]
 fn SiteAssets(options: LeptosOptions) -> impl IntoView {
-    let names = AssetNames::of(&options);
-    let pkg = &options.site_pkg_dir;
+    let assets = BuiltAssets::of(&options);
     let nonce = leptos::nonce::use_nonce();
-    let script = format!(
-        "{}(\"\", {pkg:?}, {:?}, {:?}, false);",
-        include_str!("hydration_script.js"),
-        names.js,
-        names.wasm
-    );
     view! {
-        <link id="leptos" rel="stylesheet" href=format!("/{pkg}/{}.css", names.css) />
-        <link rel="modulepreload" href=format!("/{pkg}/{}.js", names.js) crossorigin=nonce.clone() />
+        <link id="leptos" rel="stylesheet" href=assets.css_href.as_str() />
+        <link rel="modulepreload" href=assets.js_href.as_str() crossorigin=nonce.clone() />
         <link
             rel="preload"
-            href=format!("/{pkg}/{}.wasm", names.wasm)
+            href=assets.wasm_href.as_str()
             r#as="fetch"
             r#type="application/wasm"
             crossorigin=nonce.as_ref().map(|n| n.as_inner().clone()).unwrap_or_default()
         />
         <script type="module" nonce=nonce>
-            {script}
+            {assets.script.as_str()}
         </script>
     }
 }
 
 /// The site's stylesheet's address, under its hashed name.
 pub fn stylesheet_href(options: &LeptosOptions) -> String {
-    let names = AssetNames::of(options);
-    format!("/{}/{}.css", options.site_pkg_dir, names.css)
+    BuiltAssets::of(options).css_href.clone()
 }
 
 /// The hash file's text when the server carries the site inside it (and
@@ -116,33 +108,45 @@ pub fn use_built_in_hashes(hashes: &'static str) {
     let _ = BUILT_IN_HASHES.set(hashes);
 }
 
-/// The built site's file names, without their extensions.
-struct AssetNames {
-    css: String,
-    js: String,
-    wasm: String,
+/// The built site's addresses under their hashed names, and the script
+/// that loads them, made once.
+struct BuiltAssets {
+    css_href: String,
+    js_href: String,
+    wasm_href: String,
+    script: String,
 }
 
-impl AssetNames {
-    fn of(options: &LeptosOptions) -> &'static AssetNames {
-        static NAMES: std::sync::OnceLock<AssetNames> = std::sync::OnceLock::new();
-        NAMES.get_or_init(|| Self::read(options))
+impl BuiltAssets {
+    fn of(options: &LeptosOptions) -> &'static BuiltAssets {
+        static NAMES: std::sync::OnceLock<BuiltAssets> = std::sync::OnceLock::new();
+        NAMES.get_or_init(|| {
+            let (css, js, wasm) = Self::read(options);
+            let pkg = &options.site_pkg_dir;
+            BuiltAssets {
+                css_href: format!("/{pkg}/{css}.css"),
+                js_href: format!("/{pkg}/{js}.js"),
+                wasm_href: format!("/{pkg}/{wasm}.wasm"),
+                script: format!(
+                    "{}(\"\", {pkg:?}, {js:?}, {wasm:?}, false);",
+                    include_str!("hydration_script.js")
+                ),
+            }
+        })
     }
 
-    /// As Leptos finds them: `hash.txt` beside the executable holds a line
-    /// `css: …`, `js: …` and `wasm: …` when cargo-leptos hashed the files.
-    fn read(options: &LeptosOptions) -> AssetNames {
+    /// The names of the stylesheet, the script and the wasm, without their
+    /// extensions, as Leptos finds them: `hash.txt` beside the executable
+    /// holds a line `css: …`, `js: …` and `wasm: …` when cargo-leptos hashed
+    /// the files.
+    fn read(options: &LeptosOptions) -> (String, String, String) {
         let name = options.output_name.to_string();
-        let mut names = AssetNames {
-            css: name.clone(),
-            js: name.clone(),
-            wasm: name,
-        };
+        let (mut css, mut js, mut wasm) = (name.clone(), name.clone(), name);
         if !options.hash_files {
             if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
-                names.wasm.push_str("_bg");
+                wasm.push_str("_bg");
             }
-            return names;
+            return (css, js, wasm);
         }
         let hashes = BUILT_IN_HASHES
             .get()
@@ -155,19 +159,19 @@ impl AssetNames {
             });
         let Some(hashes) = hashes else {
             leptos::logging::error!("File hashing is active but no hash file was found");
-            return names;
+            return (css, js, wasm);
         };
         for (kind, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
             let target = match kind.trim() {
-                "css" => &mut names.css,
-                "js" => &mut names.js,
-                "wasm" => &mut names.wasm,
+                "css" => &mut css,
+                "js" => &mut js,
+                "wasm" => &mut wasm,
                 _ => continue,
             };
             target.push('.');
             target.push_str(hash.trim());
         }
-        names
+        (css, js, wasm)
     }
 }
 
