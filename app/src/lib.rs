@@ -94,8 +94,8 @@ fn SiteAssets(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The site's stylesheet's address, under its hashed name.
-pub fn stylesheet_href(options: &LeptosOptions) -> String {
-    BuiltAssets::of(options).css_href.clone()
+pub fn stylesheet_href(options: &LeptosOptions) -> &'static str {
+    &BuiltAssets::of(options).css_href
 }
 
 /// The hash file's text when the server carries the site inside it (and

@@ -27,10 +27,10 @@ pub async fn page(
     match shared::load(&state, &token, after.as_deref()).await {
         Ok(page) => html(
             StatusCode::OK,
-            app::pages::shared::document(page, &stylesheet),
+            app::pages::shared::document(page, stylesheet),
         ),
         // Wrong, expired and revoked links are one and the same answer.
-        Err(AppError::NotFound) => html(StatusCode::NOT_FOUND, not_found(&stylesheet)),
+        Err(AppError::NotFound) => html(StatusCode::NOT_FOUND, not_found(stylesheet)),
         Err(err) => {
             tracing::error!(error = %err, "shared view");
             err.status_code().into_response()

@@ -40,7 +40,8 @@ where
 }
 
 /// Pending on its first poll, ready on the next; it wakes its task at once,
-/// so the render is not held up.
+/// so the render is not held up (tokio's `yield_now` would instead send the
+/// page to the back of its worker's queue).
 #[cfg(feature = "ssr")]
 async fn after_the_walks() {
     let mut first = true;

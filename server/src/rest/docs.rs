@@ -22,7 +22,7 @@ pub async fn page(State(state): State<AppState>) -> Response {
             (CONTENT_TYPE, "text/html; charset=utf-8"),
             (CACHE_CONTROL, "public, max-age=300"),
         ],
-        render(&document, &state.auth.public_url, &stylesheet),
+        render(&document, &state.auth.public_url, stylesheet),
     )
         .into_response()
 }
