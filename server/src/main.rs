@@ -9,6 +9,20 @@ use server::{serve, telemetry};
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// How many tasks a worker runs between two looks at the sockets and timers
+/// while it has work queued (tokio's default is 61; a worker with nothing
+/// queued looks at once, whatever this says).
+///
+/// Each look queues every request that arrived since the last one beside the
+/// pages the worker is half-way through, and they all take turns. With the
+/// default, 32 busy connections kept about 28 pages in flight at once; at 512
+/// about 15: a worker mostly finishes the pages it started before it takes
+/// new ones. The members page then serves about 20 % more requests per second
+/// and its p99 falls from 10.7 to 8.6 ms (wrk, 32 connections). Past about
+/// 400 nothing more is gained. The cost: while every worker stays busy, a new
+/// request or an expired timer waits for up to this many task polls.
+const EVENT_INTERVAL: u32 = 512;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = match Command::parse(&args) {
@@ -34,6 +48,7 @@ fn main() -> ExitCode {
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .event_interval(EVENT_INTERVAL)
         .build()
     {
         Ok(runtime) => runtime,
