@@ -308,7 +308,7 @@ pub async fn migrate(config: &Config) -> Result<(), String> {
 pub async fn backup(config: &Config, file: &Path) -> Result<(), String> {
     use app::backend::db::sqlite_file_path;
 
-    if !config.database_url.starts_with("sqlite:") {
+    if config.database_kind != app::model::DatabaseKind::Sqlite {
         return Err(format!(
             "`waymark backup` copies SQLite databases; back up PostgreSQL with its own tool, \
              while Waymark runs:\n  pg_dump --format=custom --file={} \"$DATABASE_URL\"\n\

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use app::backend::auth::client::TrustedProxy;
-use app::backend::db::DbSettings;
+use app::backend::db::{DbSettings, database_kind};
+use app::model::DatabaseKind;
 
 /// Where the data lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/waymark.db";
@@ -24,6 +25,8 @@ pub enum Environment {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
+    /// What `database_url` names.
+    pub database_kind: DatabaseKind,
     pub addr: SocketAddr,
     /// The address users reach the site at, without a trailing slash, e.g.
     /// `https://roadmap.example.com`. Used to check request origins and to
@@ -84,10 +87,7 @@ impl Config {
         let value = |name: &str| get(name).filter(|v| !v.trim().is_empty());
 
         let database_url = value("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
-        {
+        let Ok(database_kind) = database_kind(&database_url) else {
             return Err(ConfigError {
                 var: "DATABASE_URL",
                 value: database_url,
@@ -95,7 +95,7 @@ impl Config {
                     "sqlite://PATH (e.g. sqlite://data/waymark.db) or postgres://USER@HOST/DATABASE"
                         .into(),
             });
-        }
+        };
 
         let addr_text = value("WAYMARK_ADDR").unwrap_or_else(|| DEFAULT_ADDR.into());
         let addr: SocketAddr = addr_text.trim().parse().map_err(|_| ConfigError {
@@ -297,6 +297,7 @@ impl Config {
 
         Ok(Self {
             database_url,
+            database_kind,
             addr,
             public_url,
             env,

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use app::model::DatabaseKind;
 use server::cli::{self, Command, USAGE};
 use server::config::Config;
 use server::{serve, telemetry};
@@ -52,7 +53,7 @@ fn main() -> ExitCode {
 
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     runtime.enable_all();
-    if config.database_url.starts_with("sqlite:") {
+    if config.database_kind == DatabaseKind::Sqlite {
         runtime.event_interval(SQLITE_EVENT_INTERVAL);
     }
     let runtime = match runtime.build() {

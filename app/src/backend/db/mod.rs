@@ -513,7 +513,8 @@ fn postgres_url_with_ca(url: &str, ca_file: Option<&Path>) -> String {
     format!("{url}{joiner}{}", pairs.join("&"))
 }
 
-fn database_kind(url: &str) -> Result<DatabaseKind, DbError> {
+/// Which database a `DATABASE_URL` names, from its scheme.
+pub fn database_kind(url: &str) -> Result<DatabaseKind, DbError> {
     if url.starts_with("sqlite:") {
         Ok(DatabaseKind::Sqlite)
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
