@@ -183,13 +183,30 @@ pub fn App() -> impl IntoView {
     Toasts::provide();
 
     view! {
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Waymark".to_owned() } else { format!("{page} · Waymark") }
-        } />
+        <Title formatter=page_title />
         <Router>
             <Site />
         </Router>
     }
+}
+
+/// The document's title: the page's own (an item's title, a workspace's
+/// name: text that people type) before the site's name. This is the only
+/// title formatter: a page that set its own would replace it, escaping and
+/// all.
+///
+/// leptos_meta writes the server's `<title>` into the HTML as it is, so
+/// there the text is escaped; in the browser it sets `document.title`,
+/// which takes text and must not be.
+fn page_title(page: String) -> String {
+    let title = if page.is_empty() {
+        "Waymark".to_owned()
+    } else {
+        format!("{page} · Waymark")
+    };
+    #[cfg(feature = "ssr")]
+    let title = components::markup::escape_html(&title);
+    title
 }
 
 /// Everything inside the router: the header, the routes, the footer. Every

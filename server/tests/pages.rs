@@ -343,3 +343,99 @@ async fn pages_render_while_other_servers_start() {
         "no page was rendered while the other servers started"
     );
 }
+
+/// What a hostile editor types as an item's title or a workspace's name:
+/// markup that would end the `<title>`, redirect the reader, or plant a
+/// form that posts as them.
+const HOSTILE: &str = "Q3 & \"plan\"</title><meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\"><form method=post action=/fn/w/members/role>";
+
+/// The same, short enough for a saved view's name.
+const HOSTILE_NAME: &str = "&\"</title><form method=post action=/fn/w/members/role>";
+
+/// The `<head>` of a page's HTML.
+fn head_of(page: &str) -> &str {
+    let end = page.find("</head>").expect("the page has a head");
+    &page[..end]
+}
+
+/// Markup in the head would have turned into elements; escaped, it is text
+/// inside the one `<title>`.
+fn assert_head_shows_as_text(page: &str, expected_title: &str, what: &str) {
+    let head = head_of(page);
+    assert_eq!(head.matches("<title>").count(), 1, "{what}: {head}");
+    assert_eq!(head.matches("</title>").count(), 1, "{what}: {head}");
+    assert!(!head.contains("<meta http-equiv"), "{what}: {head}");
+    assert!(!head.contains("<form"), "{what}: {head}");
+    assert!(
+        !page.contains("<form method=post action=/fn/w/members/role>"),
+        "{what}"
+    );
+    let title = head
+        .split("<title>")
+        .nth(1)
+        .and_then(|rest| rest.split("</title>").next())
+        .expect("a title");
+    assert_eq!(as_text(title), expected_title, "{what}");
+}
+
+/// What a browser shows for the text of a `<title>`: its character
+/// references decoded, nothing else (tags are not read there).
+fn as_text(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn markup_typed_into_titles_and_names_comes_back_as_text() {
+    for app in TestApp::each_backend().await {
+        let owner = app.admin().await;
+        let workspace = &HOSTILE[..80];
+        let slug = owner.create_workspace(workspace, "hostile").await;
+        let key = owner.create_item(&slug, HOSTILE).await;
+
+        for path in [
+            format!("/w/{slug}"),
+            format!("/w/{slug}/items"),
+            format!("/w/{slug}/board"),
+            format!("/w/{slug}/settings"),
+        ] {
+            let page = owner.page_text(&path).await;
+            assert_head_shows_as_text(&page, &format!("{workspace} · Waymark"), &path);
+        }
+        let path = format!("/w/{slug}/items/{key}");
+        let page = owner.page_text(&path).await;
+        assert_head_shows_as_text(&page, &format!("{key} {HOSTILE} · Waymark"), &path);
+
+        // The share page draws its own document, titled by the view's and
+        // the workspace's names.
+        let view: serde_json::Value = owner
+            .call_json(
+                "w/views/create",
+                &[
+                    ("slug", slug.as_str()),
+                    ("name", HOSTILE_NAME),
+                    ("kind", "board"),
+                    ("params", ""),
+                ],
+            )
+            .await;
+        let id = view["id"].as_i64().expect("a saved view").to_string();
+        let made: serde_json::Value = owner
+            .call_ok(
+                "w/views/share",
+                &[("slug", slug.as_str()), ("id", id.as_str())],
+            )
+            .await
+            .json()
+            .await
+            .expect("a share link");
+        let url = made["url"].as_str().expect("the link's address");
+        let token = url.rsplit('/').next().expect("a token");
+        let (status, page) = app.get_text(&format!("/s/{token}")).await;
+        assert_eq!(status, 200);
+        assert_head_shows_as_text(&page, &format!("{HOSTILE_NAME} · {workspace}"), "share");
+    }
+}

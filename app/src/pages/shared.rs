@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::backend::shared::{SharedContent, SharedPage};
+use crate::components::markup::escape_html;
 use crate::pages::board::SharedBoard;
 use crate::pages::chart::Plot;
 use crate::pages::items::SharedTable;
@@ -47,7 +48,9 @@ pub fn document(page: SharedPage, stylesheet: &str) -> String {
                     <meta name="color-scheme" content="light dark" />
                     <meta name="robots" content="noindex, nofollow" />
                     <meta name="referrer" content="no-referrer" />
-                    <title>{title}</title>
+                    // Text inside a title is all text, so the marker a
+                    // view puts after text would show in the tab.
+                    <title inner_html=escape_html(&title)></title>
                     <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                     <link rel="stylesheet" href=stylesheet.to_owned() />
                 </head>

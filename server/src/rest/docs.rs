@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use app::backend::AppState;
+use app::components::markup::escape_html;
 
 use super::openapi;
 
@@ -27,29 +28,14 @@ pub async fn page(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A description's text with its `code` spans kept as code.
 fn prose(text: &str) -> String {
     let mut out = String::new();
     for (index, part) in text.split('`').enumerate() {
         if index % 2 == 1 {
-            let _ = write!(out, "<code>{}</code>", escape(part));
+            let _ = write!(out, "<code>{}</code>", escape_html(part));
         } else {
-            out.push_str(&escape(part));
+            out.push_str(&escape_html(part));
         }
     }
     out
@@ -149,9 +135,9 @@ fn limits(schema: &Value) -> String {
         " characters",
     ));
     parts.extend(range(None, number("maxItems"), " of them"));
-    let mut out: Vec<String> = parts.iter().map(|p| escape(p)).collect();
+    let mut out: Vec<String> = parts.iter().map(|p| escape_html(p)).collect();
     if let Some(pattern) = schema["pattern"].as_str() {
-        out.push(format!("matching <code>{}</code>", escape(pattern)));
+        out.push(format!("matching <code>{}</code>", escape_html(pattern)));
     }
     out.join(", ")
 }
@@ -176,13 +162,13 @@ fn fields(out: &mut String, document: &Value, schema: &Value) {
         let _ = write!(
             out,
             "<tr><td><code>{}</code>{}</td><td><code>{}</code></td><td>{about}{}</td></tr>",
-            escape(name),
+            escape_html(name),
             if required.contains(&name.as_str()) {
                 " <span class=\"muted small\">required</span>"
             } else {
                 ""
             },
-            escape(&type_of(document, field)),
+            escape_html(&type_of(document, field)),
             if limits.is_empty() {
                 String::new()
             } else {
@@ -239,7 +225,7 @@ fn curl(public_url: &str, method: &str, path: &str, operation: &Value) -> String
 
 fn render(document: &Value, public_url: &str, stylesheet: &str) -> String {
     let mut out = String::new();
-    let title = document["info"]["title"].as_str().unwrap_or("API");
+    let title = escape_html(document["info"]["title"].as_str().unwrap_or("API"));
     let _ = write!(
         out,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -249,7 +235,7 @@ fn render(document: &Value, public_url: &str, stylesheet: &str) -> String {
          <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
          <link rel=\"stylesheet\" href=\"{}\"></head><body>\
          <main class=\"page api-doc\" id=\"main\"><h1>{title} reference</h1>",
-        escape(stylesheet)
+        escape_html(stylesheet)
     );
     let _ = write!(
         out,
@@ -280,7 +266,7 @@ fn render(document: &Value, public_url: &str, stylesheet: &str) -> String {
         let _ = write!(
             out,
             "<li><strong>{}</strong><ul>",
-            escape(&capitalised(name))
+            escape_html(&capitalised(name))
         );
         for (path, operations) in &paths {
             for (method, operation) in operations.as_object().into_iter().flatten() {
@@ -291,7 +277,7 @@ fn render(document: &Value, public_url: &str, stylesheet: &str) -> String {
                     out,
                     "<li><a href=\"#{}\">{}</a></li>",
                     anchor(method, path),
-                    escape(operation["summary"].as_str().unwrap_or(path))
+                    escape_html(operation["summary"].as_str().unwrap_or(path))
                 );
             }
         }
@@ -303,7 +289,7 @@ fn render(document: &Value, public_url: &str, stylesheet: &str) -> String {
         let _ = write!(
             out,
             "<section class=\"api-doc__tag\"><h2>{}</h2><p class=\"muted\">{}</p>",
-            escape(&capitalised(name)),
+            escape_html(&capitalised(name)),
             prose(tag["description"].as_str().unwrap_or_default())
         );
         for (path, operations) in &paths {
@@ -381,9 +367,9 @@ fn operation_html(
         "<article class=\"api-doc__operation\" id=\"{}\"><h3>{}</h3>\
          <p><code class=\"api-doc__method\">{}</code> <code>{}</code></p>",
         anchor(method, path),
-        escape(operation["summary"].as_str().unwrap_or_default()),
+        escape_html(operation["summary"].as_str().unwrap_or_default()),
         method.to_uppercase(),
-        escape(path)
+        escape_html(path)
     );
     if let Some(description) = operation["description"].as_str() {
         let _ = write!(out, "<p>{}</p>", prose(description));
@@ -399,14 +385,14 @@ fn operation_html(
             let _ = write!(
                 out,
                 "<tr><td><code>{}</code>{}</td><td>{}</td><td><code>{}</code></td><td>{}{}</td></tr>",
-                escape(parameter["name"].as_str().unwrap_or_default()),
+                escape_html(parameter["name"].as_str().unwrap_or_default()),
                 if parameter["required"] == true {
                     " <span class=\"muted small\">required</span>"
                 } else {
                     ""
                 },
-                escape(parameter["in"].as_str().unwrap_or_default()),
-                escape(&type_of(document, &parameter["schema"])),
+                escape_html(parameter["in"].as_str().unwrap_or_default()),
+                escape_html(&type_of(document, &parameter["schema"])),
                 prose(parameter["description"].as_str().unwrap_or_default()),
                 if limits.is_empty() {
                     String::new()
@@ -424,7 +410,7 @@ fn operation_html(
         let _ = write!(
             out,
             "<h4>Body <span class=\"muted small\">application/json, {}</span></h4>",
-            escape(&type_of(document, body))
+            escape_html(&type_of(document, body))
         );
         fields(out, document, body);
     }
@@ -434,12 +420,12 @@ fn operation_html(
         let body = if schema.is_null() {
             String::new()
         } else {
-            format!(" <code>{}</code>", escape(&type_of(document, schema)))
+            format!(" <code>{}</code>", escape_html(&type_of(document, schema)))
         };
         let _ = write!(
             out,
             "<li><strong>{}</strong>{body} {}</li>",
-            escape(status),
+            escape_html(status),
             prose(response["description"].as_str().unwrap_or_default())
         );
     }
@@ -447,7 +433,7 @@ fn operation_html(
     let _ = write!(
         out,
         "<h4>Example</h4><pre class=\"api-doc__example\"><code>{}</code></pre>",
-        escape(&curl(public_url, method, path, operation))
+        escape_html(&curl(public_url, method, path, operation))
     );
     let success = operation["responses"]
         .as_object()
@@ -457,7 +443,7 @@ fn operation_html(
         let _ = write!(
             out,
             "<details><summary>{} fields</summary>",
-            escape(&type_of(document, schema))
+            escape_html(&type_of(document, schema))
         );
         fields(out, document, schema);
         out.push_str("</details>");
