@@ -52,6 +52,8 @@ pub struct Config {
     pub metrics_addr: Option<SocketAddr>,
     /// PostgreSQL's pool size, statement timeout and CA file.
     pub database: DbSettings,
+    /// How long a connection may take to send a request's head.
+    pub connections: crate::serve::ConnectionSettings,
 }
 
 /// REST API requests a token may make a minute when
@@ -295,6 +297,13 @@ impl Config {
             });
         }
 
+        let header_timeout = number(
+            "WAYMARK_HEADER_TIMEOUT",
+            1..=3_600,
+            "seconds a client has to send a request's head on a new or idle connection",
+        )?
+        .map_or(crate::serve::DEFAULT_HEADER_TIMEOUT, Duration::from_secs);
+
         Ok(Self {
             database_url,
             database_kind,
@@ -314,6 +323,7 @@ impl Config {
                 statement_timeout,
                 ca_file,
             },
+            connections: crate::serve::ConnectionSettings { header_timeout },
         })
     }
 

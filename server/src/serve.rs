@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
@@ -55,11 +54,12 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
             axum::routing::get(metrics::endpoint).with_state((state.clone(), instance.clone())),
         );
         let listener = bind(addr).await?;
-        tokio::spawn(async move {
-            if let Err(err) = axum::serve(listener, metrics).await {
-                tracing::error!(%err, "the metrics listener stopped");
-            }
-        });
+        tokio::spawn(serve_http(
+            listener,
+            metrics,
+            config.connections,
+            std::future::pending(),
+        ));
         tracing::info!(%addr, "metrics listening");
     }
     tracing::info!(
@@ -72,15 +72,7 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
     let events = state.events.clone();
     let draining = instance.clone();
-    let server = axum::serve(
-        // Without TCP_NODELAY small responses wait for the client's delayed
-        // ACK: ~40 ms per static file.
-        listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        }),
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let server = serve_http(listener, app, config.connections, async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");
         draining.set_draining();
@@ -95,13 +87,12 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     };
     let serving = tokio::spawn(async move {
         tokio::select! {
-            result = server.into_future() => result,
+            () = server => {}
             () = grace => {
                 tracing::warn!(
                     "requests still running after {} s; stopping anyway",
                     SHUTDOWN_GRACE.as_secs()
                 );
-                Ok(())
             }
         }
     });
@@ -128,11 +119,107 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     )
     .spawn();
 
-    let served = serving.await.map_err(std::io::Error::other)?;
+    let served = serving.await;
     state.db.close().await;
-    served?;
+    served.map_err(std::io::Error::other)?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How the server treats its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionSettings {
+    /// A client must send a request's head (its line and headers) within
+    /// this long of opening the connection or of the previous answer;
+    /// otherwise the connection is closed. So it is also how long an idle
+    /// keep-alive connection stays open: hyper's HTTP/1 server runs this
+    /// one timer whenever it waits for a head.
+    pub header_timeout: Duration,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+        }
+    }
+}
+
+/// Long enough for any real client on a slow link, short enough that a
+/// client holding connections open with half-sent heads (or nothing) gets
+/// few of them at a time.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops
+/// accepting and waits for the requests in flight (idle connections close
+/// at once). HTTP/1.1 only, the protocol a reverse proxy speaks to its
+/// upstream: hyper's HTTP/2 server has no timer for a connection that
+/// never sends a request, and its protocol detection waits for bytes that
+/// may never come. Each request carries the client's address
+/// (`ConnectInfo<SocketAddr>`), as `axum::serve` gives it.
+pub async fn serve_http(
+    listener: TcpListener,
+    app: axum::Router,
+    settings: ConnectionSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    use axum::extract::ConnectInfo;
+    use hyper::body::Incoming;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(settings.header_timeout);
+    let connections = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (tcp, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    wait_after_accept_error(err).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Without TCP_NODELAY small responses wait for the client's delayed
+        // ACK: ~40 ms per static file.
+        let _ = tcp.set_nodelay(true);
+        let service = app
+            .clone()
+            .map_request(move |mut request: http::Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(remote));
+                request
+            });
+        let connection = connections
+            .watch(http.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(service)));
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(%err, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    connections.shutdown().await;
+}
+
+/// An accept that failed because of one connection (reset before it was
+/// taken) is nothing; one that failed for want of file descriptors or
+/// memory is retried after a pause instead of spinning.
+async fn wait_after_accept_error(err: std::io::Error) {
+    use std::io::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused
+    ) {
+        return;
+    }
+    tracing::error!(%err, "cannot accept a connection; retrying in a second");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, ServeError> {

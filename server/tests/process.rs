@@ -1,5 +1,6 @@
 //! The `waymark` binary as an operator runs it: bad configuration stops it
-//! with one line, and SIGTERM lets a slow request finish before it exits 0.
+//! with one line, SIGTERM lets a slow request finish before it exits 0, and
+//! a client that holds a connection without sending a request is cut off.
 
 mod common;
 
@@ -84,6 +85,11 @@ struct RunningServer {
 
 impl RunningServer {
     fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// The server with these variables set as well.
+    fn start_with(vars: &[(&str, &str)]) -> Self {
         let folder = TempDir::new("serve");
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -92,6 +98,7 @@ impl RunningServer {
             .port();
         let addr = format!("127.0.0.1:{port}");
         let child = waymark()
+            .envs(vars.iter().copied())
             .arg("serve")
             .env("WAYMARK_ADDR", &addr)
             .env(
@@ -210,4 +217,90 @@ fn sigterm_on_an_idle_server_exits_zero_promptly() {
         .wait_for_exit(Duration::from_secs(5))
         .expect("exits promptly");
     assert_eq!(status.code(), Some(0));
+}
+
+/// Whether the server has closed `stream` (after, perhaps, an answer such
+/// as 408) within `limit`; `false` while it still holds it open.
+fn closed_by_server(stream: &mut TcpStream, limit: Duration) -> bool {
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut answer = Vec::new();
+    match stream.read_to_end(&mut answer) {
+        Ok(_) => true,
+        Err(err) => err.kind() == std::io::ErrorKind::ConnectionReset,
+    }
+}
+
+#[test]
+fn connections_that_send_no_request_head_in_time_are_closed() {
+    let server = RunningServer::start_with(&[("WAYMARK_HEADER_TIMEOUT", "1")]);
+
+    // Opens a connection and sends nothing.
+    let mut silent = TcpStream::connect(&server.addr).unwrap();
+    // Sends half a request's head and stops (slowloris).
+    let mut half = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        half,
+        "GET /healthz HTTP/1.1\r\nHost: {}\r\nX-Slow: ",
+        server.addr
+    )
+    .unwrap();
+    // Asks for one page, reads the answer, then keeps the connection idle.
+    let mut idle = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        idle,
+        "GET /healthz HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    assert!(one_answer(&mut idle).starts_with("HTTP/1.1 200"));
+
+    for (what, stream) in [
+        ("silent", &mut silent),
+        ("half a head", &mut half),
+        ("idle", &mut idle),
+    ] {
+        assert!(
+            closed_by_server(stream, Duration::from_secs(10)),
+            "{what}: the connection is still open"
+        );
+    }
+
+    // A connection that keeps sending whole requests keeps being served.
+    let mut busy = TcpStream::connect(&server.addr).unwrap();
+    for _ in 0..4 {
+        write!(
+            busy,
+            "GET /healthz HTTP/1.1\r\nHost: {}\r\n\r\n",
+            server.addr
+        )
+        .unwrap();
+        assert!(one_answer(&mut busy).starts_with("HTTP/1.1 200"));
+        std::thread::sleep(Duration::from_millis(400));
+    }
+}
+
+/// One answer read off a kept-alive connection: its head and as many bytes
+/// of body as its `Content-Length` says.
+fn one_answer(stream: &mut TcpStream) -> String {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut byte = [0u8; 1];
+    while !answer.ends_with(b"\r\n\r\n") {
+        stream.read_exact(&mut byte).expect("the answer's head");
+        answer.push(byte[0]);
+    }
+    let head = String::from_utf8(answer).unwrap();
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            line.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|n| n.trim().parse().unwrap())
+        })
+        .expect("a Content-Length");
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).expect("the answer's body");
+    head + &String::from_utf8_lossy(&body)
 }

@@ -225,14 +225,12 @@ async fn serve(
         events,
     };
     let router = server::router::build(state, SecurityPolicy::default());
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .expect("test server runs");
-    });
+    let server = tokio::spawn(server::serve::serve_http(
+        listener,
+        router,
+        server::serve::ConnectionSettings::default(),
+        std::future::pending(),
+    ));
     (format!("http://{addr}"), server)
 }
 
