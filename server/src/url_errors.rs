@@ -12,9 +12,11 @@ use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use server_fn::error::SERVER_FN_ERROR_HEADER;
 use tokio::sync::OnceCell;
 
 use app::backend::Db;
+use app::backend::auth::redirect;
 use app::backend::auth::url_error::{ERROR_KEY, PATH_KEY, SIGNATURE_KEY, UrlErrorKey};
 use app::backend::db::settings;
 
@@ -79,16 +81,6 @@ impl CarriedError {
     }
 }
 
-/// The query without the error's keys.
-fn without_error(query: &str) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(
-            url::form_urlencoded::parse(query.as_bytes())
-                .filter(|(key, _)| ![PATH_KEY, ERROR_KEY, SIGNATURE_KEY].contains(&key.as_ref())),
-        )
-        .finish()
-}
-
 pub async fn guard(
     State(errors): State<Arc<UrlErrors>>,
     request: Request<Body>,
@@ -98,24 +90,21 @@ pub async fn guard(
     if is_read && let Some(query) = request.uri().query() {
         let carried = CarriedError::from_query(query);
         if carried.is_present() && !is_genuine(&errors, &carried).await {
-            let clean = without_error(query);
-            let path = request.uri().path();
-            let target = if clean.is_empty() {
-                path.to_owned()
-            } else {
-                format!("{path}?{clean}")
-            };
+            // The same page without the error, as a path that no browser
+            // reads as another host (`//evil.example/?__err=…` asked for
+            // is not a page of this site: it goes home).
+            let target = redirect::on_this_site(Some(&format!("{}?{query}", request.uri().path())));
             return match HeaderValue::from_str(&target) {
                 Ok(location) => (StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response(),
                 Err(_) => StatusCode::BAD_REQUEST.into_response(),
             };
         }
     }
-    let is_function_post =
-        request.method() == Method::POST && request.uri().path().starts_with("/fn/");
+    let function = (request.method() == Method::POST && request.uri().path().starts_with("/fn/"))
+        .then(|| request.uri().path().to_owned());
     let mut response = next.run(request).await;
-    if is_function_post {
-        sign_redirect(&errors, &mut response).await;
+    if let Some(function) = function {
+        sign_redirect(&errors, &function, &mut response).await;
     }
     response
 }
@@ -135,9 +124,21 @@ async fn is_genuine(errors: &UrlErrors, carried: &CarriedError) -> bool {
     }
 }
 
-/// Adds `__sig` to a redirect that carries a server function's error back
-/// to its page.
-async fn sign_redirect(errors: &UrlErrors, response: &mut Response) {
+/// Signs the error a server function's failed form post carries back to
+/// its page, and only that: the function at `function` must have failed in
+/// this very response (server_fn marks its error answers with the
+/// `serverfnerror` header and then appends `__path` and `__err` to the
+/// page's address). An error in any other redirect — one written into
+/// sign-in's `next`, say — goes unsigned, so its page never shows it; any
+/// older error keys in the address are dropped.
+async fn sign_redirect(errors: &UrlErrors, function: &str, response: &mut Response) {
+    let failed_here = response
+        .headers()
+        .get(SERVER_FN_ERROR_HEADER)
+        .is_some_and(|path| path.as_bytes() == function.as_bytes());
+    if !failed_here {
+        return;
+    }
     let Some(location) = response
         .headers()
         .get(LOCATION)
@@ -145,13 +146,16 @@ async fn sign_redirect(errors: &UrlErrors, response: &mut Response) {
     else {
         return;
     };
-    let Some((_, query)) = location.split_once('?') else {
+    let Some((page, query)) = location.split_once('?') else {
         return;
     };
     let carried = CarriedError::from_query(query);
     let (Some(path), Some(error)) = (&carried.path, &carried.error) else {
         return;
     };
+    if path != function {
+        return;
+    }
     let key = match errors.key().await {
         Ok(key) => key,
         Err(err) => {
@@ -159,11 +163,12 @@ async fn sign_redirect(errors: &UrlErrors, response: &mut Response) {
             return;
         }
     };
-    let signed = format!(
-        "{location}&{SIGNATURE_KEY}={}",
-        key.sign(path, error, now_secs())
-    );
-    if let Ok(value) = HeaderValue::from_str(&signed) {
+    let mut signed = url::form_urlencoded::Serializer::new(redirect::without_error(query));
+    signed
+        .append_pair(PATH_KEY, path)
+        .append_pair(ERROR_KEY, error)
+        .append_pair(SIGNATURE_KEY, &key.sign(path, error, now_secs()));
+    if let Ok(value) = HeaderValue::from_str(&format!("{page}?{}", signed.finish())) {
         response.headers_mut().insert(LOCATION, value);
     }
 }
@@ -173,9 +178,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_error_keys_are_taken_out_of_a_query() {
-        assert_eq!(without_error("__path=%2Ffn%2Fx&__err=abc&__sig=1.x"), "");
-        assert_eq!(without_error("next=%2Fw&__err=abc"), "next=%2Fw");
+    fn the_error_keys_are_read_from_a_query() {
         let carried = CarriedError::from_query("a=1&__err=QUJD&__path=%2Ffn%2Fsign_in");
         assert_eq!(carried.path.as_deref(), Some("/fn/sign_in"));
         assert_eq!(carried.error.as_deref(), Some("QUJD"));

@@ -7,41 +7,6 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{AccountsState, CurrentUser};
 
-/// Where to go after signing in: a path on this site, or `/`. `next` is
-/// resolved as a browser would resolve it against this site's address
-/// (which drops tabs and newlines and reads `\\` as `/`); anything that
-/// leaves the site, or that is not plain printable ASCII (which a
-/// `Location` header could not carry), is refused.
-#[cfg(feature = "ssr")]
-pub fn safe_next(next: Option<&str>) -> String {
-    const HOME: &str = "/";
-    let Some(next) = next else {
-        return HOME.to_owned();
-    };
-    let printable = next.bytes().all(|b| b.is_ascii_graphic());
-    if !printable || !next.starts_with('/') {
-        return HOME.to_owned();
-    }
-    let base = url::Url::parse("http://waymark.invalid/").expect("a valid base address");
-    match base.join(next) {
-        Ok(target) if target.origin() == base.origin() && target.path().starts_with('/') => {
-            let mut path = target.path().to_owned();
-            if let Some(query) = target.query() {
-                path.push('?');
-                path.push_str(query);
-            }
-            // A path that still reads as another host to some client
-            // (`//…` after resolving) is refused too.
-            if path.starts_with("//") {
-                HOME.to_owned()
-            } else {
-                path
-            }
-        }
-        _ => HOME.to_owned(),
-    }
-}
-
 #[server(prefix = "/fn", endpoint = "accounts_state")]
 pub async fn load_accounts_state() -> Result<AccountsState, AppError> {
     use crate::backend::{accounts, request::scoped, state};
@@ -109,6 +74,8 @@ pub async fn sign_up(
 }
 
 #[cfg(feature = "ssr")]
+use crate::backend::auth::redirect::on_this_site;
+#[cfg(feature = "ssr")]
 use crate::backend::request::scoped;
 
 #[cfg(feature = "ssr")]
@@ -169,7 +136,7 @@ pub async fn sign_in(
         scoped(async {
             let state = state();
             let client = request::client();
-            let next = safe_next(next.as_deref());
+            let next = on_this_site(next.as_deref());
             match accounts::check_password(&state, &email, &password, &client).await? {
                 PasswordCheck::SignedIn { user_id } => {
                     // A new token at every sign-in: a token planted before
@@ -254,7 +221,7 @@ pub async fn sign_in_with_code(code: String, next: Option<String>) -> Result<(),
             request::set_cookie(&state.auth.expired_cookie(state.auth.challenge_cookie_name()));
             let cookie = session::start(&state, user.id, &client).await?;
             request::set_cookie(&cookie);
-            request::redirect(&safe_next(next.as_deref()));
+            request::redirect(&on_this_site(next.as_deref()));
             Ok(())
         })
         .await,
@@ -309,48 +276,6 @@ pub fn encode_query(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[cfg(feature = "ssr")]
-    #[test]
-    fn next_stays_on_this_site() {
-        assert_eq!(safe_next(Some("/settings/account")), "/settings/account");
-        assert_eq!(safe_next(Some("/w/x?tab=a&b=%20c")), "/w/x?tab=a&b=%20c");
-        assert_eq!(safe_next(None), "/");
-        for hostile in [
-            "//evil.example/",
-            "https://evil.example/",
-            "/\\evil.example",
-            "/\tevil.example",
-            "/\t/evil.example",
-            "/\n/evil.example",
-            "/\r\n/evil.example",
-            "\t//evil.example",
-            " //evil.example",
-            "/\u{0}/evil.example",
-            "/\u{7f}/evil.example",
-            "/caf\u{e9}",
-            "/%09/evil.example",
-            "/%5Cevil.example",
-            "%2F%2Fevil.example",
-            "/../..//evil.example",
-            "/./\\evil.example",
-            "javascript:alert(1)",
-        ] {
-            let next = safe_next(Some(hostile));
-            assert!(
-                next.starts_with('/') && !next.starts_with("//") && !next.contains('\\'),
-                "{hostile:?} gave {next:?}"
-            );
-            assert!(
-                http::HeaderValue::from_str(&next).is_ok(),
-                "{hostile:?} gave {next:?}"
-            );
-            assert!(
-                !next.contains("evil.example") || next.starts_with("/%"),
-                "{hostile:?} gave {next:?}"
-            );
-        }
-    }
 
     #[test]
     fn query_values_are_encoded() {

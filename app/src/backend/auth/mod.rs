@@ -6,6 +6,7 @@ pub mod client;
 pub mod password;
 pub mod qr;
 pub mod recovery;
+pub mod redirect;
 pub mod session;
 pub mod throttle;
 pub mod token;
