@@ -23,6 +23,7 @@ use leptos_router::hooks::use_location;
 use leptos_router::{Lazy, SsrMode, path};
 
 use crate::api::auth::load_current_user;
+use crate::components::form::CheckedUrlError;
 use crate::components::{
     CurrentUserResource, Shortcuts, SiteFooter, SiteHeader, ThemeState, ToastRegion, Toasts,
 };
@@ -215,6 +216,7 @@ fn page_title(page: String) -> String {
 #[component]
 fn Site() -> impl IntoView {
     let location = use_location();
+    CheckedUrlError::provide(&location.query.get_untracked());
     let user = Resource::new(move || location.pathname.get(), |_| load_current_user());
     provide_context(CurrentUserResource(user));
     let ssr = SsrMode::Async;

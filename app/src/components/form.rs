@@ -4,9 +4,53 @@
 //! (in place) and without it (after the redirect back to the page).
 
 use leptos::prelude::*;
+use leptos::server::ServerActionError;
+use server_fn::ServerFn;
+use server_fn::error::FromServerFnError;
 
 use crate::components::markup::escape_html;
 use crate::error::AppError;
+
+/// The error that the address of the page as the server drew it carried
+/// back from a failed form post (`__path`, `__err`). The server showed it
+/// only after checking its signature; the router, though, offers whatever
+/// error the address holds after every move within the hydrated page (a
+/// link in a comment to `…?__err=…`), unchecked.
+#[derive(Clone, Debug, Default)]
+pub struct CheckedUrlError(Option<ServerActionError>);
+
+impl CheckedUrlError {
+    /// Read from the first address the router sees: the one the server
+    /// rendered, and checked, for this document.
+    pub fn provide(query: &leptos_router::params::ParamsMap) {
+        let error = match (query.get_str("__path"), query.get_str("__err")) {
+            (Some(path), Some(err)) => Some(ServerActionError::new(path, err)),
+            _ => None,
+        };
+        provide_context(Self(error));
+    }
+}
+
+/// A server function's action, for a form. Its first value is the error
+/// that the page's address carried back from a failed post of the same
+/// function, only when the server checked that error: an address reached
+/// by moving within the hydrated page shows no error from it. Use this,
+/// never `ServerAction::new`.
+pub fn server_action<S>() -> ServerAction<S>
+where
+    S: ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: FromServerFnError + Send + Sync + 'static,
+{
+    #[allow(clippy::disallowed_methods, reason = "this is the one place that may")]
+    let action = ServerAction::<S>::new();
+    let offered = use_context::<ServerActionError>();
+    let checked = use_context::<CheckedUrlError>().and_then(|checked| checked.0);
+    if offered.is_some() && offered != checked && action.value().with_untracked(Option::is_some) {
+        action.value().set(None);
+    }
+    action
+}
 
 /// The error for one field, if the last submission failed on it.
 pub fn field_error<S, T>(value: S, field: &'static str) -> Signal<Option<String>>

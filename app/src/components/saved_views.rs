@@ -11,6 +11,7 @@ use crate::api::views::{
     CreateView, DeleteView, RevokeShareLink, ShareView, UpdateView, load_saved_views,
     open_saved_view,
 };
+use crate::components::form::server_action;
 use crate::components::form::{FormError, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::components::toast::toast_results;
@@ -52,11 +53,11 @@ impl SavedViews {
                     .and_then(|(_, id)| id.parse::<i64>().ok())
             })
         });
-        let create = ServerAction::<CreateView>::new();
-        let update = ServerAction::<UpdateView>::new();
-        let delete = ServerAction::<DeleteView>::new();
-        let share = ServerAction::<ShareView>::new();
-        let revoke = ServerAction::<RevokeShareLink>::new();
+        let create = server_action::<CreateView>();
+        let update = server_action::<UpdateView>();
+        let delete = server_action::<DeleteView>();
+        let share = server_action::<ShareView>();
+        let revoke = server_action::<RevokeShareLink>();
         let list = Resource::new(
             move || {
                 (

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::ThemeToggle;
 use super::suspend;
 use crate::api::auth::SignOut;
+use crate::components::form::server_action;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 
@@ -63,7 +64,7 @@ fn WorkspaceSwitcher(me: CurrentUser) -> impl IntoView {
 
 #[component]
 fn UserMenu(me: CurrentUser) -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
+    let sign_out = server_action::<SignOut>();
     view! {
         <details class="user-menu">
             <summary data-testid="user-menu">{me.display_name.clone()}</summary>

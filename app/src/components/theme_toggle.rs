@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::theme::SetTheme;
+use crate::components::form::server_action;
 use crate::model::Theme;
 
 /// The theme in force, shared by the page.
@@ -20,7 +21,7 @@ impl ThemeState {
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
     let theme = expect_context::<ThemeState>().0;
-    let set_theme = ServerAction::<SetTheme>::new();
+    let set_theme = server_action::<SetTheme>();
 
     // Once the server has stored the choice, draw the page in it.
     Effect::new(move |_| {

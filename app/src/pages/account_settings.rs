@@ -10,6 +10,7 @@ use crate::api::account::{
     UpdateDisplayName, list_sessions,
 };
 use crate::components::CurrentUserResource;
+use crate::components::form::server_action;
 use crate::components::form::{
     Field, FormError, NewPasswordField, Notice, Submit, field_error, form_error, succeeded,
 };
@@ -39,8 +40,8 @@ pub fn AccountSettingsPage() -> impl IntoView {
     let user = expect_context::<CurrentUserResource>().0;
     // Resources and the actions they follow live at page level, outside the
     // Suspense, so its re-renders do not drop them mid-request.
-    let revoke = ServerAction::<RevokeSession>::new();
-    let revoke_others = ServerAction::<RevokeOtherSessions>::new();
+    let revoke = server_action::<RevokeSession>();
+    let revoke_others = server_action::<RevokeOtherSessions>();
     let sessions = Resource::new(
         move || (revoke.version().get(), revoke_others.version().get()),
         |_| list_sessions(),
@@ -94,7 +95,7 @@ fn refetch_user_after(version: RwSignal<usize>) {
 
 #[component]
 fn ProfileSection(me: CurrentUser) -> impl IntoView {
-    let save = ServerAction::<UpdateDisplayName>::new();
+    let save = server_action::<UpdateDisplayName>();
     let value = save.value();
     refetch_user_after(save.version());
     view! {
@@ -112,7 +113,7 @@ fn ProfileSection(me: CurrentUser) -> impl IntoView {
 
 #[component]
 fn EmailSection(me: CurrentUser) -> impl IntoView {
-    let change = ServerAction::<ChangeEmail>::new();
+    let change = server_action::<ChangeEmail>();
     let value = change.value();
     refetch_user_after(change.version());
     view! {
@@ -138,7 +139,7 @@ fn EmailSection(me: CurrentUser) -> impl IntoView {
 
 #[component]
 fn PasswordSection() -> impl IntoView {
-    let change = ServerAction::<ChangePassword>::new();
+    let change = server_action::<ChangePassword>();
     let value = change.value();
     view! {
         <section class="panel" aria-labelledby="password-heading">
@@ -164,7 +165,7 @@ fn PasswordSection() -> impl IntoView {
 
 #[component]
 fn TwoFactorSection(me: CurrentUser) -> impl IntoView {
-    let disable = ServerAction::<DisableTwoFactor>::new();
+    let disable = server_action::<DisableTwoFactor>();
     let value = disable.value();
     refetch_user_after(disable.version());
     view! {

@@ -9,6 +9,7 @@ use crate::api::admin::{
     CreatePasswordResetLink, SetSignUpMode, SetUserDisabled, list_users, load_new_reset_link,
     load_security_log, load_sign_up_mode,
 };
+use crate::components::form::server_action;
 use crate::components::form::{FormError, Notice, form_error, succeeded};
 use crate::components::suspend;
 use crate::model::{SignUpMode, UserSummary};
@@ -40,9 +41,9 @@ impl LazyRoute for AdminUsersRoute {
 
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
-    let toggle = ServerAction::<SetUserDisabled>::new();
-    let reset = ServerAction::<CreatePasswordResetLink>::new();
-    let set_mode = ServerAction::<SetSignUpMode>::new();
+    let toggle = server_action::<SetUserDisabled>();
+    let reset = server_action::<CreatePasswordResetLink>();
+    let set_mode = server_action::<SetSignUpMode>();
     let users = Resource::new(move || toggle.version().get(), |_| list_users());
     let mode = Resource::new(move || set_mode.version().get(), |_| load_sign_up_mode());
     let new_link = Resource::new(|| (), |_| load_new_reset_link());

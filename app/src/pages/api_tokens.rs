@@ -9,6 +9,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::tokens::{CreateApiToken, RevokeApiToken, load_api_tokens};
 use crate::components::CurrentUserResource;
+use crate::components::form::server_action;
 use crate::components::form::{Field, FormError, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::error::AppError;
@@ -34,8 +35,8 @@ impl LazyRoute for ApiTokensRoute {
 #[component]
 pub fn ApiTokensPage() -> impl IntoView {
     let user = expect_context::<CurrentUserResource>().0;
-    let create = ServerAction::<CreateApiToken>::new();
-    let revoke = ServerAction::<RevokeApiToken>::new();
+    let create = server_action::<CreateApiToken>();
+    let revoke = server_action::<RevokeApiToken>();
     let tokens = Resource::new(
         move || (create.version().get(), revoke.version().get()),
         |_| load_api_tokens(),

@@ -8,6 +8,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::items::{MoveItem, load_board, load_item_choices};
+use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
 use crate::components::lanes::{CardForm, Landed, Lane, MovableCards, cards_html};
 use crate::components::live::LiveUpdates;
@@ -52,7 +53,7 @@ impl LazyRoute for BoardRoute {
 pub fn BoardPage() -> impl IntoView {
     let slug = slug_param();
     let params = url_params();
-    let moved = ServerAction::<MoveItem>::new();
+    let moved = server_action::<MoveItem>();
     let live = LiveUpdates::listen(slug);
     let data = BoardData {
         moved,

@@ -8,6 +8,7 @@ use leptos_router::components::Redirect;
 use crate::api::auth::load_accounts_state;
 use crate::api::workspaces::{CreateDemoWorkspace, list_my_workspaces};
 use crate::components::CurrentUserResource;
+use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
 use crate::components::suspend;
 use crate::error::AppError;
@@ -58,7 +59,7 @@ fn Landing(state: AccountsState) -> impl IntoView {
 /// Makes a workspace filled with a sample backlog and opens it.
 #[component]
 fn DemoButton() -> impl IntoView {
-    let demo = ServerAction::<CreateDemoWorkspace>::new();
+    let demo = server_action::<CreateDemoWorkspace>();
     view! {
         <ActionForm action=demo attr:class="demo-form">
             <button type="submit" class="button button--quiet" disabled=move || demo.pending().get()>

@@ -9,6 +9,7 @@ use leptos_router::{LazyRoute, lazy_route};
 use crate::api::auth::encode_query;
 use crate::api::invitations::{AcceptInvitation, SignUpWithInvitation, load_invitation};
 use crate::components::CurrentUserResource;
+use crate::components::form::server_action;
 use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::error::AppError;
@@ -33,8 +34,8 @@ pub fn InvitationPage() -> impl IntoView {
     let token = move || params.with(|p| p.get("token")).unwrap_or_default();
     let invitation = Resource::new(token, load_invitation);
     let user = expect_context::<CurrentUserResource>().0;
-    let accept = ServerAction::<AcceptInvitation>::new();
-    let sign_up = ServerAction::<SignUpWithInvitation>::new();
+    let accept = server_action::<AcceptInvitation>();
+    let sign_up = server_action::<SignUpWithInvitation>();
     let value = sign_up.value();
 
     view! {

@@ -15,6 +15,7 @@ use crate::api::items::{
     AddComment, DeleteComment, DeleteItem, EditComment, UpdateItem, load_item, load_item_choices,
 };
 use crate::api::scoring::{RateItem, load_item_scoring};
+use crate::components::form::server_action;
 use crate::components::form::{
     FormError, Notice, Submit, TextArea, field_error, form_error, succeeded,
 };
@@ -87,13 +88,13 @@ pub fn ItemPage() -> impl IntoView {
     let key = Memo::new(move |_| params.with(|p| p.get("key")).unwrap_or_default());
     // Someone else's change to this item, heard live, refetches it.
     let heard = LiveUpdates::listen(slug).of_item(key);
-    let update = ServerAction::<UpdateItem>::new();
-    let archive = ServerAction::<UpdateItem>::new();
-    let delete = ServerAction::<DeleteItem>::new();
-    let add_comment = ServerAction::<AddComment>::new();
-    let edit_comment = ServerAction::<EditComment>::new();
-    let delete_comment = ServerAction::<DeleteComment>::new();
-    let rate = ServerAction::<RateItem>::new();
+    let update = server_action::<UpdateItem>();
+    let archive = server_action::<UpdateItem>();
+    let delete = server_action::<DeleteItem>();
+    let add_comment = server_action::<AddComment>();
+    let edit_comment = server_action::<EditComment>();
+    let delete_comment = server_action::<DeleteComment>();
+    let rate = server_action::<RateItem>();
     toast_results(update.value(), |_: &i64| None);
     toast_results(rate.value(), |_: &ItemScoring| None);
     toast_results(archive.value(), |_: &i64| Some("Done.".to_owned()));

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_location;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::items::{BulkUpdateItems, CreateItem, UpdateItem, load_item_choices, load_items};
+use crate::components::form::server_action;
 use crate::components::form::{FormError, field_error, form_error};
 use crate::components::live::LiveUpdates;
 use crate::components::markup::{Markup, Options};
@@ -73,9 +74,9 @@ impl LazyRoute for ItemsRoute {
 pub fn ItemsPage() -> impl IntoView {
     let slug = slug_param();
     let params = url_params();
-    let create = ServerAction::<CreateItem>::new();
-    let update = ServerAction::<UpdateItem>::new();
-    let bulk = ServerAction::<BulkUpdateItems>::new();
+    let create = server_action::<CreateItem>();
+    let update = server_action::<UpdateItem>();
+    let bulk = server_action::<BulkUpdateItems>();
     let live = LiveUpdates::listen(slug);
     let data = TableData {
         create,

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::password_reset::{ResetPassword, check_reset_link};
+use crate::components::form::server_action;
 use crate::components::form::{FormError, NewPasswordField, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::pages::guard::error_view;
@@ -29,7 +30,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token")).unwrap_or_default();
     let valid = Resource::new(token, check_reset_link);
-    let reset = ServerAction::<ResetPassword>::new();
+    let reset = server_action::<ResetPassword>();
     let value = reset.value();
 
     view! {

@@ -9,6 +9,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::items::load_item_choices;
 use crate::api::roadmap::{PlanItem, load_roadmap};
+use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
 use crate::components::lanes::{CardForm, Landed, Lane, MovableCards, cards_html};
 use crate::components::live::LiveUpdates;
@@ -53,7 +54,7 @@ impl LazyRoute for RoadmapRoute {
 pub fn RoadmapPage() -> impl IntoView {
     let slug = slug_param();
     let params = url_params();
-    let moved = ServerAction::<PlanItem>::new();
+    let moved = server_action::<PlanItem>();
     let live = LiveUpdates::listen(slug);
     let data = RoadmapData {
         moved,

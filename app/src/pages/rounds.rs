@@ -12,6 +12,7 @@ use leptos_router::{LazyRoute, lazy_route};
 use crate::api::rounds::{
     ApplyRound, CreateRound, RateInRound, RevealRound, load_round, load_round_choices, load_rounds,
 };
+use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
 use crate::components::suspend;
 use crate::components::toast::toast_results;
@@ -55,7 +56,7 @@ impl LazyRoute for RoundRoute {
 #[component]
 pub fn RoundsPage() -> impl IntoView {
     let slug = slug_param();
-    let create = ServerAction::<CreateRound>::new();
+    let create = server_action::<CreateRound>();
     let rounds = Resource::new(
         move || (slug.get(), create.version().get()),
         |(slug, _)| load_rounds(slug),
@@ -228,9 +229,9 @@ pub fn RoundPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     });
-    let rate = ServerAction::<RateInRound>::new();
-    let reveal = ServerAction::<RevealRound>::new();
-    let apply = ServerAction::<ApplyRound>::new();
+    let rate = server_action::<RateInRound>();
+    let reveal = server_action::<RevealRound>();
+    let apply = server_action::<ApplyRound>();
     toast_results(rate.value(), |_: &RoundView| {
         Some("Your ratings are saved.".to_owned())
     });

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::scoring::{PreviewFramework, SaveFramework, load_framework};
+use crate::components::form::server_action;
 use crate::components::form::{FormError, Notice, Submit, form_error, succeeded};
 use crate::components::suspend;
 use crate::error::AppError;
@@ -42,10 +43,10 @@ impl LazyRoute for WorkspaceScoringRoute {
 #[component]
 pub fn WorkspaceScoringPage() -> impl IntoView {
     let slug = slug_param();
-    let save = ServerAction::<SaveFramework>::new();
+    let save = server_action::<SaveFramework>();
     let data = ScoringData {
         save,
-        preview: ServerAction::<PreviewFramework>::new(),
+        preview: server_action::<PreviewFramework>(),
         framework: Resource::new(
             move || (slug.get(), save.version().get()),
             |(slug, _)| load_framework(slug),

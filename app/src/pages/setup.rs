@@ -6,6 +6,7 @@ use leptos_router::components::Redirect;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::auth::{CreateFirstAdmin, load_accounts_state};
+use crate::components::form::server_action;
 use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::model::AccountsState;
@@ -28,7 +29,7 @@ impl LazyRoute for SetupRoute {
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let accounts = Resource::new(|| (), |_| load_accounts_state());
-    let create = ServerAction::<CreateFirstAdmin>::new();
+    let create = server_action::<CreateFirstAdmin>();
     let value = create.value();
 
     view! {

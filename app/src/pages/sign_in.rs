@@ -7,6 +7,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{SignIn, SignInWithCode, load_accounts_state};
+use crate::components::form::server_action;
 use crate::components::form::{Field, FormError, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::model::AccountsState;
@@ -17,7 +18,7 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next")).unwrap_or_default();
     let accounts = Resource::new(|| (), |_| load_accounts_state());
-    let sign_in = ServerAction::<SignIn>::new();
+    let sign_in = server_action::<SignIn>();
     let value = sign_in.value();
 
     view! {
@@ -55,7 +56,7 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SignInCodePage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next")).unwrap_or_default();
-    let verify = ServerAction::<SignInWithCode>::new();
+    let verify = server_action::<SignInWithCode>();
     let value = verify.value();
 
     view! {

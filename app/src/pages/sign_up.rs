@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::auth::{SignUp, load_accounts_state};
+use crate::components::form::server_action;
 use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::model::AccountsState;
@@ -13,7 +14,7 @@ use crate::pages::guard::error_view;
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let accounts = Resource::new(|| (), |_| load_accounts_state());
-    let sign_up = ServerAction::<SignUp>::new();
+    let sign_up = server_action::<SignUp>();
     let value = sign_up.value();
 
     view! {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::statuses::{CreateStatus, DeleteStatus, ShiftStatus, UpdateStatus, load_statuses};
+use crate::components::form::server_action;
 use crate::components::form::{FormError, Notice, field_error, form_error, succeeded};
 use crate::components::suspend;
 use crate::error::AppError;
@@ -39,10 +40,10 @@ impl LazyRoute for WorkspaceStatusesRoute {
 #[component]
 pub fn WorkspaceStatusesPage() -> impl IntoView {
     let slug = slug_param();
-    let create = ServerAction::<CreateStatus>::new();
-    let update = ServerAction::<UpdateStatus>::new();
-    let shift = ServerAction::<ShiftStatus>::new();
-    let delete = ServerAction::<DeleteStatus>::new();
+    let create = server_action::<CreateStatus>();
+    let update = server_action::<UpdateStatus>();
+    let shift = server_action::<ShiftStatus>();
+    let delete = server_action::<DeleteStatus>();
     let data = StatusesData {
         create,
         update,

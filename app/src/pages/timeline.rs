@@ -12,6 +12,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::items::{UpdateItem, load_item_choices};
 use crate::api::roadmap::load_timeline;
+use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
 use crate::components::lanes::cards_html;
 use crate::components::live::LiveUpdates;
@@ -96,7 +97,7 @@ impl LazyRoute for TimelineRoute {
 pub fn TimelinePage() -> impl IntoView {
     let slug = slug_param();
     let params = url_params();
-    let saved = ServerAction::<UpdateItem>::new();
+    let saved = server_action::<UpdateItem>();
     let live = LiveUpdates::listen(slug);
     let data = TimelinePageData {
         saved,

@@ -8,6 +8,7 @@ use leptos_router::components::Redirect;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::account::{BeginTwoFactor, ConfirmTwoFactor, load_two_factor_status};
+use crate::components::form::server_action;
 use crate::components::form::{Field, FormError, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::model::{TwoFactorSetup, TwoFactorStatus};
@@ -31,7 +32,7 @@ impl LazyRoute for TwoFactorSetupRoute {
 
 #[component]
 pub fn TwoFactorSetupPage() -> impl IntoView {
-    let begin = ServerAction::<BeginTwoFactor>::new();
+    let begin = server_action::<BeginTwoFactor>();
     let status = Resource::new(move || begin.version().get(), |_| load_two_factor_status());
 
     view! {
@@ -63,7 +64,7 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
 
 #[component]
 fn SetUpSteps(setup: TwoFactorSetup) -> impl IntoView {
-    let confirm = ServerAction::<ConfirmTwoFactor>::new();
+    let confirm = server_action::<ConfirmTwoFactor>();
     let value = confirm.value();
     view! {
         <ol class="steps">

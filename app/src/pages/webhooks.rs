@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::webhooks::{CreateWebhook, DeleteWebhook, load_webhooks};
+use crate::components::form::server_action;
 use crate::components::form::{FormError, field_error, form_error};
 use crate::components::suspend;
 use crate::error::AppError;
@@ -38,8 +39,8 @@ impl LazyRoute for WebhooksRoute {
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
     let slug = slug_param();
-    let create = ServerAction::<CreateWebhook>::new();
-    let delete = ServerAction::<DeleteWebhook>::new();
+    let create = server_action::<CreateWebhook>();
+    let delete = server_action::<DeleteWebhook>();
     let data = WebhooksData {
         create,
         delete,

@@ -12,6 +12,7 @@ use crate::api::workspaces::{
     ChangeMemberRole, CreateInvitation, CreateWorkspace, DeleteWorkspace, LeaveWorkspace,
     RemoveMember, RevokeInvitation, UpdateWorkspace, load_members_page, load_workspace,
 };
+use crate::components::form::server_action;
 use crate::components::form::{
     Field, FormError, Notice, Submit, field_error, form_error, succeeded,
 };
@@ -40,7 +41,7 @@ impl LazyRoute for NewWorkspaceRoute {
 
 #[component]
 pub fn NewWorkspacePage() -> impl IntoView {
-    let create = ServerAction::<CreateWorkspace>::new();
+    let create = server_action::<CreateWorkspace>();
     let value = create.value();
     view! {
         <Title text="New workspace" />
@@ -251,7 +252,7 @@ impl LazyRoute for WorkspaceSettingsRoute {
 #[component]
 pub fn WorkspaceSettingsPage() -> impl IntoView {
     let slug = slug_param();
-    let revoke = ServerAction::<RevokeShareLink>::new();
+    let revoke = server_action::<RevokeShareLink>();
     let links = Resource::new(
         move || (slug.get(), revoke.version().get()),
         |(slug, _)| load_share_links(slug),
@@ -269,9 +270,9 @@ fn WorkspaceSettings(
     links: Resource<Result<Vec<ShareLinkInfo>, AppError>>,
     revoke: ServerAction<RevokeShareLink>,
 ) -> impl IntoView {
-    let update = ServerAction::<UpdateWorkspace>::new();
-    let delete = ServerAction::<DeleteWorkspace>::new();
-    let leave = ServerAction::<LeaveWorkspace>::new();
+    let update = server_action::<UpdateWorkspace>();
+    let delete = server_action::<DeleteWorkspace>();
+    let leave = server_action::<LeaveWorkspace>();
     let can_manage = workspace.role.allows(Permission::Manage);
     let value = update.value();
     let w = workspace.clone();
@@ -406,10 +407,10 @@ impl LazyRoute for WorkspaceMembersRoute {
 #[component]
 pub fn WorkspaceMembersPage() -> impl IntoView {
     let slug = slug_param();
-    let change_role = ServerAction::<ChangeMemberRole>::new();
-    let remove = ServerAction::<RemoveMember>::new();
-    let invite = ServerAction::<CreateInvitation>::new();
-    let revoke = ServerAction::<RevokeInvitation>::new();
+    let change_role = server_action::<ChangeMemberRole>();
+    let remove = server_action::<RemoveMember>();
+    let invite = server_action::<CreateInvitation>();
+    let revoke = server_action::<RevokeInvitation>();
     let data = MembersData {
         change_role,
         remove,
