@@ -267,3 +267,76 @@ async fn parallel_makes_never_pass_the_limit_of_fifty_tokens() {
         assert_eq!(list["tokens"].as_array().unwrap().len(), 50);
     }
 }
+
+#[tokio::test]
+async fn a_new_password_can_revoke_the_tokens_and_a_reset_link_always_does() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let member = app.member(&admin, "max@example.com").await;
+        let works = |token: String| {
+            let app = &app;
+            async move {
+                api(app, "/api/v1/workspaces", Some(&format!("Bearer {token}")))
+                    .await
+                    .0
+            }
+        };
+
+        // Changing the password with the box ticked (as the form starts)
+        // revokes every token of the account, and only of that account.
+        let (kept_by_admin, _) = make_token(&admin, "admin's script", "read", "").await;
+        let (first, _) = make_token(&member, "laptop script", "write", "").await;
+        let (second, _) = make_token(&member, "CI", "read", "30").await;
+        let page = member.page_text("/settings/account").await;
+        assert!(page.contains("Also revoke my 2 API tokens"), "{page}");
+        assert!(
+            page.contains(r#"name="revoke_api_tokens" value="on" checked"#),
+            "ticked to start with: {page}"
+        );
+        let new_password = "a brand new horse battery staple";
+        member
+            .call_ok(
+                "account/password",
+                &[
+                    ("current_password", common::PASSWORD),
+                    ("new_password", new_password),
+                    ("revoke_api_tokens", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(works(first).await, 401);
+        assert_eq!(works(second).await, 401);
+        assert_eq!(works(kept_by_admin.clone()).await, 200);
+        let list: Value = member.call_json("account/tokens", &[]).await;
+        assert_eq!(list["tokens"], serde_json::json!([]));
+
+        // With the box cleared the tokens keep working.
+        let (kept, _) = make_token(&member, "kept", "read", "").await;
+        member
+            .call_ok(
+                "account/password",
+                &[
+                    ("current_password", new_password),
+                    ("new_password", "yet another horse battery staple"),
+                ],
+            )
+            .await;
+        assert_eq!(works(kept.clone()).await, 200);
+
+        // A reset link sets a new password for someone who lost the
+        // account: the tokens go with the old password.
+        let link = admin.reset_link_for("max@example.com").await;
+        let token = link.rsplit('/').next().unwrap();
+        app.visitor()
+            .call_ok(
+                "password_reset",
+                &[
+                    ("token", token),
+                    ("new_password", "recovered horse battery staple"),
+                ],
+            )
+            .await;
+        assert_eq!(works(kept).await, 401);
+        assert_eq!(works(kept_by_admin).await, 200);
+    }
+}

@@ -69,16 +69,19 @@ pub async fn change_email(email: String, current_password: String) -> Result<(),
 }
 
 /// Changes the password; every other session ends and this one gets a new
-/// token.
+/// token. With `revoke_api_tokens` (the form's box, ticked to start with)
+/// every API token of the account is revoked too: after a takeover, the
+/// one who held the account may hold its tokens.
 #[server(prefix = "/fn", endpoint = "account/password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,
+    #[server(default)] revoke_api_tokens: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::auth::password::check_strength;
     use crate::backend::auth::session;
     use crate::backend::db::security_events::EventKind;
-    use crate::backend::db::{sessions, users};
+    use crate::backend::db::{api_tokens, sessions, users};
     use crate::backend::{accounts, request, state};
 
     respond(
@@ -94,6 +97,10 @@ pub async fn change_password(
             users::set_password_hash(&mut tx, auth.user.id, hash.as_str()).await?;
             let ended =
                 sessions::delete_all_for_user(&mut tx, auth.user.id, Some(auth.session_id)).await?;
+            let revoked = match revoke_api_tokens {
+                Some(_) => api_tokens::delete_all_for_user(&mut tx, auth.user.id).await?,
+                None => 0,
+            };
             tx.commit().await?;
             let cookie = session::rotate(&state, &auth, &client).await?;
             request::set_cookie(&cookie);
@@ -104,7 +111,7 @@ pub async fn change_password(
                 None,
                 &auth.user.email,
                 &client,
-                &format!("{ended} other sessions ended"),
+                &format!("{ended} other sessions ended, {revoked} API tokens revoked"),
             )
             .await;
             Ok(())

@@ -24,15 +24,16 @@ pub async fn check_reset_link(token: String) -> Result<bool, AppError> {
     .await
 }
 
-/// Uses the link: sets the password, ends every session of the account and
-/// signs this browser in.
+/// Uses the link: sets the password, ends every session of the account,
+/// revokes its API tokens (whoever took the account over may hold them)
+/// and signs this browser in.
 #[server(prefix = "/fn", endpoint = "password_reset")]
 pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
     use crate::backend::auth::password::check_strength;
     use crate::backend::auth::session;
     use crate::backend::auth::token::SecretToken;
     use crate::backend::db::security_events::EventKind;
-    use crate::backend::db::{now_ms, password_resets, sessions, users};
+    use crate::backend::db::{api_tokens, now_ms, password_resets, sessions, users};
     use crate::backend::request::{self, respond, scoped};
     use crate::backend::{accounts, state};
 
@@ -69,6 +70,7 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
             }
             users::set_password_hash(&mut tx, user.id, password_hash.as_str()).await?;
             sessions::delete_all_for_user(&mut tx, user.id, None).await?;
+            let revoked = api_tokens::delete_all_for_user(&mut tx, user.id).await?;
             tx.commit().await?;
             accounts::log(
                 &state,
@@ -77,7 +79,7 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
                 None,
                 &user.email,
                 &client,
-                "with a reset link",
+                &format!("with a reset link, {revoked} API tokens revoked"),
             )
             .await;
             // A reset replaces the password, not the second factor: with

@@ -9,6 +9,7 @@ use crate::api::account::{
     ChangeEmail, ChangePassword, DisableTwoFactor, RevokeOtherSessions, RevokeSession,
     UpdateDisplayName, list_sessions,
 };
+use crate::api::tokens::load_api_tokens;
 use crate::components::CurrentUserResource;
 use crate::components::form::server_action;
 use crate::components::form::{
@@ -46,12 +47,18 @@ pub fn AccountSettingsPage() -> impl IntoView {
         move || (revoke.version().get(), revoke_others.version().get()),
         |_| list_sessions(),
     );
+    let change_password = server_action::<ChangePassword>();
+    let tokens = Resource::new(|| (), |_| load_api_tokens());
     view! {
         <Title text="Your account" />
         <Suspense>
             {move || suspend(async move {
+                let password = PasswordForm {
+                    change: change_password,
+                    api_tokens: tokens.await.map_or(0, |list| list.tokens.len()),
+                };
                 match user.await {
-                    Ok(Some(me)) => view! { <AccountSettings me sessions revoke revoke_others /> }.into_any(),
+                    Ok(Some(me)) => view! { <AccountSettings me sessions revoke revoke_others password /> }.into_any(),
                     Ok(None) => error_view(AppError::Unauthorized, HERE),
                     Err(error) => error_view(error, HERE),
                 }
@@ -66,13 +73,14 @@ fn AccountSettings(
     sessions: Resource<Result<Vec<SessionInfo>, AppError>>,
     revoke: ServerAction<RevokeSession>,
     revoke_others: ServerAction<RevokeOtherSessions>,
+    password: PasswordForm,
 ) -> impl IntoView {
     view! {
         <h1>"Your account"</h1>
         <div class="settings">
             <ProfileSection me=me.clone() />
             <EmailSection me=me.clone() />
-            <PasswordSection />
+            <PasswordSection password />
             <TwoFactorSection me=me.clone() />
             <SessionsSection sessions revoke revoke_others />
         </div>
@@ -137,10 +145,19 @@ fn EmailSection(me: CurrentUser) -> impl IntoView {
     }
 }
 
+/// The password form's action, and how many API tokens the account had
+/// when the page was drawn (the form offers to revoke them).
+#[derive(Clone, Copy)]
+struct PasswordForm {
+    change: ServerAction<ChangePassword>,
+    api_tokens: usize,
+}
+
 #[component]
-fn PasswordSection() -> impl IntoView {
-    let change = server_action::<ChangePassword>();
+fn PasswordSection(password: PasswordForm) -> impl IntoView {
+    let PasswordForm { change, api_tokens } = password;
     let value = change.value();
+    let changed = succeeded(value);
     view! {
         <section class="panel" aria-labelledby="password-heading">
             <h2 id="password-heading">"Password"</h2>
@@ -157,9 +174,32 @@ fn PasswordSection() -> impl IntoView {
                     error=field_error(value, "current_password")
                 />
                 <NewPasswordField label="New password" name="new_password" error=field_error(value, "new_password") />
+                // Once the password is changed the count may be out of date:
+                // the page offers it again when it is next drawn.
+                {move || {
+                    (api_tokens > 0 && !changed.get())
+                        .then(|| view! { <RevokeTokensBox count=api_tokens /> })
+                }}
                 <Submit label="Change password" busy_label="Saving…" pending=change.pending() />
             </ActionForm>
         </section>
+    }
+}
+
+/// Offers to revoke the account's API tokens with the new password, ticked
+/// to start with: someone who took the account over may have made tokens,
+/// and a new password alone would leave them working.
+#[component]
+fn RevokeTokensBox(count: usize) -> impl IntoView {
+    let label = match count {
+        1 => " Also revoke my API token (scripts that use it stop working)".to_owned(),
+        n => format!(" Also revoke my {n} API tokens (scripts that use them stop working)"),
+    };
+    view! {
+        <label class="check">
+            <input type="checkbox" name="revoke_api_tokens" value="on" checked=true />
+            {label}
+        </label>
     }
 }
 

@@ -123,3 +123,16 @@ pub async fn delete(
         .await?;
     Ok(result.rows_affected() == 1)
 }
+
+/// Revokes every token of the user (their password was replaced: whoever
+/// held the account may hold its tokens); how many there were.
+pub async fn delete_all_for_user(
+    tx: &mut Transaction<'static, Any>,
+    user_id: i64,
+) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(result.rows_affected())
+}
