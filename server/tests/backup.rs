@@ -129,3 +129,55 @@ fn postgres_is_pointed_to_pg_dump() {
     assert!(stderr.contains("pg_dump --format=custom"), "{stderr}");
     assert!(stderr.contains("pg_restore"), "{stderr}");
 }
+
+/// The permission bits of a file.
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// The database holds password hashes and sessions: its file, its WAL,
+/// the folder made for it and every backup are for the server's user
+/// alone; a file the operator made keeps the mode they gave it.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_its_wal_and_its_backups_are_private_to_the_server_s_user() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let root = TempDir::new("modes");
+    let folder = root.path().join("data");
+    let path = folder.join("waymark.db");
+    let url = format!("sqlite://{}", path.display());
+    let db = app::backend::Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    common::write(
+        &db,
+        sqlx::query("UPDATE instance_settings SET value = value"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(mode(&folder), 0o700);
+    for file in ["waymark.db", "waymark.db-wal", "waymark.db-shm"] {
+        assert_eq!(mode(&folder.join(file)), 0o600, "{file}");
+    }
+    let copy = root.path().join("copy.db");
+    let output = waymark_backup(&url, &copy);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(mode(&copy), 0o600);
+    db.close().await;
+
+    let chosen = root.path().join("shared.db");
+    std::fs::write(&chosen, b"").unwrap();
+    std::fs::set_permissions(&chosen, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let db = app::backend::Db::connect(&format!("sqlite://{}", chosen.display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    db.close().await;
+    assert_eq!(mode(&chosen), 0o640);
+}

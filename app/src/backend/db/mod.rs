@@ -109,6 +109,11 @@ pub enum DbError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot create the SQLite database {path}: {source}")]
+    CreateFile {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot open the database: {0}")]
     Connect(#[source] sqlx::Error),
     #[error(
@@ -182,11 +187,15 @@ impl Db {
 
     async fn connect_sqlite(url: &str) -> Result<Self, DbError> {
         let url = sqlite_url_with_create_mode(url);
-        if let Some(folder) = sqlite_file_path(&url).and_then(|p| p.parent().map(Path::to_owned))
-            && !folder.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(&folder).map_err(|source| DbError::CreateFolder {
-                path: folder.display().to_string(),
+        if let Some(file) = sqlite_file_path(&url) {
+            if let Some(folder) = file.parent().filter(|f| !f.as_os_str().is_empty()) {
+                create_private_folder(folder).map_err(|source| DbError::CreateFolder {
+                    path: folder.display().to_string(),
+                    source,
+                })?;
+            }
+            create_private_file(file).map_err(|source| DbError::CreateFile {
+                path: file.display().to_string(),
                 source,
             })?;
         }
@@ -379,6 +388,9 @@ impl Db {
         let path = into.to_str().ok_or_else(|| {
             sqlx::Error::Protocol(format!("{} is not a UTF-8 path", into.display()))
         })?;
+        create_private_file(into).map_err(|err| {
+            sqlx::Error::Protocol(format!("cannot create {}: {err}", into.display()))
+        })?;
         // A connection of its own: the read connections refuse to write
         // files, and the writer would hold every write back meanwhile.
         let mut connection = self.writer.connect_options().connect().await?;
@@ -522,6 +534,32 @@ pub fn database_kind(url: &str) -> Result<DatabaseKind, DbError> {
     } else {
         Err(DbError::UnsupportedUrl(url.to_owned()))
     }
+}
+
+/// Creates `path` empty, readable and writable by this user alone, unless it
+/// exists (whose mode is the operator's). The database holds password
+/// hashes and sessions; SQLite would create the file as the umask allows
+/// (usually world-readable), and gives its WAL and shared-memory files the
+/// mode of the database file.
+pub fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// Creates the folders of `path` that are missing, for this user alone.
+fn create_private_folder(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
 }
 
 /// Adds `mode=rwc` so that a missing database file is created, unless the URL
