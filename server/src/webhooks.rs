@@ -165,24 +165,25 @@ async fn post(settings: &SenderSettings, delivery: &Due) -> Result<u16, String> 
         Some(url::Host::Ipv4(ip)) => (None, vec![SocketAddr::new(IpAddr::V4(ip), port)]),
         Some(url::Host::Ipv6(ip)) => (None, vec![SocketAddr::new(IpAddr::V6(ip), port)]),
         Some(url::Host::Domain(name)) => {
-            let found = tokio::net::lookup_host((name, port))
-                .await
-                .map_err(|err| format!("{name} could not be resolved: {err}"))?
-                .collect();
+            let found = match tokio::net::lookup_host((name, port)).await {
+                Ok(found) => found.collect(),
+                Err(err) => {
+                    tracing::debug!(%err, delivery = delivery.id, "webhook host lookup failed");
+                    Vec::new()
+                }
+            };
             (Some(name), found)
         }
         None => return Err("the address has no host".to_owned()),
     };
+    // What an editor reads here says nothing about the answers of this
+    // instance's resolver: anyone can be the editor of a workspace of
+    // their own, and would otherwise map internal names.
     if addresses.is_empty() {
-        return Err("the host resolves to no address".to_owned());
+        return Err(UNRESOLVED.to_owned());
     }
-    if !settings.allow_private
-        && let Some(refused) = addresses.iter().find(|a| !is_public(a.ip()))
-    {
-        return Err(format!(
-            "refused: the host resolves to {}, which is not a public address",
-            refused.ip()
-        ));
+    if !settings.allow_private && addresses.iter().any(|a| !is_public(a.ip())) {
+        return Err(NOT_PUBLIC.to_owned());
     }
     let mut client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -218,10 +219,19 @@ async fn post(settings: &SenderSettings, delivery: &Due) -> Result<u16, String> 
     Ok(response.status().as_u16())
 }
 
+/// A delivery's error when the receiver's name has no address (or the
+/// lookup failed, for whatever reason).
+pub const UNRESOLVED: &str = "the host name could not be resolved";
+/// A delivery's error when the receiver is not on the public internet.
+pub const NOT_PUBLIC: &str = "refused: not a public address";
+
 /// Whether `ip` is an address on the public internet: not loopback,
 /// private, link-local, shared (CGNAT), documentation, benchmarking,
-/// multicast, broadcast or unspecified — for IPv6 also unique-local and
-/// IPv4-mapped forms of those.
+/// multicast, broadcast or unspecified. An IPv6 address that carries an
+/// IPv4 one (IPv4-mapped, 6to4) is judged by that; the other transition
+/// and retired forms (IPv4-compatible, IPv4-translated, NAT64, Teredo and
+/// the rest of the IETF's 2001::/23, site-local, discard-only) lead to
+/// gateways or nowhere, and count as not public.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -243,14 +253,32 @@ pub fn is_public(ip: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let s = v6.segments();
+            if s[0] == 0x2002 {
+                // 6to4: the IPv4 address follows the prefix.
+                let [a, b] = s[1].to_be_bytes();
+                let [c, d] = s[2].to_be_bytes();
+                return is_public(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)));
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8
-                || first == 0x0064 && v6.segments()[1] == 0xff9b)
+                // ::/96, IPv4-compatible (and :: and ::1 within it).
+                || s[..6] == [0; 6]
+                // ::ffff:0:0:0/96, IPv4-translated.
+                || s[..5] == [0, 0, 0, 0, 0xffff] && s[5] == 0
+                // 64:ff9b::/96 and 64:ff9b:1::/48, NAT64.
+                || s[0] == 0x0064 && s[1] == 0xff9b
+                // 100::/64, discard-only.
+                || s[..4] == [0x0100, 0, 0, 0]
+                // 2001::/23: Teredo, benchmarking, ORCHID and other IETF
+                // protocol assignments; 2001:db8::/32, documentation.
+                || s[0] == 0x2001 && (s[1] < 0x0200 || s[1] == 0x0db8)
+                // fc00::/7 unique-local, fe80::/10 link-local, fec0::/10
+                // site-local.
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] & 0xffc0) == 0xfec0)
         }
     }
 }
@@ -281,6 +309,24 @@ mod tests {
             "::ffff:10.0.0.1",
             "2001:db8::1",
             "64:ff9b::7f00:1",
+            "64:ff9b:1::8.8.8.8",
+            // IPv4-compatible, IPv4-translated, 6to4 and Teredo forms of
+            // private and public IPv4 addresses.
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::8.8.8.8",
+            "::ffff:0:127.0.0.1",
+            "::ffff:0:8.8.8.8",
+            "2002:7f00:1::1",
+            "2002:a00:1::",
+            "2002:c0a8:101::1",
+            "2001::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "2001:2::1",
+            "2001:10::1",
+            "fec0::1",
+            "feff::1",
+            "100::1",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
@@ -289,6 +335,9 @@ mod tests {
             "1.1.1.1",
             "2606:4700::1111",
             "::ffff:8.8.8.8",
+            "2002:808:808::1",
+            "2001:4860:4860::8888",
+            "2a00:1450:4001::1",
         ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
