@@ -186,6 +186,7 @@ pub async fn seed_demo(config: &Config, seed: &SeedDemo) -> Result<(), String> {
             &seed.slug,
             seed.items,
             seed.comments,
+            None,
         )
         .await
         .map_err(|e| e.to_string())

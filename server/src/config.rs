@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use app::backend::auth::client::TrustedProxy;
 use app::backend::db::{DbSettings, database_kind};
+use app::backend::workspaces::WorkspaceLimits;
 use app::model::DatabaseKind;
 
 /// Where the data lives when `DATABASE_URL` is not set.
@@ -54,6 +55,8 @@ pub struct Config {
     pub database: DbSettings,
     /// How long a connection may take to send a request's head.
     pub connections: crate::serve::ConnectionSettings,
+    /// How many workspaces one account may make.
+    pub workspaces: WorkspaceLimits,
 }
 
 /// REST API requests a token may make a minute when
@@ -304,6 +307,21 @@ impl Config {
         )?
         .map_or(crate::serve::DEFAULT_HEADER_TIMEOUT, Duration::from_secs);
 
+        let workspaces = WorkspaceLimits {
+            per_account: number(
+                "WAYMARK_WORKSPACES_PER_ACCOUNT",
+                1..=100_000,
+                "workspaces one account may have made",
+            )?
+            .map_or(WorkspaceLimits::DEFAULT_PER_ACCOUNT, |n| n as i64),
+            per_hour: number(
+                "WAYMARK_WORKSPACES_PER_HOUR",
+                1..=100_000,
+                "workspaces one account may make in an hour",
+            )?
+            .map_or(WorkspaceLimits::DEFAULT_PER_HOUR, |n| n as i64),
+        };
+
         Ok(Self {
             database_url,
             database_kind,
@@ -324,6 +342,7 @@ impl Config {
                 ca_file,
             },
             connections: crate::serve::ConnectionSettings { header_timeout },
+            workspaces,
         })
     }
 
@@ -339,6 +358,7 @@ impl Config {
             session_max_ms: self.session_max_days * DAY_MS,
             trusted_proxies: self.trusted_proxies.clone(),
             api_rate_limit: self.api_rate_limit,
+            workspaces: self.workspaces,
         }
     }
 }
@@ -391,6 +411,38 @@ mod tests {
             ("WAYMARK_PUBLIC_URL", "https://roadmap.example.com"),
         ]);
         assert!(ok.is_ok(), "{ok:?}");
+    }
+
+    #[test]
+    fn connection_and_workspace_limits_have_defaults_and_take_numbers() {
+        let defaults = config(&[]).unwrap();
+        assert_eq!(
+            defaults.connections.header_timeout,
+            crate::serve::DEFAULT_HEADER_TIMEOUT
+        );
+        assert_eq!(defaults.workspaces, WorkspaceLimits::default());
+        let set = config(&[
+            ("WAYMARK_HEADER_TIMEOUT", "5"),
+            ("WAYMARK_WORKSPACES_PER_ACCOUNT", "20"),
+            ("WAYMARK_WORKSPACES_PER_HOUR", "3"),
+        ])
+        .unwrap();
+        assert_eq!(set.connections.header_timeout, Duration::from_secs(5));
+        assert_eq!(
+            set.workspaces,
+            WorkspaceLimits {
+                per_account: 20,
+                per_hour: 3
+            }
+        );
+        for (var, value) in [
+            ("WAYMARK_HEADER_TIMEOUT", "0"),
+            ("WAYMARK_HEADER_TIMEOUT", "ten"),
+            ("WAYMARK_WORKSPACES_PER_HOUR", "0"),
+            ("WAYMARK_WORKSPACES_PER_ACCOUNT", "-1"),
+        ] {
+            assert_eq!(config(&[(var, value)]).unwrap_err().var, var);
+        }
     }
 
     #[test]

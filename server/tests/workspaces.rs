@@ -481,3 +481,129 @@ async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
         }
     }
 }
+
+fn new_workspace(slug: &str) -> [(&'static str, String); 4] {
+    [
+        ("name", format!("Workspace {slug}")),
+        ("slug", slug.to_owned()),
+        ("description", String::new()),
+        ("key_prefix", String::new()),
+    ]
+}
+
+async fn try_create(visitor: &Visitor, slug: &str) -> (u16, String) {
+    let form = new_workspace(slug);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let response = visitor.call("workspaces/create", &form).await;
+    (
+        response.status().as_u16(),
+        response.text().await.unwrap_or_default(),
+    )
+}
+
+#[tokio::test]
+async fn an_account_makes_workspaces_at_a_bounded_rate_and_number_even_in_parallel() {
+    let setup = common::Setup {
+        workspace_limits: Some(app::backend::workspaces::WorkspaceLimits {
+            per_account: 6,
+            per_hour: 4,
+        }),
+        ..common::Setup::default()
+    };
+    for app in TestApp::each_backend_with(setup).await {
+        let admin = app.admin().await;
+        let member = app.member(&admin, "max@example.com").await;
+
+        // Twelve at once, demos and named ones: four get through.
+        let mut tries = Vec::new();
+        for n in 0..12 {
+            let member = member.clone();
+            tries.push(tokio::spawn(async move {
+                if n % 2 == 0 {
+                    let response = member.call("workspaces/demo", &[]).await;
+                    (
+                        response.status().as_u16(),
+                        response.text().await.unwrap_or_default(),
+                    )
+                } else {
+                    try_create(&member, &format!("burst-{n}")).await
+                }
+            }));
+        }
+        let mut made = 0;
+        for answer in tries {
+            let (status, body) = answer.await.unwrap();
+            match status {
+                200 => made += 1,
+                409 => assert!(body.contains("in the last hour; try again in"), "{body}"),
+                other => panic!("{other}: {body}"),
+            }
+        }
+        assert_eq!(made, 4);
+        let mine: serde_json::Value = member.call_json("workspaces", &[]).await;
+        assert_eq!(mine.as_array().map(Vec::len), Some(4), "{mine}");
+
+        // An hour later two more fit; then the account has as many as it
+        // may, until it deletes one.
+        common::write(
+            &app.db,
+            sqlx::query("UPDATE workspaces SET created_at = created_at - 3600001"),
+        )
+        .await
+        .unwrap();
+        for slug in ["later-1", "later-2"] {
+            assert_eq!(try_create(&member, slug).await.0, 200, "{slug}");
+        }
+        let (status, body) = try_create(&member, "one-too-many").await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.contains("as many as one account may"), "{body}");
+
+        // The instance admin is not held to them.
+        for n in 0..8 {
+            assert_eq!(try_create(&admin, &format!("admin-{n}")).await.0, 200);
+        }
+    }
+}
+
+#[tokio::test]
+async fn hearing_that_addresses_are_taken_is_rationed_per_account() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        for slug in ["secret-0", "secret-1", "secret-2"] {
+            admin.create_workspace("Hidden", slug).await;
+        }
+        let prober = app.member(&admin, "probe@example.com").await;
+
+        // Ten taken addresses tried at once are answered as taken; after
+        // that the account waits, whatever it tries.
+        let mut tries = Vec::new();
+        for n in 0..14 {
+            let prober = prober.clone();
+            tries.push(tokio::spawn(async move {
+                try_create(&prober, &format!("secret-{}", n % 3)).await
+            }));
+        }
+        let mut taken = 0;
+        let mut waiting = 0;
+        for answer in tries {
+            match answer.await.unwrap() {
+                (422, body) if body.contains("another workspace has this address") => taken += 1,
+                (429, _) => waiting += 1,
+                (status, body) => panic!("{status}: {body}"),
+            }
+        }
+        assert_eq!((taken, waiting), (10, 4));
+        assert_eq!(
+            try_create(&prober, "secret-9").await.0,
+            429,
+            "even a free one"
+        );
+
+        // Free addresses never counted: another account that makes
+        // workspaces is not slowed down.
+        let maker = app.member(&admin, "maker@example.com").await;
+        for n in 0..12 {
+            assert_eq!(try_create(&maker, &format!("mine-{n}")).await.0, 200);
+        }
+    }
+}

@@ -50,7 +50,7 @@ pub async fn create_workspace(
 ) -> Result<(), AppError> {
     use crate::backend::db::workspaces::{self, NewWorkspace, SlugError};
     use crate::backend::db::{criteria, memberships, statuses};
-    use crate::backend::{request, state};
+    use crate::backend::{self, request, state};
     use crate::model::{Role, key_prefix_from_name, parse_key_prefix, parse_slug, slug_from_name};
     use crate::scoring::framework::{PRESETS, preset};
 
@@ -79,28 +79,46 @@ pub async fn create_workspace(
                     AppError::invalid("framework", "choose one of the scoring frameworks offered")
                 })?,
             };
-            let mut tx = state.db.begin().await?;
-            let id = workspaces::insert(
-                &mut tx,
-                NewWorkspace {
-                    name: &name,
-                    slug: &slug,
-                    description: &description,
-                    key_prefix: &key_prefix,
-                    created_by: auth.user.id,
-                },
-            )
-            .await
-            .map_err(|err| match err {
-                SlugError::Taken => {
-                    AppError::invalid("slug", "another workspace has this address; choose another")
+            let address = backend::workspaces::try_address(&state.db, auth.user.id).await?;
+            let mut taken = false;
+            let made = async {
+                let mut tx = state.db.begin().await?;
+                if !auth.user.is_admin {
+                    backend::workspaces::check_limits(
+                        &state.db,
+                        &mut tx,
+                        auth.user.id,
+                        state.auth.workspaces,
+                    )
+                    .await?;
                 }
-                SlugError::Db(err) => err.into(),
-            })?;
-            memberships::insert(&mut tx, id, auth.user.id, Role::Owner).await?;
-            statuses::insert_defaults(&mut tx, id).await?;
-            criteria::insert_preset(&mut tx, id, preset).await?;
-            tx.commit().await?;
+                let id = workspaces::insert(
+                    &mut tx,
+                    NewWorkspace {
+                        name: &name,
+                        slug: &slug,
+                        description: &description,
+                        key_prefix: &key_prefix,
+                        created_by: auth.user.id,
+                    },
+                )
+                .await
+                .map_err(|err| match err {
+                    SlugError::Taken => {
+                        taken = true;
+                        AppError::invalid("slug", TAKEN)
+                    }
+                    SlugError::Db(err) => err.into(),
+                })?;
+                memberships::insert(&mut tx, id, auth.user.id, Role::Owner).await?;
+                statuses::insert_defaults(&mut tx, id).await?;
+                criteria::insert_preset(&mut tx, id, preset).await?;
+                tx.commit().await?;
+                Ok::<_, AppError>(())
+            }
+            .await;
+            address.settle(&state.db, taken).await?;
+            made?;
             request::redirect(&format!("/w/{slug}"));
             Ok(())
         })
@@ -120,13 +138,16 @@ pub async fn create_demo_workspace() -> Result<String, AppError> {
     respond(
         scoped(async {
             let auth = request::require_user().await?;
+            let state = state();
+            let limits = (!auth.user.is_admin).then_some(state.auth.workspaces);
             let seeded = demo::seed(
-                &state(),
+                &state,
                 auth.user.id,
                 &auth.user.display_name,
                 "demo",
                 DEMO_ITEMS,
                 3,
+                limits,
             )
             .await?;
             request::redirect(&format!("/w/{}/items", seeded.slug));
@@ -135,6 +156,10 @@ pub async fn create_demo_workspace() -> Result<String, AppError> {
         .await,
     )
 }
+
+/// What a form says of an address another workspace has.
+#[cfg(feature = "ssr")]
+const TAKEN: &str = "another workspace has this address; choose another";
 
 #[cfg(feature = "ssr")]
 fn parse_name(name: &str) -> Result<String, AppError> {
@@ -212,27 +237,44 @@ pub async fn update_workspace(
                 parse_key_prefix(&key_prefix).map_err(|m| AppError::invalid("key_prefix", m))?;
             let description = parse_description(&description)?;
             let state = state();
-            let mut tx = state.db.begin().await?;
-            access::recheck_in(&state, &mut tx, &access, Permission::Manage).await?;
-            workspaces::update(
-                &mut tx,
-                &access.workspace,
-                Changes {
-                    name: &name,
-                    slug: &new_slug,
-                    description: &description,
-                    key_prefix: &key_prefix,
-                },
-            )
-            .await
-            .map_err(|err| match err {
-                SlugError::Taken => AppError::invalid(
-                    "new_slug",
-                    "another workspace has this address; choose another",
+            let moves = new_slug != access.workspace.slug;
+            let address = match moves {
+                true => Some(
+                    crate::backend::workspaces::try_address(&state.db, access.actor.user.id)
+                        .await?,
                 ),
-                SlugError::Db(err) => err.into(),
-            })?;
-            tx.commit().await?;
+                false => None,
+            };
+            let mut taken = false;
+            let saved = async {
+                let mut tx = state.db.begin().await?;
+                access::recheck_in(&state, &mut tx, &access, Permission::Manage).await?;
+                workspaces::update(
+                    &mut tx,
+                    &access.workspace,
+                    Changes {
+                        name: &name,
+                        slug: &new_slug,
+                        description: &description,
+                        key_prefix: &key_prefix,
+                    },
+                )
+                .await
+                .map_err(|err| match err {
+                    SlugError::Taken => {
+                        taken = true;
+                        AppError::invalid("new_slug", TAKEN)
+                    }
+                    SlugError::Db(err) => err.into(),
+                })?;
+                tx.commit().await?;
+                Ok::<_, AppError>(())
+            }
+            .await;
+            if let Some(address) = address {
+                address.settle(&state.db, taken).await?;
+            }
+            saved?;
             if new_slug != access.workspace.slug {
                 request::redirect(&format!("/w/{new_slug}/settings"));
             }

@@ -7,6 +7,7 @@ use crate::backend::db::items::{self, NewItem};
 use crate::backend::db::saved_views::{self, NewView};
 use crate::backend::db::workspaces::{self, NewWorkspace, SlugError};
 use crate::backend::db::{comments, criteria, memberships, now_ms, ratings, statuses};
+use crate::backend::workspaces::{WorkspaceLimits, check_limits};
 use crate::backend::{AppState, scoring};
 use crate::error::AppError;
 use crate::model::{Horizon, Role, ViewKind};
@@ -457,7 +458,8 @@ pub struct Seeded {
 /// Creates a workspace owned by `owner_id` with `count` items (the first
 /// 40 hand-written, the rest generated), comments on the first few, and
 /// `comments_on_first` comments on the first item. Tries `slug`, then
-/// `slug-2`, `slug-3`… until one is free.
+/// `slug-2`, `slug-3`… until one is free. With `limits`, the owner is held
+/// to them (a person through the site; not the operator's command line).
 pub async fn seed(
     state: &AppState,
     owner_id: i64,
@@ -465,8 +467,12 @@ pub async fn seed(
     slug: &str,
     count: usize,
     comments_on_first: usize,
+    limits: Option<WorkspaceLimits>,
 ) -> Result<Seeded, AppError> {
     let mut tx = state.db.begin().await?;
+    if let Some(limits) = limits {
+        check_limits(&state.db, &mut tx, owner_id, limits).await?;
+    }
     let mut attempt = 1;
     let (workspace_id, slug) = loop {
         let candidate = if attempt == 1 {

@@ -18,6 +18,7 @@ pub mod shared;
 pub mod statuses;
 pub mod views;
 pub mod webhooks;
+pub mod workspaces;
 
 use leptos::config::LeptosOptions;
 

@@ -14,6 +14,7 @@ use std::sync::Once;
 
 use app::backend::auth::password::Hasher;
 use app::backend::auth::session::AuthSettings;
+use app::backend::workspaces::WorkspaceLimits;
 use app::backend::{AppState, Db};
 use app::model::DatabaseKind;
 use leptos::config::LeptosOptions;
@@ -31,63 +32,80 @@ pub struct TestApp {
     pub site_root: PathBuf,
     server: tokio::task::JoinHandle<()>,
     database_url: String,
-    api_rate_limit: i64,
+    setup: Setup,
     _database: TestDatabase,
     _site: TempDir,
+}
+
+/// How a test's app is set up, beyond its database.
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    /// The address users open (default: the test server's own).
+    pub public_url: Option<String>,
+    /// REST API requests a token may make a minute (default: the
+    /// product's).
+    pub api_rate_limit: Option<i64>,
+    /// Behind a reverse proxy on loopback: the client's address is the one
+    /// a request names in `X-Forwarded-For`.
+    pub behind_proxy: bool,
+    /// How many workspaces an account may make. Tests make them by the
+    /// hundred within seconds (the access matrix, one for each function),
+    /// so by default there is no practical limit; the limits' own test
+    /// sets them.
+    pub workspace_limits: Option<WorkspaceLimits>,
 }
 
 impl TestApp {
     /// One app per database this machine offers: SQLite always, PostgreSQL
     /// when reachable.
     pub async fn each_backend() -> Vec<TestApp> {
-        let mut apps = vec![Self::sqlite().await];
-        if let Some(app) = Self::postgres().await {
-            apps.push(app);
+        Self::each_backend_with(Setup::default()).await
+    }
+
+    /// The same, set up as `setup` says.
+    pub async fn each_backend_with(setup: Setup) -> Vec<TestApp> {
+        let mut apps = vec![Self::start(TestDatabase::sqlite(), setup.clone()).await];
+        if let Some(database) = TestDatabase::postgres().await {
+            apps.push(Self::start(database, setup).await);
         }
         apps
     }
 
     pub async fn sqlite() -> TestApp {
-        let database = TestDatabase::sqlite();
-        Self::start(database, None).await
+        Self::start(TestDatabase::sqlite(), Setup::default()).await
     }
 
     pub async fn postgres() -> Option<TestApp> {
         let database = TestDatabase::postgres().await?;
-        Some(Self::start(database, None).await)
+        Some(Self::start(database, Setup::default()).await)
     }
 
     /// An app whose public URL is `public_url` (e.g. https behind a proxy).
     pub async fn sqlite_with_public_url(public_url: &str) -> TestApp {
-        Self::start(TestDatabase::sqlite(), Some(public_url)).await
-    }
-
-    async fn start(database: TestDatabase, public_url: Option<&str>) -> TestApp {
-        Self::start_with(database, public_url, AuthSettings::new("").api_rate_limit).await
+        let setup = Setup {
+            public_url: Some(public_url.to_owned()),
+            ..Setup::default()
+        };
+        Self::start(TestDatabase::sqlite(), setup).await
     }
 
     /// SQLite, and PostgreSQL when reachable, with this API rate limit.
     pub async fn each_backend_with_api_rate_limit(limit: i64) -> Vec<TestApp> {
-        let mut apps = vec![Self::start_with(TestDatabase::sqlite(), None, limit).await];
-        if let Some(database) = TestDatabase::postgres().await {
-            apps.push(Self::start_with(database, None, limit).await);
-        }
-        apps
+        Self::each_backend_with(Setup {
+            api_rate_limit: Some(limit),
+            ..Setup::default()
+        })
+        .await
     }
 
-    async fn start_with(
-        database: TestDatabase,
-        public_url: Option<&str>,
-        api_rate_limit: i64,
-    ) -> TestApp {
+    async fn start(database: TestDatabase, setup: Setup) -> TestApp {
         let db = Db::connect(&database.url)
             .await
             .expect("test database opens");
         db.migrate().await.expect("migrations apply");
         let site = TempDir::new("site");
         std::fs::create_dir_all(site.path().join("pkg")).expect("site folder");
-        let (address, server) =
-            serve(db.clone(), &database.url, &site, public_url, api_rate_limit).await;
+        let (address, server) = serve(db.clone(), &database.url, &site, &setup).await;
         let client = new_client();
         TestApp {
             address,
@@ -96,7 +114,7 @@ impl TestApp {
             site_root: site.path().to_owned(),
             server,
             database_url: database.url.clone(),
-            api_rate_limit,
+            setup,
             _database: database,
             _site: site,
         }
@@ -110,8 +128,11 @@ impl TestApp {
             .expect("test database opens");
         let site = TempDir::new("site");
         std::fs::create_dir_all(site.path().join("pkg")).expect("site folder");
-        let (address, server) =
-            serve(db, &self.database_url, &site, None, self.api_rate_limit).await;
+        let setup = Setup {
+            public_url: None,
+            ..self.setup.clone()
+        };
+        let (address, server) = serve(db, &self.database_url, &site, &setup).await;
         std::mem::forget(site);
         (address, server)
     }
@@ -195,8 +216,7 @@ async fn serve(
     db: Db,
     database_url: &str,
     site: &TempDir,
-    public_url: Option<&str>,
-    api_rate_limit: i64,
+    setup: &Setup,
 ) -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -208,9 +228,24 @@ async fn serve(
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let public_url = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
+    let public_url = setup
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
     let mut auth = AuthSettings::new(public_url);
-    auth.api_rate_limit = api_rate_limit;
+    if let Some(limit) = setup.api_rate_limit {
+        auth.api_rate_limit = limit;
+    }
+    if setup.behind_proxy {
+        auth.trusted_proxies = vec![
+            app::backend::auth::client::TrustedProxy::parse("127.0.0.1")
+                .expect("loopback is an address"),
+        ];
+    }
+    auth.workspaces = setup.workspace_limits.unwrap_or(WorkspaceLimits {
+        per_account: 100_000,
+        per_hour: 100_000,
+    });
     let events = match db.postgres_pool() {
         Some(pool) => app::backend::events::postgres::PgBus::start(database_url, pool.clone())
             .await

@@ -28,6 +28,8 @@ pub struct AuthSettings {
     /// REST API requests one token may make a minute; calls without a valid
     /// token get a tenth of it per address.
     pub api_rate_limit: i64,
+    /// How many workspaces one account may make.
+    pub workspaces: crate::backend::workspaces::WorkspaceLimits,
 }
 
 impl AuthSettings {
@@ -41,6 +43,7 @@ impl AuthSettings {
             session_max_ms: Self::DEFAULT_LIFETIME_DAYS * DAY_MS,
             trusted_proxies: Vec::new(),
             api_rate_limit: 600,
+            workspaces: Default::default(),
         }
     }
 

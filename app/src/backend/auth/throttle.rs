@@ -24,6 +24,9 @@ pub enum Scope {
     Code,
     /// Sign-ups refused because the email has an account, per network.
     SignUp,
+    /// Workspace addresses chosen that another workspace has, per account
+    /// (keyed by its user id): each tells that a workspace exists.
+    TakenAddress,
 }
 
 impl Scope {
@@ -33,6 +36,7 @@ impl Scope {
             Self::Address => "address",
             Self::Code => "code",
             Self::SignUp => "sign_up",
+            Self::TakenAddress => "taken_address",
         }
     }
 
@@ -41,7 +45,7 @@ impl Scope {
         match self {
             Self::Account | Self::Code => 5,
             Self::Address => 20,
-            Self::SignUp => 10,
+            Self::SignUp | Self::TakenAddress => 10,
         }
     }
 
@@ -52,7 +56,7 @@ impl Scope {
     pub fn window_ms(self) -> i64 {
         match self {
             Self::Account | Self::Code => DAY_MS,
-            Self::Address | Self::SignUp => HOUR_MS,
+            Self::Address | Self::SignUp | Self::TakenAddress => HOUR_MS,
         }
     }
 
@@ -61,6 +65,11 @@ impl Scope {
     /// address does not reset a guessing run from it).
     fn success_clears_all(self) -> bool {
         matches!(self, Self::Account | Self::Code)
+    }
+
+    /// Whether the sign-in metrics count it (everything but addresses).
+    fn is_about_signing_in(self) -> bool {
+        self != Self::TakenAddress
     }
 }
 
@@ -143,7 +152,9 @@ pub async fn attempt(db: &Db, keys: &[Key], now: i64) -> Result<Result<Attempt, 
     }
     if let Some(seconds) = wait {
         tx.rollback().await?;
-        crate::backend::metrics::SIGN_INS_THROTTLED.inc();
+        if keys.iter().any(|key| key.scope.is_about_signing_in()) {
+            crate::backend::metrics::SIGN_INS_THROTTLED.inc();
+        }
         return Ok(Err(seconds));
     }
     let mut recorded = Vec::with_capacity(keys.len());
@@ -182,7 +193,13 @@ impl Attempt {
 
     /// The secret was wrong: the attempt stays counted.
     pub fn failed(self) {
-        crate::backend::metrics::SIGN_INS_FAILED.inc();
+        if self
+            .recorded
+            .iter()
+            .any(|(key, _)| key.scope.is_about_signing_in())
+        {
+            crate::backend::metrics::SIGN_INS_FAILED.inc();
+        }
     }
 }
 

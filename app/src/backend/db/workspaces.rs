@@ -171,3 +171,33 @@ pub async fn delete(tx: &mut Transaction<'static, Any>, id: i64) -> Result<(), s
         .await
         .map(drop)
 }
+
+/// What `user_id` has made: how many workspaces that still exist, how many
+/// of them since `since`, and when the first of those was made.
+pub struct Made {
+    pub total: i64,
+    pub recent: i64,
+    pub first_recent_at: Option<i64>,
+}
+
+pub async fn made_by(
+    tx: &mut Transaction<'static, Any>,
+    user_id: i64,
+    since: i64,
+) -> Result<Made, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS total, \
+                COUNT(CASE WHEN created_at > $2 THEN 1 END) AS recent, \
+                MIN(CASE WHEN created_at > $2 THEN created_at END) AS first_recent_at \
+         FROM workspaces WHERE created_by = $1",
+    )
+    .bind(user_id)
+    .bind(since)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Made {
+        total: row.try_get("total")?,
+        recent: row.try_get("recent")?,
+        first_recent_at: row.try_get("first_recent_at")?,
+    })
+}
