@@ -953,3 +953,35 @@ async fn each_token_has_its_own_rate_limit_counted_across_instances() {
         assert_eq!(nobody.get("/openapi.json").await.status, 200);
     }
 }
+
+#[tokio::test]
+async fn calls_without_a_token_count_by_ipv6_network_not_by_address() {
+    let setup = common::Setup {
+        api_rate_limit: Some(20),
+        behind_proxy: true,
+        ..common::Setup::default()
+    };
+    for app in TestApp::each_backend_with(setup).await {
+        // One client hopping across the addresses of its /64, as any
+        // IPv6 host can: each call from a new address, all counted as one.
+        let from = |n: u32| format!("2001:db8:1:2::{n:x}");
+        let client = common::new_client();
+        let call = |address: String| {
+            let request = client
+                .get(app.url("/api/v1/workspaces"))
+                .header("authorization", "Bearer wm_nonsense")
+                .header("x-forwarded-for", address);
+            async move { request.send().await.unwrap().status().as_u16() }
+        };
+        let into_minute = common::now_secs() % 60;
+        if into_minute > 55 {
+            tokio::time::sleep(std::time::Duration::from_secs((61 - into_minute) as u64)).await;
+        }
+        for n in 1..=10 {
+            assert_eq!(call(from(n)).await, 401, "call {n}");
+        }
+        assert_eq!(call(from(11)).await, 429, "the /64 is out of calls");
+        // Another network still has its own.
+        assert_eq!(call("2001:db8:1:3::1".to_owned()).await, 401);
+    }
+}

@@ -107,9 +107,11 @@ async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -
         ),
         Err(AppError::Unauthorized) => {
             let (parts, body) = request.into_parts();
-            let ip = client::from_parts(&parts, &state.auth.trusted_proxies).ip;
+            // One IPv6 host holds a whole /64: it counts as one address,
+            // as it does for sign-in throttling.
+            let network = client::from_parts(&parts, &state.auth.trusted_proxies).network();
             request = Request::from_parts(parts, body);
-            (format!("a{ip}"), (per_token / 10).max(10), None)
+            (format!("a{network}"), (per_token / 10).max(10), None)
         }
         Err(other) => return ApiError::from(other).into_response(),
     };
