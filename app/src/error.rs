@@ -17,6 +17,10 @@ pub enum AppError {
     Conflict(String),
     #[error("{message}")]
     Invalid { field: String, message: String },
+    /// The request itself is malformed (a server function's arguments that
+    /// do not decode, a field missing): the client's fault, not a rule.
+    #[error("the request is malformed: {0}")]
+    BadRequest(String),
     /// Wrong email or password; deliberately does not say which.
     #[error("that email and password do not match an account")]
     BadCredentials,
@@ -55,6 +59,7 @@ impl AppError {
             Self::BadCredentials => StatusCode::UNAUTHORIZED,
             Self::AccountDisabled => StatusCode::FORBIDDEN,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -72,6 +77,7 @@ impl AppError {
             Self::BadCredentials => "bad_credentials",
             Self::AccountDisabled => "account_disabled",
             Self::Invalid { .. } => "invalid",
+            Self::BadRequest(_) => "bad_request",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Busy { .. } => "busy",
             Self::Internal => "internal",
@@ -94,6 +100,16 @@ impl AppError {
             Self::Invalid { field, message } if field == name => Some(capitalise(message)),
             _ => None,
         }
+    }
+}
+
+/// A decoder's message, as much of it as a person needs (it may quote the
+/// input it choked on).
+fn shortened(message: &str) -> String {
+    const MAX: usize = 200;
+    match message.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}…", &message[..end]),
+        None => message.to_owned(),
     }
 }
 
@@ -129,6 +145,19 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(msg) | ServerFnErrorErr::Response(msg) => {
                 Self::Transport(msg)
             }
+            // Arguments that do not decode (a field missing, a number that
+            // is not one): the client's fault, worth a debug line at most.
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
+                let error = Self::BadRequest(shortened(&msg));
+                #[cfg(feature = "ssr")]
+                {
+                    tracing::debug!(%msg, "server function call refused");
+                    // The function's body never runs, so nothing else sets
+                    // the status of its answer.
+                    let _ = crate::backend::request::respond::<()>(Err(error.clone()));
+                }
+                error
+            }
             // Anything else went wrong inside the server: log it there, show
             // the client the opaque error.
             other => {
@@ -152,6 +181,17 @@ mod tests {
         assert_eq!(AppError::NotFound.status_code(), 404);
         assert_eq!(AppError::invalid("title", "required").status_code(), 422);
         assert_eq!(AppError::Internal.status_code(), 500);
+    }
+
+    #[test]
+    fn arguments_that_do_not_decode_are_the_clients_fault() {
+        let err =
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `title`".into()));
+        assert_eq!(err, AppError::BadRequest("missing field `title`".into()));
+        assert_eq!(err.status_code(), 400);
+        assert_eq!(err.code(), "bad_request");
+        let long = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".repeat(5000)));
+        assert!(long.to_string().chars().count() < 250, "{long}");
     }
 
     #[test]

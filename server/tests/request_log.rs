@@ -1,6 +1,7 @@
 //! What the request log keeps: the route's template, never the path itself
 //! (invitation and reset links carry their secret token in it) nor the
-//! query. Its own test binary, because it captures the process's logs.
+//! query; and that a client's malformed call is no error of the server's.
+//! Its own test binary, because it captures the process's logs.
 
 mod common;
 
@@ -42,7 +43,25 @@ async fn secret_tokens_in_paths_never_reach_the_request_log() {
         .await;
     app.get("/no/such/page/S3cretUnmatched").await;
 
+    // A call whose arguments do not decode is the client's fault: 400 and
+    // a message that says what is wrong, and nothing logged as an error.
+    let response = admin.call("w/items/create", &[("slug", "mobile")]).await;
+    assert_eq!(response.status(), 400);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("BadRequest") && body.contains("title"),
+        "{body}"
+    );
+    let response = admin
+        .call(
+            "w/statuses/delete",
+            &[("slug", "mobile"), ("status_id", "first"), ("move_to", "2")],
+        )
+        .await;
+    assert_eq!(response.status(), 400);
+
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(!log.contains("ERROR"), "{log}");
     assert!(log.contains("route=\"/invite/{token}\""), "{log}");
     for secret in [invitation.as_str(), reset, "S3cretQuery", "S3cretUnmatched"] {
         assert!(!log.contains(secret), "{secret} is in the log:\n{log}");
