@@ -4,8 +4,10 @@
 //! when it is one, and who changed it); the page fetches it. The stream ends at once when the member leaves or is
 //! removed, or the workspace is deleted (`gone`: the page stops listening),
 //! and when the instance shuts down (the browser reconnects). A browser
-//! that reconnects with a `Last-Event-ID` older than the last event is told
-//! to fetch everything (`resync`): events are not kept.
+//! that reconnects with a `Last-Event-ID` other than the id of the
+//! workspace's last change on this instance is told to fetch everything
+//! (`resync`): events are not kept, and ids count each workspace's changes
+//! on their own ([`app::backend::events::EventId`]).
 //!
 //! The router's request timeout covers only the wait for the response's
 //! head, and the compression layer passes event streams through untouched,
@@ -47,15 +49,17 @@ pub async fn stream(
         Ok(access) => access,
         Err(status) => return status.into_response(),
     };
-    let last_seen = parts
-        .headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    let missed = last_seen.is_some_and(|id| id != state.events.last_id());
+    let workspace_id = access.workspace.id;
+    // Subscribed first: a change published meanwhile is then both heard
+    // and counted in the last id, rather than neither.
+    let receiver = state.events.subscribe();
+    let missed = parts.headers.get("last-event-id").is_some_and(|seen| {
+        let seen = seen.to_str().ok().and_then(|id| id.trim().parse().ok());
+        seen != Some(state.events.last_id(workspace_id))
+    });
     let listening = Listening {
-        receiver: state.events.subscribe(),
-        workspace_id: access.workspace.id,
+        receiver,
+        workspace_id,
         user_id: access.actor.user.id,
         first: missed.then(resync),
         ended: false,
@@ -130,12 +134,11 @@ impl Listening {
                         Heard::Resync => return Some(resync()),
                         Heard::Change { key, by } => {
                             let data = serde_json::json!({ "key": key, "by": by });
-                            return Some(
-                                SseEvent::default()
-                                    .id(id.to_string())
-                                    .event("change")
-                                    .data(data.to_string()),
-                            );
+                            let change = SseEvent::default().event("change").data(data.to_string());
+                            return Some(match id {
+                                Some(id) => change.id(id.to_string()),
+                                None => change,
+                            });
                         }
                         Heard::End => {
                             self.ended = true;

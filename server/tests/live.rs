@@ -1,7 +1,8 @@
 //! Live updates: a change reaches every member with the workspace open, at
 //! once, and never anyone else; a removed member's stream ends at once; a
-//! reconnect that missed events is told to fetch everything; the stream
-//! comes through the compression layer as it is written.
+//! reconnect that missed events is told to fetch everything, and event ids
+//! tell nothing of other workspaces; the stream comes through the
+//! compression layer as it is written.
 
 mod common;
 
@@ -285,4 +286,127 @@ async fn a_stream_outlives_the_request_timeout() {
     assert!(stream.buffer.is_empty() || stream.buffer.starts_with(':'));
     retitle(&admin, &slug, &key, "Still heard").await;
     assert_eq!(stream.change().await.0, Some(key));
+}
+
+/// An event's id is the browser's to send back when it reconnects; it must
+/// not tell a member how much happens in workspaces they cannot see. Two
+/// workspaces with the same history give the same ids however busy a
+/// third one is, and a reconnect after the third's changes has nothing to
+/// fetch.
+#[tokio::test]
+async fn event_ids_tell_nothing_of_other_workspaces() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let member = app.member(&admin, "max@example.com").await;
+        let north = admin.create_workspace("North", "north").await;
+        let south = admin.create_workspace("South", "south").await;
+        let hidden = admin.create_workspace("Hidden", "hidden").await;
+        for slug in [&north, &south] {
+            let token = admin.invite(slug, "viewer", "").await;
+            assert_eq!(member.accept(&token).await.status(), 200);
+        }
+        // Open before the first change, so each stream hears them all.
+        let mut streams = [
+            Stream::of(&member, &north, None).await,
+            Stream::of(&member, &south, None).await,
+        ];
+        let secret = admin.create_item(&hidden, "Secret plan").await;
+        let mut keys = Vec::new();
+        for (i, slug) in [&north, &south].into_iter().enumerate() {
+            keys.push(admin.create_item(slug, "Dark mode").await);
+            streams[i].change().await;
+        }
+        let ids = |stream: &Stream| stream.last_id.clone().expect("a change carries an id");
+
+        let mut seen = vec![ids(&streams[0])];
+        assert_eq!(seen[0], ids(&streams[1]));
+        for round in 0..3 {
+            for (i, slug) in [&north, &south].into_iter().enumerate() {
+                for n in 0..=round + i {
+                    retitle(&admin, &hidden, &secret, &format!("Secret {round} {i} {n}")).await;
+                }
+                retitle(&admin, slug, &keys[i], &format!("Round {round}")).await;
+                streams[i].change().await;
+            }
+            let (north_id, south_id) = (ids(&streams[0]), ids(&streams[1]));
+            assert_eq!(north_id, south_id, "round {round}");
+            seen.push(north_id);
+        }
+        seen.dedup();
+        assert_eq!(seen.len(), 4, "{seen:?}");
+
+        // Busy elsewhere meanwhile: nothing to fetch on reconnecting.
+        let [north_stream, _] = streams;
+        let last = north_stream.last_id.clone().unwrap();
+        drop(north_stream);
+        retitle(&admin, &hidden, &secret, "Still secret").await;
+        let mut back = Stream::of(&member, &north, Some(&last)).await;
+        assert_eq!(back.next(QUIET).await, None);
+    }
+}
+
+/// Each instance numbers its events on its own, even when both heard the
+/// same ones: a browser that reconnects to another instance, after the one
+/// it was on stopped, fetches everything.
+#[tokio::test]
+async fn a_reconnect_to_another_instance_fetches_everything() {
+    let Some(app) = TestApp::postgres().await else {
+        return;
+    };
+    let (elsewhere, _server) = app.another_instance().await;
+    let admin = app.admin().await;
+    let slug = admin.create_workspace("Live plans", "live-plans").await;
+    let mut here = Stream::of(&admin, &slug, None).await;
+    admin.create_item(&slug, "Heard on both").await;
+    here.change().await;
+    let last = here.last_id.clone().expect("a change carries an id");
+    drop(here);
+
+    let admin_there = Visitor {
+        client: admin.client.clone(),
+        address: elsewhere,
+    };
+    let mut there = Stream::of(&admin_there, &slug, Some(&last)).await;
+    assert_eq!(
+        there.next(SOON).await,
+        Some(("resync".into(), String::new()))
+    );
+}
+
+/// When the instance's link to PostgreSQL breaks, changes made through
+/// other instances meanwhile are lost to it: an open stream is told to
+/// fetch everything, and so is a browser that reconnects with an id from
+/// before the break.
+#[tokio::test]
+async fn a_reconnect_after_the_database_link_broke_fetches_everything() {
+    let Some(app) = TestApp::postgres().await else {
+        return;
+    };
+    let admin = app.admin().await;
+    let slug = admin.create_workspace("Live plans", "live-plans").await;
+    let mut before = Stream::of(&admin, &slug, None).await;
+    admin.create_item(&slug, "Before the break").await;
+    before.change().await;
+    let last = before.last_id.clone().expect("a change carries an id");
+    let mut open = Stream::of(&admin, &slug, Some(&last)).await;
+    drop(before);
+    assert_eq!(open.next(QUIET).await, None, "up to date");
+
+    let broken: i64 = sqlx::query_scalar(
+        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+         WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+    )
+    .fetch_one(app.db.postgres_pool().expect("a PostgreSQL pool"))
+    .await
+    .unwrap();
+    assert_eq!(broken, 1, "the instance's listening connection");
+    assert_eq!(
+        open.next(Duration::from_secs(10)).await,
+        Some(("resync".into(), String::new()))
+    );
+    let mut back = Stream::of(&admin, &slug, Some(&last)).await;
+    assert_eq!(
+        back.next(SOON).await,
+        Some(("resync".into(), String::new()))
+    );
 }
