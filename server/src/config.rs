@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use app::backend::auth::client::TrustedProxy;
 use app::backend::db::{DbSettings, database_kind};
+use app::backend::events::streams::StreamLimits;
 use app::model::DatabaseKind;
 
 /// Where the data lives when `DATABASE_URL` is not set.
@@ -52,6 +53,9 @@ pub struct Config {
     pub metrics_addr: Option<SocketAddr>,
     /// PostgreSQL's pool size, statement timeout and CA file.
     pub database: DbSettings,
+    /// Live-update streams a session, and a user, may hold open on this
+    /// instance.
+    pub live_streams: StreamLimits,
 }
 
 /// REST API requests a token may make a minute when
@@ -295,6 +299,27 @@ impl Config {
             });
         }
 
+        let stream_defaults = StreamLimits::default();
+        let per_session = number(
+            "WAYMARK_LIVE_STREAMS_PER_SESSION",
+            1..=100_000,
+            "live-update streams one session may hold open on an instance",
+        )?
+        .map_or(stream_defaults.per_session, |n| n as usize);
+        let per_user = number(
+            "WAYMARK_LIVE_STREAMS_PER_USER",
+            1..=100_000,
+            "live-update streams one user may hold open on an instance",
+        )?
+        .map_or(stream_defaults.per_user, |n| n as usize);
+        if per_session > per_user {
+            return Err(ConfigError {
+                var: "WAYMARK_LIVE_STREAMS_PER_SESSION",
+                value: per_session.to_string(),
+                expected: format!("at most WAYMARK_LIVE_STREAMS_PER_USER ({per_user})"),
+            });
+        }
+
         Ok(Self {
             database_url,
             database_kind,
@@ -313,6 +338,10 @@ impl Config {
                 pool_size,
                 statement_timeout,
                 ca_file,
+            },
+            live_streams: StreamLimits {
+                per_session,
+                per_user,
             },
         })
     }
@@ -493,6 +522,32 @@ mod tests {
         }
         let hidden = config(&[("WAYMARK_METRICS_TOKEN", "short secret")]).unwrap_err();
         assert!(!hidden.to_string().contains("short secret"), "{hidden}");
+    }
+
+    #[test]
+    fn live_stream_caps_are_checked() {
+        assert_eq!(config(&[]).unwrap().live_streams, StreamLimits::default());
+        let parsed = config(&[
+            ("WAYMARK_LIVE_STREAMS_PER_SESSION", "2000"),
+            ("WAYMARK_LIVE_STREAMS_PER_USER", "2000"),
+        ])
+        .unwrap();
+        assert_eq!(
+            parsed.live_streams,
+            StreamLimits {
+                per_session: 2000,
+                per_user: 2000
+            }
+        );
+        for (var, value) in [
+            ("WAYMARK_LIVE_STREAMS_PER_SESSION", "0"),
+            ("WAYMARK_LIVE_STREAMS_PER_USER", "lots"),
+            // Above the user's default cap.
+            ("WAYMARK_LIVE_STREAMS_PER_SESSION", "100"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}");
+        }
     }
 
     #[test]

@@ -9,12 +9,15 @@
 //! (`resync`): events are not kept, and ids count each workspace's changes
 //! on their own ([`app::backend::events::EventId`]).
 //!
+//! A session, and a user over all their sessions, hold a bounded number of
+//! streams on each instance ([`app::backend::events::streams`]): one opened
+//! past a cap ends the oldest with `gone` (data `too many streams`), which
+//! its page takes as final, as it does when access is lost.
+//!
 //! The router's request timeout covers only the wait for the response's
 //! head, and the compression layer passes event streams through untouched,
 //! so neither cuts nor holds back a stream.
 
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::{Path, Request, State};
@@ -27,7 +30,8 @@ use futures_util::stream;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
-use app::backend::events::{EventBus, Heard, Numbered, hear};
+use app::backend::events::streams::Slot;
+use app::backend::events::{Heard, Numbered, hear};
 use app::backend::{AppState, access, auth::session};
 use app::model::Permission;
 
@@ -64,7 +68,9 @@ pub async fn stream(
         first: missed.then(resync),
         ended: false,
         recheck: tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK),
-        _counted: Counted::new(state.events.clone()),
+        slot: state
+            .streams
+            .open(access.actor.session_id, access.actor.user.id),
         state,
         parts,
         slug,
@@ -111,7 +117,9 @@ struct Listening {
     first: Option<SseEvent>,
     ended: bool,
     recheck: tokio::time::Interval,
-    _counted: Counted,
+    /// Its place among the instance's open streams, given back when it
+    /// ends.
+    slot: Slot,
     state: AppState,
     parts: Parts,
     slug: String,
@@ -154,6 +162,13 @@ impl Listening {
                     Err(RecvError::Lagged(_)) => return Some(resync()),
                     Err(RecvError::Closed) => return None,
                 },
+                () = self.slot.replaced() => {
+                    // `gone`, not the end of the stream alone: the browser
+                    // would reconnect, and that tab's new stream would push
+                    // out the next oldest, tab after tab.
+                    self.ended = true;
+                    return Some(SseEvent::default().event("gone").data("too many streams"));
+                }
                 _ = self.recheck.tick() => {
                     if check(&self.state, &self.parts, &self.slug).await.is_err() {
                         self.ended = true;
@@ -162,21 +177,5 @@ impl Listening {
                 }
             }
         }
-    }
-}
-
-/// Counts the open streams while it lives.
-struct Counted(Arc<dyn EventBus>);
-
-impl Counted {
-    fn new(bus: Arc<dyn EventBus>) -> Self {
-        bus.subscribers().fetch_add(1, Ordering::Relaxed);
-        Self(bus)
-    }
-}
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0.subscribers().fetch_sub(1, Ordering::Relaxed);
     }
 }

@@ -29,6 +29,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The site folder the server serves files from.
     pub site_root: PathBuf,
+    /// What every request shares, for what a test cannot reach over HTTP
+    /// (the open streams, the event bus).
+    pub state: AppState,
     server: tokio::task::JoinHandle<()>,
     database_url: String,
     api_rate_limit: i64,
@@ -86,7 +89,7 @@ impl TestApp {
         db.migrate().await.expect("migrations apply");
         let site = TempDir::new("site");
         std::fs::create_dir_all(site.path().join("pkg")).expect("site folder");
-        let (address, server) =
+        let (address, server, state) =
             serve(db.clone(), &database.url, &site, public_url, api_rate_limit).await;
         let client = new_client();
         TestApp {
@@ -94,6 +97,7 @@ impl TestApp {
             db,
             client,
             site_root: site.path().to_owned(),
+            state,
             server,
             database_url: database.url.clone(),
             api_rate_limit,
@@ -110,7 +114,7 @@ impl TestApp {
             .expect("test database opens");
         let site = TempDir::new("site");
         std::fs::create_dir_all(site.path().join("pkg")).expect("site folder");
-        let (address, server) =
+        let (address, server, _) =
             serve(db, &self.database_url, &site, None, self.api_rate_limit).await;
         std::mem::forget(site);
         (address, server)
@@ -188,7 +192,7 @@ pub struct Visitor {
     pub address: String,
 }
 
-/// Serves the app on `db` at a random port; its address and task. On
+/// Serves the app on `db` at a random port; its address, task and state. On
 /// PostgreSQL, live updates pass through the database, as between
 /// instances in production.
 async fn serve(
@@ -197,7 +201,7 @@ async fn serve(
     site: &TempDir,
     public_url: Option<&str>,
     api_rate_limit: i64,
-) -> (String, tokio::task::JoinHandle<()>) {
+) -> (String, tokio::task::JoinHandle<()>, AppState) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -223,8 +227,9 @@ async fn serve(
         auth: std::sync::Arc::new(auth),
         hasher: Hasher::new(2),
         events,
+        streams: app::backend::events::streams::OpenStreams::new(Default::default()),
     };
-    let router = server::router::build(state, SecurityPolicy::default());
+    let router = server::router::build(state.clone(), SecurityPolicy::default());
     let server = tokio::spawn(async move {
         axum::serve(
             listener,
@@ -233,7 +238,7 @@ async fn serve(
         .await
         .expect("test server runs");
     });
-    (format!("http://{addr}"), server)
+    (format!("http://{addr}"), server, state)
 }
 
 impl TestApp {

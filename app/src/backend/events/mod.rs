@@ -7,11 +7,11 @@
 //! on all.
 
 pub mod postgres;
+pub mod streams;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::broadcast;
@@ -87,8 +87,6 @@ pub trait EventBus: Send + Sync + 'static {
     /// The id of the workspace's last change (one that no change carries
     /// when it has had none since the instance started).
     fn last_id(&self, workspace_id: i64) -> EventId;
-    /// How many streams are open now.
-    fn subscribers(&self) -> &AtomicUsize;
 }
 
 /// The bus every part of the server shares.
@@ -103,7 +101,6 @@ const BACKLOG: usize = 1024;
 pub struct LocalBus {
     sender: broadcast::Sender<Numbered>,
     history: Mutex<History>,
-    subscribers: AtomicUsize,
 }
 
 /// The ids given so far.
@@ -136,7 +133,6 @@ impl LocalBus {
         Self {
             sender,
             history: Mutex::new(History::new()),
-            subscribers: AtomicUsize::new(0),
         }
     }
 
@@ -187,10 +183,6 @@ impl EventBus for LocalBus {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .last_id(workspace_id)
-    }
-
-    fn subscribers(&self) -> &AtomicUsize {
-        &self.subscribers
     }
 }
 

@@ -10,7 +10,6 @@
 //! back, every stream is told to fetch everything once ([`Event::Missed`]).
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 use sqlx::AnyPool;
@@ -64,10 +63,6 @@ impl EventBus for PgBus {
 
     fn last_id(&self, workspace_id: i64) -> EventId {
         self.local.last_id(workspace_id)
-    }
-
-    fn subscribers(&self) -> &AtomicUsize {
-        self.local.subscribers()
     }
 }
 
