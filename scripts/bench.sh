@@ -51,8 +51,11 @@ printf '%s\n' "$BENCH_PASSWORD" | DATABASE_URL="sqlite://$DATA/bench.db" WAYMARK
 # its first item has 20 comments.
 DATABASE_URL="sqlite://$DATA/bench.db" WAYMARK_LOG=warn \
   "$BIN" seed-demo --owner "$BENCH_EMAIL" --slug items --items 10000 --comments 20 >/dev/null
+# The fan-out opens all its streams as one signed-in browser: the caps on
+# a session's and a user's streams are raised to as many.
 WAYMARK_ADDR="127.0.0.1:$PORT" WAYMARK_PUBLIC_URL="$BASE" WAYMARK_LOG=warn \
   WAYMARK_API_RATE_LIMIT=1000000 DATABASE_URL="sqlite://$DATA/bench.db" LEPTOS_SITE_ROOT="$SITE" \
+  WAYMARK_LIVE_STREAMS_PER_SESSION="$FANOUT_STREAMS" WAYMARK_LIVE_STREAMS_PER_USER="$FANOUT_STREAMS" \
   "$BIN" serve >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use app::backend::auth::client::TrustedProxy;
 use app::backend::db::{DbSettings, database_kind};
+use app::backend::events::streams::StreamLimits;
 use app::backend::workspaces::WorkspaceLimits;
 use app::model::DatabaseKind;
 
@@ -57,6 +58,9 @@ pub struct Config {
     pub connections: crate::serve::ConnectionSettings,
     /// How many workspaces one account may make.
     pub workspaces: WorkspaceLimits,
+    /// Live-update streams a session, and a user, may hold open on this
+    /// instance.
+    pub live_streams: StreamLimits,
 }
 
 /// REST API requests a token may make a minute when
@@ -321,6 +325,26 @@ impl Config {
             )?
             .map_or(WorkspaceLimits::DEFAULT_PER_HOUR, |n| n as i64),
         };
+        let stream_defaults = StreamLimits::default();
+        let per_session = number(
+            "WAYMARK_LIVE_STREAMS_PER_SESSION",
+            1..=100_000,
+            "live-update streams one session may hold open on an instance",
+        )?
+        .map_or(stream_defaults.per_session, |n| n as usize);
+        let per_user = number(
+            "WAYMARK_LIVE_STREAMS_PER_USER",
+            1..=100_000,
+            "live-update streams one user may hold open on an instance",
+        )?
+        .map_or(stream_defaults.per_user, |n| n as usize);
+        if per_session > per_user {
+            return Err(ConfigError {
+                var: "WAYMARK_LIVE_STREAMS_PER_SESSION",
+                value: per_session.to_string(),
+                expected: format!("at most WAYMARK_LIVE_STREAMS_PER_USER ({per_user})"),
+            });
+        }
 
         Ok(Self {
             database_url,
@@ -343,6 +367,10 @@ impl Config {
             },
             connections: crate::serve::ConnectionSettings { header_timeout },
             workspaces,
+            live_streams: StreamLimits {
+                per_session,
+                per_user,
+            },
         })
     }
 
@@ -555,6 +583,32 @@ mod tests {
         }
         let hidden = config(&[("WAYMARK_METRICS_TOKEN", "short secret")]).unwrap_err();
         assert!(!hidden.to_string().contains("short secret"), "{hidden}");
+    }
+
+    #[test]
+    fn live_stream_caps_are_checked() {
+        assert_eq!(config(&[]).unwrap().live_streams, StreamLimits::default());
+        let parsed = config(&[
+            ("WAYMARK_LIVE_STREAMS_PER_SESSION", "2000"),
+            ("WAYMARK_LIVE_STREAMS_PER_USER", "2000"),
+        ])
+        .unwrap();
+        assert_eq!(
+            parsed.live_streams,
+            StreamLimits {
+                per_session: 2000,
+                per_user: 2000
+            }
+        );
+        for (var, value) in [
+            ("WAYMARK_LIVE_STREAMS_PER_SESSION", "0"),
+            ("WAYMARK_LIVE_STREAMS_PER_USER", "lots"),
+            // Above the user's default cap.
+            ("WAYMARK_LIVE_STREAMS_PER_SESSION", "100"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}");
+        }
     }
 
     #[test]

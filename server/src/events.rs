@@ -4,15 +4,20 @@
 //! when it is one, and who changed it); the page fetches it. The stream ends at once when the member leaves or is
 //! removed, or the workspace is deleted (`gone`: the page stops listening),
 //! and when the instance shuts down (the browser reconnects). A browser
-//! that reconnects with a `Last-Event-ID` older than the last event is told
-//! to fetch everything (`resync`): events are not kept.
+//! that reconnects with a `Last-Event-ID` other than the id of the
+//! workspace's last change on this instance is told to fetch everything
+//! (`resync`): events are not kept, and ids count each workspace's changes
+//! on their own ([`app::backend::events::EventId`]).
+//!
+//! A session, and a user over all their sessions, hold a bounded number of
+//! streams on each instance ([`app::backend::events::streams`]): one opened
+//! past a cap ends the oldest with `gone` (data `too many streams`), which
+//! its page takes as final, as it does when access is lost.
 //!
 //! The router's request timeout covers only the wait for the response's
 //! head, and the compression layer passes event streams through untouched,
 //! so neither cuts nor holds back a stream.
 
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::{Path, Request, State};
@@ -25,7 +30,8 @@ use futures_util::stream;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
-use app::backend::events::{EventBus, Heard, Numbered, hear};
+use app::backend::events::streams::Slot;
+use app::backend::events::{Heard, Numbered, hear};
 use app::backend::{AppState, access, auth::session};
 use app::model::Permission;
 
@@ -47,20 +53,24 @@ pub async fn stream(
         Ok(access) => access,
         Err(status) => return status.into_response(),
     };
-    let last_seen = parts
-        .headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    let missed = last_seen.is_some_and(|id| id != state.events.last_id());
+    let workspace_id = access.workspace.id;
+    // Subscribed first: a change published meanwhile is then both heard
+    // and counted in the last id, rather than neither.
+    let receiver = state.events.subscribe();
+    let missed = parts.headers.get("last-event-id").is_some_and(|seen| {
+        let seen = seen.to_str().ok().and_then(|id| id.trim().parse().ok());
+        seen != Some(state.events.last_id(workspace_id))
+    });
     let listening = Listening {
-        receiver: state.events.subscribe(),
-        workspace_id: access.workspace.id,
+        receiver,
+        workspace_id,
         user_id: access.actor.user.id,
         first: missed.then(resync),
         ended: false,
         recheck: tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK),
-        _counted: Counted::new(state.events.clone()),
+        slot: state
+            .streams
+            .open(access.actor.session_id, access.actor.user.id),
         state,
         parts,
         slug,
@@ -107,7 +117,9 @@ struct Listening {
     first: Option<SseEvent>,
     ended: bool,
     recheck: tokio::time::Interval,
-    _counted: Counted,
+    /// Its place among the instance's open streams, given back when it
+    /// ends.
+    slot: Slot,
     state: AppState,
     parts: Parts,
     slug: String,
@@ -130,12 +142,11 @@ impl Listening {
                         Heard::Resync => return Some(resync()),
                         Heard::Change { key, by } => {
                             let data = serde_json::json!({ "key": key, "by": by });
-                            return Some(
-                                SseEvent::default()
-                                    .id(id.to_string())
-                                    .event("change")
-                                    .data(data.to_string()),
-                            );
+                            let change = SseEvent::default().event("change").data(data.to_string());
+                            return Some(match id {
+                                Some(id) => change.id(id.to_string()),
+                                None => change,
+                            });
                         }
                         Heard::End => {
                             self.ended = true;
@@ -151,6 +162,13 @@ impl Listening {
                     Err(RecvError::Lagged(_)) => return Some(resync()),
                     Err(RecvError::Closed) => return None,
                 },
+                () = self.slot.replaced() => {
+                    // `gone`, not the end of the stream alone: the browser
+                    // would reconnect, and that tab's new stream would push
+                    // out the next oldest, tab after tab.
+                    self.ended = true;
+                    return Some(SseEvent::default().event("gone").data("too many streams"));
+                }
                 _ = self.recheck.tick() => {
                     if check(&self.state, &self.parts, &self.slug).await.is_err() {
                         self.ended = true;
@@ -159,21 +177,5 @@ impl Listening {
                 }
             }
         }
-    }
-}
-
-/// Counts the open streams while it lives.
-struct Counted(Arc<dyn EventBus>);
-
-impl Counted {
-    fn new(bus: Arc<dyn EventBus>) -> Self {
-        bus.subscribers().fetch_add(1, Ordering::Relaxed);
-        Self(bus)
-    }
-}
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0.subscribers().fetch_sub(1, Ordering::Relaxed);
     }
 }

@@ -302,8 +302,22 @@ pub async fn render(state: &AppState, instance: &Instance) -> String {
         "gauge",
         "Live-update streams open on this instance.",
     );
-    let streams = state.events.subscribers().load(Ordering::Relaxed);
-    let _ = writeln!(out, "waymark_event_streams_open {streams}");
+    let _ = writeln!(
+        out,
+        "waymark_event_streams_open {}",
+        state.streams.open_count()
+    );
+    head(
+        &mut out,
+        "waymark_event_streams_replaced_total",
+        "counter",
+        "Live-update streams this instance ended to make room for a newer one of the same session or user.",
+    );
+    let _ = writeln!(
+        out,
+        "waymark_event_streams_replaced_total {}",
+        state.streams.replaced_count()
+    );
 
     match webhooks::queue_depth(&state.db, now_ms()).await {
         Ok(depth) => {

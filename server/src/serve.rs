@@ -14,6 +14,7 @@ use app::backend::auth::password::Hasher;
 use app::backend::auth::session;
 use app::backend::db::postgres_url;
 use app::backend::events::postgres::PgBus;
+use app::backend::events::streams::OpenStreams;
 use app::backend::events::{Event, LocalBus};
 use app::backend::{AppState, Db, db::DbError};
 
@@ -256,6 +257,7 @@ async fn connect_state(config: &Config, live: bool) -> Result<AppState, ServeErr
         auth: Arc::new(config.auth_settings()),
         hasher: Hasher::new(password_hashing_permits()),
         events,
+        streams: OpenStreams::new(config.live_streams),
     })
 }
 

@@ -38,6 +38,8 @@ pub struct AppState {
     pub hasher: Hasher,
     /// Live updates: what changed, for the pages that show it.
     pub events: events::Events,
+    /// The live-update streams open on this instance, and their caps.
+    pub streams: Arc<events::streams::OpenStreams>,
 }
 
 impl AppState {

@@ -6,7 +6,8 @@
 //! has applied it already, and refetching under the user's hands would
 //! redraw what they are moving. The browser's `EventSource` reconnects by
 //! itself (the server says when it missed something); a stream that ends
-//! because the member lost access is not reopened.
+//! because the member lost access, or because newer pages of the same
+//! session or user took its place, is not reopened.
 
 use leptos::prelude::*;
 
@@ -113,7 +114,8 @@ mod browser {
             changes.update(|n| *n += 1);
         });
         let closing = source.clone();
-        // Access is gone: do not reconnect.
+        // Access is gone, or newer pages took this one's place: do not
+        // reconnect, which would push out another page in turn.
         let gone = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| {
             closing.close();
         });

@@ -30,6 +30,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The site folder the server serves files from.
     pub site_root: PathBuf,
+    /// What every request shares, for what a test cannot reach over HTTP
+    /// (the open streams, the event bus).
+    pub state: AppState,
     server: tokio::task::JoinHandle<()>,
     database_url: String,
     setup: Setup,
@@ -105,13 +108,14 @@ impl TestApp {
         db.migrate().await.expect("migrations apply");
         let site = TempDir::new("site");
         std::fs::create_dir_all(site.path().join("pkg")).expect("site folder");
-        let (address, server) = serve(db.clone(), &database.url, &site, &setup).await;
+        let (address, server, state) = serve(db.clone(), &database.url, &site, &setup).await;
         let client = new_client();
         TestApp {
             address,
             db,
             client,
             site_root: site.path().to_owned(),
+            state,
             server,
             database_url: database.url.clone(),
             setup,
@@ -132,7 +136,7 @@ impl TestApp {
             public_url: None,
             ..self.setup.clone()
         };
-        let (address, server) = serve(db, &self.database_url, &site, &setup).await;
+        let (address, server, _) = serve(db, &self.database_url, &site, &setup).await;
         std::mem::forget(site);
         (address, server)
     }
@@ -209,7 +213,7 @@ pub struct Visitor {
     pub address: String,
 }
 
-/// Serves the app on `db` at a random port; its address and task. On
+/// Serves the app on `db` at a random port; its address, task and state. On
 /// PostgreSQL, live updates pass through the database, as between
 /// instances in production.
 async fn serve(
@@ -217,7 +221,7 @@ async fn serve(
     database_url: &str,
     site: &TempDir,
     setup: &Setup,
-) -> (String, tokio::task::JoinHandle<()>) {
+) -> (String, tokio::task::JoinHandle<()>, AppState) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -258,15 +262,16 @@ async fn serve(
         auth: std::sync::Arc::new(auth),
         hasher: Hasher::new(2),
         events,
+        streams: app::backend::events::streams::OpenStreams::new(Default::default()),
     };
-    let router = server::router::build(state, SecurityPolicy::default());
+    let router = server::router::build(state.clone(), SecurityPolicy::default());
     let server = tokio::spawn(server::serve::serve_http(
         listener,
         router,
         server::serve::ConnectionSettings::default(),
         std::future::pending(),
     ));
-    (format!("http://{addr}"), server)
+    (format!("http://{addr}"), server, state)
 }
 
 impl TestApp {

@@ -7,9 +7,12 @@
 //! on all.
 
 pub mod postgres;
+pub mod streams;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::broadcast;
 
@@ -38,22 +41,52 @@ pub enum Event {
     Missed,
 }
 
-/// An event with its number, which the browser sends back as
-/// `Last-Event-ID` when it reconnects.
+/// An event, with its id when it is a change.
 #[derive(Debug, Clone)]
 pub struct Numbered {
-    pub id: u64,
+    pub id: Option<EventId>,
     pub event: Event,
+}
+
+/// Where a change stands in its workspace's history as this instance heard
+/// it: the `id` of its event, which the browser sends back as
+/// `Last-Event-ID` when it reconnects. It counts the workspace's own
+/// changes alone, which its members hear anyway, so it tells them nothing
+/// of other workspaces. The era, drawn at random when the instance starts
+/// and again whenever it may have missed events, sets apart the ids of
+/// another instance, of an earlier run, or from before a loss: none of
+/// them is ever current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventId {
+    era: u64,
+    seq: u64,
+}
+
+impl fmt::Display for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}-{}", self.era, self.seq)
+    }
+}
+
+impl FromStr for EventId {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        let (era, seq) = text.split_once('-').ok_or(())?;
+        Ok(Self {
+            era: u64::from_str_radix(era, 16).map_err(|_| ())?,
+            seq: seq.parse().map_err(|_| ())?,
+        })
+    }
 }
 
 /// Where writers publish and streams subscribe.
 pub trait EventBus: Send + Sync + 'static {
     fn publish(&self, event: Event);
     fn subscribe(&self) -> broadcast::Receiver<Numbered>;
-    /// The number of the last event published (0: none yet).
-    fn last_id(&self) -> u64;
-    /// How many streams are open now.
-    fn subscribers(&self) -> &AtomicUsize;
+    /// The id of the workspace's last change (one that no change carries
+    /// when it has had none since the instance started).
+    fn last_id(&self, workspace_id: i64) -> EventId;
 }
 
 /// The bus every part of the server shares.
@@ -67,8 +100,31 @@ const BACKLOG: usize = 1024;
 /// is one instance.
 pub struct LocalBus {
     sender: broadcast::Sender<Numbered>,
-    last: AtomicU64,
-    subscribers: AtomicUsize,
+    history: Mutex<History>,
+}
+
+/// The ids given so far.
+struct History {
+    era: u64,
+    /// Each workspace's last change's number; a workspace is missing
+    /// until its first change.
+    last: HashMap<i64, u64>,
+}
+
+impl History {
+    fn new() -> Self {
+        Self {
+            era: rand::random(),
+            last: HashMap::new(),
+        }
+    }
+
+    fn last_id(&self, workspace_id: i64) -> EventId {
+        EventId {
+            era: self.era,
+            seq: self.last.get(&workspace_id).copied().unwrap_or(0),
+        }
+    }
 }
 
 impl LocalBus {
@@ -76,8 +132,7 @@ impl LocalBus {
         let (sender, _) = broadcast::channel(BACKLOG);
         Self {
             sender,
-            last: AtomicU64::new(0),
-            subscribers: AtomicUsize::new(0),
+            history: Mutex::new(History::new()),
         }
     }
 
@@ -95,7 +150,26 @@ impl Default for LocalBus {
 
 impl EventBus for LocalBus {
     fn publish(&self, event: Event) {
-        let id = self.last.fetch_add(1, Ordering::Relaxed) + 1;
+        // Numbered and sent under one lock: streams hear a workspace's
+        // changes in the order of their ids, and a stream that reads the
+        // last id after subscribing hears every change after it.
+        let mut history = self.history.lock().unwrap_or_else(PoisonError::into_inner);
+        let id = match &event {
+            Event::Changed { workspace_id, .. } => {
+                let last = history.last.entry(*workspace_id).or_insert(0);
+                *last += 1;
+                let seq = *last;
+                Some(EventId {
+                    era: history.era,
+                    seq,
+                })
+            }
+            Event::Missed => {
+                history.era = rand::random();
+                None
+            }
+            _ => None,
+        };
         // No stream open: nobody to tell.
         let _ = self.sender.send(Numbered { id, event });
     }
@@ -104,12 +178,11 @@ impl EventBus for LocalBus {
         self.sender.subscribe()
     }
 
-    fn last_id(&self) -> u64 {
-        self.last.load(Ordering::Relaxed)
-    }
-
-    fn subscribers(&self) -> &AtomicUsize {
-        &self.subscribers
+    fn last_id(&self, workspace_id: i64) -> EventId {
+        self.history
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .last_id(workspace_id)
     }
 }
 
@@ -152,30 +225,78 @@ pub fn hear(event: &Event, workspace_id: i64, user_id: i64) -> Heard {
 mod tests {
     use super::*;
 
+    fn changed(workspace_id: i64) -> Event {
+        Event::Changed {
+            workspace_id,
+            key: Some("W-1".into()),
+            by: 7,
+        }
+    }
+
     #[tokio::test]
     async fn every_subscriber_hears_each_event_in_order() {
         let bus = LocalBus::shared();
         bus.publish(Event::Deleted { workspace_id: 9 });
         let mut a = bus.subscribe();
         let mut b = bus.subscribe();
-        bus.publish(Event::Changed {
-            workspace_id: 1,
-            key: Some("W-1".into()),
-            by: 7,
-        });
+        bus.publish(changed(1));
+        bus.publish(changed(1));
         bus.publish(Event::Closing);
         for receiver in [&mut a, &mut b] {
             let first = receiver.recv().await.unwrap();
-            assert_eq!(first.id, 2);
             let heard = Heard::Change {
                 key: Some("W-1".into()),
                 by: 7,
             };
             assert_eq!(hear(&first.event, 1, 7), heard);
             assert_eq!(hear(&first.event, 2, 7), Heard::Nothing);
-            assert_eq!(receiver.recv().await.unwrap().id, 3);
+            let second = receiver.recv().await.unwrap();
+            assert_ne!(second.id, first.id);
+            assert_eq!(second.id, Some(bus.last_id(1)));
+            assert_eq!(receiver.recv().await.unwrap().id, None);
         }
-        assert_eq!(bus.last_id(), 3);
+    }
+
+    #[test]
+    fn ids_count_each_workspace_on_its_own() {
+        let bus = LocalBus::new();
+        let untouched = bus.last_id(1);
+        for _ in 0..5 {
+            bus.publish(changed(2));
+        }
+        assert_eq!(bus.last_id(1), untouched);
+        bus.publish(changed(1));
+        let first = bus.last_id(1);
+        assert_ne!(first, untouched);
+        bus.publish(changed(2));
+        bus.publish(changed(1));
+        let other = LocalBus::new();
+        other.publish(changed(1));
+        other.publish(changed(1));
+        assert_eq!(bus.last_id(1).seq, 2);
+        assert_eq!(other.last_id(1).seq, 2);
+        assert_ne!(other.last_id(1), bus.last_id(1), "another instance");
+    }
+
+    #[test]
+    fn after_a_loss_no_earlier_id_is_current() {
+        let bus = LocalBus::new();
+        bus.publish(changed(1));
+        let before = bus.last_id(1);
+        bus.publish(Event::Missed);
+        assert_ne!(bus.last_id(1), before);
+        assert_ne!(bus.last_id(2), before);
+    }
+
+    #[test]
+    fn an_id_reads_back_as_written() {
+        let bus = LocalBus::new();
+        bus.publish(changed(1));
+        let id = bus.last_id(1);
+        assert_eq!(id.to_string().parse::<EventId>(), Ok(id));
+        for garbage in ["", "7", "-1", "zz-1", "00-", "00-x"] {
+            assert!(garbage.parse::<EventId>().is_err(), "{garbage}");
+        }
     }
 
     #[test]

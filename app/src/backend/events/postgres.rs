@@ -10,14 +10,13 @@
 //! back, every stream is told to fetch everything once ([`Event::Missed`]).
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 use sqlx::AnyPool;
 use sqlx::postgres::PgListener;
 use tokio::sync::{broadcast, mpsc};
 
-use super::{Event, EventBus, Events, LocalBus, Numbered};
+use super::{Event, EventBus, EventId, Events, LocalBus, Numbered};
 
 /// The channel every instance listens on.
 pub const CHANNEL: &str = "waymark_events";
@@ -62,12 +61,8 @@ impl EventBus for PgBus {
         self.local.subscribe()
     }
 
-    fn last_id(&self) -> u64 {
-        self.local.last_id()
-    }
-
-    fn subscribers(&self) -> &AtomicUsize {
-        self.local.subscribers()
+    fn last_id(&self, workspace_id: i64) -> EventId {
+        self.local.last_id(workspace_id)
     }
 }
 
