@@ -157,20 +157,22 @@ async fn an_error_planted_in_next_is_never_signed() {
     let spoof = "Your password was leaked: change it at evil.example";
     let planted = crafted_error_address(spoof);
     let from = format!("/sign-in?next={}", app::api::auth::encode_query(&planted));
+    // Signs in from the sign-in page whose `next` carries the error.
+    let sign_in = |password: &'static str| {
+        let (visitor, from, planted) = (app.visitor(), from.clone(), planted.clone());
+        async move {
+            let form = [
+                ("email", ADMIN_EMAIL),
+                ("password", password),
+                ("next", planted.as_str()),
+            ];
+            let response = visitor.post_form(&from, "sign_in", &form).await;
+            (visitor, response)
+        }
+    };
 
     // The right password: sign-in goes to `next`, without its error.
-    let visitor = app.visitor();
-    let response = visitor
-        .post_form(
-            &from,
-            "sign_in",
-            &[
-                ("email", ADMIN_EMAIL),
-                ("password", PASSWORD),
-                ("next", planted.as_str()),
-            ],
-        )
-        .await;
+    let (_, response) = sign_in(PASSWORD).await;
     assert_eq!(response.status(), 302);
     let location = response.headers()["location"].to_str().unwrap();
     assert!(
@@ -179,18 +181,7 @@ async fn an_error_planted_in_next_is_never_signed() {
     );
 
     // A wrong password: only the real error comes back, signed.
-    let visitor = app.visitor();
-    let response = visitor
-        .post_form(
-            &from,
-            "sign_in",
-            &[
-                ("email", ADMIN_EMAIL),
-                ("password", "wrong password"),
-                ("next", planted.as_str()),
-            ],
-        )
-        .await;
+    let (visitor, response) = sign_in("wrong password").await;
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(location.matches("__err=").count(), 1, "{location}");
     assert_eq!(location.matches("__sig=").count(), 1, "{location}");

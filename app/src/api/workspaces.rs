@@ -48,7 +48,7 @@ pub async fn create_workspace(
     /// The scoring preset to start from (`value_effort` when not given).
     framework: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::backend::db::workspaces::{self, NewWorkspace, SlugError};
+    use crate::backend::db::workspaces::{self, NewWorkspace};
     use crate::backend::db::{criteria, memberships, statuses};
     use crate::backend::{self, request, state};
     use crate::model::{Role, key_prefix_from_name, parse_key_prefix, parse_slug, slug_from_name};
@@ -103,13 +103,7 @@ pub async fn create_workspace(
                     },
                 )
                 .await
-                .map_err(|err| match err {
-                    SlugError::Taken => {
-                        taken = true;
-                        AppError::invalid("slug", TAKEN)
-                    }
-                    SlugError::Db(err) => err.into(),
-                })?;
+                .map_err(|err| address_error(err, "slug", &mut taken))?;
                 memberships::insert(&mut tx, id, auth.user.id, Role::Owner).await?;
                 statuses::insert_defaults(&mut tx, id).await?;
                 criteria::insert_preset(&mut tx, id, preset).await?;
@@ -157,9 +151,25 @@ pub async fn create_demo_workspace() -> Result<String, AppError> {
     )
 }
 
-/// What a form says of an address another workspace has.
+/// A workspace address refused, as the form's `field` shows it; notes in
+/// `taken` whether another workspace has it (which counts against the
+/// caller, see `backend::workspaces::try_address`).
 #[cfg(feature = "ssr")]
-const TAKEN: &str = "another workspace has this address; choose another";
+fn address_error(
+    err: crate::backend::db::workspaces::SlugError,
+    field: &str,
+    taken: &mut bool,
+) -> AppError {
+    use crate::backend::db::workspaces::SlugError;
+
+    match err {
+        SlugError::Taken => {
+            *taken = true;
+            AppError::invalid(field, "another workspace has this address; choose another")
+        }
+        SlugError::Db(err) => err.into(),
+    }
+}
 
 #[cfg(feature = "ssr")]
 fn parse_name(name: &str) -> Result<String, AppError> {
@@ -224,7 +234,7 @@ pub async fn update_workspace(
     key_prefix: String,
 ) -> Result<(), AppError> {
     use crate::backend::access;
-    use crate::backend::db::workspaces::{self, Changes, SlugError};
+    use crate::backend::db::workspaces::{self, Changes};
     use crate::backend::{request, state};
     use crate::model::{Permission, parse_key_prefix, parse_slug};
 
@@ -260,13 +270,7 @@ pub async fn update_workspace(
                     },
                 )
                 .await
-                .map_err(|err| match err {
-                    SlugError::Taken => {
-                        taken = true;
-                        AppError::invalid("new_slug", TAKEN)
-                    }
-                    SlugError::Db(err) => err.into(),
-                })?;
+                .map_err(|err| address_error(err, "new_slug", &mut taken))?;
                 tx.commit().await?;
                 Ok::<_, AppError>(())
             }
