@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::exact::Exact;
+use super::formula::NoValue;
+
 /// How a criterion is rated, and how a rating maps to 0–1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scale {
@@ -163,6 +166,27 @@ impl Scale {
             Self::Number => 0.0,
         })
     }
+
+    /// `normalise`, exactly, over the decimals `rating` and `largest`
+    /// print as; `None` when that takes more bits than `Exact` allows.
+    fn normalise_exactly(self, rating: f64, largest: f64) -> Option<Exact> {
+        let exact = Exact::decimal(rating)?;
+        let over = |n: i64| exact.div(&Exact::integer(n));
+        match self {
+            Self::ZeroToTen => over(10),
+            Self::Percentage => over(100),
+            Self::TShirt => over(4),
+            Self::YesNo => Some(exact),
+            // f64s compare as the decimals they print as do.
+            Self::Number if largest > 0.0 && largest.is_finite() && rating >= largest => {
+                Some(Exact::integer(1))
+            }
+            Self::Number if largest > 0.0 && largest.is_finite() => {
+                exact.div(&Exact::decimal(largest)?)
+            }
+            Self::Number => Some(Exact::integer(0)),
+        }
+    }
 }
 
 /// An item's score: each factor's value (0–1), and the priority (0–100, one
@@ -174,7 +198,21 @@ pub struct Score {
     pub priority: Option<f64>,
     /// Some criterion that counts has no rating.
     pub partly_rated: bool,
+    /// Why the custom formula gives no priority although every criterion
+    /// it reads is rated.
+    pub reason: Option<NoValue>,
 }
+
+/// How far the default priority computed in binary is at most from its
+/// exact value: each factor is a weighted mean of terms in 0–1 whose
+/// roundings add up to a few units in the last place per criterion, so
+/// well below this for any number of criteria a framework holds, as long
+/// as a factor's weights do not add up to a subnormal number.
+const DEFAULT_PRIORITY_ERROR: f64 = 1e-9;
+
+/// Weights that add up to less than this within a factor lose their
+/// precision in binary: such a priority is decided exactly.
+const SMALLEST_TRUSTED_WEIGHTS: f64 = 1e-290;
 
 /// The score of one item: `ratings[i]` rates `criteria[i]` (`None`, or a
 /// rating its scale does not take, leaves it out); `largest[i]` is the
@@ -206,7 +244,21 @@ pub fn score(criteria: &[Criterion], ratings: &[Option<f64>], largest: &[f64]) -
     let mean = |(total, weights): (f64, f64)| (weights > 0.0).then(|| total / weights);
     let (value, effort) = (mean(sums[0]), mean(sums[1]));
     let priority = match (value, effort) {
-        (Some(v), Some(e)) => Some(round_to_tenth((v + (1.0 - e)) / 2.0 * 100.0)),
+        (Some(v), Some(e)) => {
+            let trusted = sums
+                .iter()
+                .all(|(_, weights)| *weights >= SMALLEST_TRUSTED_WEIGHTS);
+            let error = if trusted {
+                DEFAULT_PRIORITY_ERROR
+            } else {
+                f64::INFINITY
+            };
+            Some(round_to_tenth_exactly(
+                (v + (1.0 - e)) / 2.0 * 100.0,
+                error,
+                || exact_priority(criteria, ratings, largest),
+            ))
+        }
         _ => None,
     };
     Score {
@@ -214,7 +266,54 @@ pub fn score(criteria: &[Criterion], ratings: &[Option<f64>], largest: &[f64]) -
         effort,
         priority,
         partly_rated,
+        reason: None,
     }
+}
+
+/// The default priority computed exactly over the decimals of the weights,
+/// the ratings and the largest ratings, as `score` reads them; `None` when
+/// a factor has no rated criterion or the numbers outgrow `Exact`.
+fn exact_priority(
+    criteria: &[Criterion],
+    ratings: &[Option<f64>],
+    largest: &[f64],
+) -> Option<Exact> {
+    let zero = || Exact::integer(0);
+    let mut sums = [(zero(), zero()), (zero(), zero())];
+    for (index, criterion) in criteria.iter().enumerate() {
+        if !(criterion.weight > 0.0 && criterion.weight.is_finite()) {
+            continue;
+        }
+        let Some(rating) = ratings
+            .get(index)
+            .copied()
+            .flatten()
+            .filter(|r| criterion.scale.accepts(*r))
+        else {
+            continue;
+        };
+        let largest = largest.get(index).copied().unwrap_or(0.0);
+        let normalised = criterion.scale.normalise_exactly(rating, largest)?;
+        let counted = match criterion.direction {
+            Direction::MoreIsMore => normalised,
+            Direction::MoreIsLess => Exact::integer(1).sub(&normalised)?,
+        };
+        let weight = Exact::decimal(criterion.weight)?;
+        let sum = match criterion.factor {
+            Factor::Value => &mut sums[0],
+            Factor::Effort => &mut sums[1],
+        };
+        sum.0 = sum.0.add(&weight.mul(&counted)?)?;
+        sum.1 = sum.1.add(&weight)?;
+    }
+    let [(value, value_weights), (effort, effort_weights)] = sums;
+    let value = value.div(&value_weights)?;
+    let effort = effort.div(&effort_weights)?;
+    // (Value + (1 − Effort)) / 2 × 100 = 50 × (Value − Effort + 1).
+    value
+        .sub(&effort)?
+        .add(&Exact::integer(1))?
+        .mul(&Exact::integer(50))
 }
 
 /// To one decimal, halves away from zero. A number past 10^15 has no
@@ -225,6 +324,28 @@ pub fn round_to_tenth(x: f64) -> f64 {
         return x;
     }
     (x * 10.0).round() / 10.0 + 0.0
+}
+
+/// `round_to_tenth` of a value whose exact decimal value `x` is at most
+/// `error` from. Binary rounds a value near a half-tenth either way (28.75
+/// is 28.749999999999996 after a division by ten), so within the error of
+/// one `exact` computes the value exactly to decide; it is not asked
+/// otherwise, and when it cannot (`None`), binary decides.
+pub fn round_to_tenth_exactly(x: f64, error: f64, exact: impl FnOnce() -> Option<Exact>) -> f64 {
+    if !(x.abs() < 1e15) {
+        return round_to_tenth(x);
+    }
+    let tenths = x * 10.0;
+    let boundary = tenths.floor() + 0.5;
+    // Twice the error, in tenths, and that of multiplying by ten: a margin
+    // for the bound's own rounding.
+    let margin = 2.0 * (10.0 * error + tenths.abs() * f64::EPSILON);
+    if !((tenths - boundary).abs() > margin)
+        && let Some(rounded) = exact().and_then(|value| value.to_tenth())
+    {
+        return rounded;
+    }
+    round_to_tenth(x)
 }
 
 #[cfg(test)]
