@@ -794,3 +794,140 @@ async fn the_chart_places_items_with_both_factors_by_them_and_obeys_the_filter()
         assert_eq!(elsewhere["placed"], 0);
     }
 }
+
+/// A read token of `visitor`'s, for the REST API.
+async fn read_token(visitor: &Visitor) -> String {
+    let made: Value = visitor
+        .call_ok(
+            "account/tokens/create",
+            &[("name", "Script"), ("scope", "read"), ("days", "")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    made["token"].as_str().unwrap().to_owned()
+}
+
+async fn api_get(app: &TestApp, token: &str, path: &str) -> Value {
+    let response = common::new_client()
+        .get(app.url(&format!("/api/v1{path}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_formula_that_divides_by_zero_gives_no_score_and_says_why() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        admin
+            .call_ok(
+                "workspaces/create",
+                &[
+                    ("name", "Growth"),
+                    ("slug", "growth"),
+                    ("description", ""),
+                    ("key_prefix", ""),
+                    ("framework", "rice"),
+                ],
+            )
+            .await;
+        let no_effort = admin.create_item("growth", "No effort").await;
+        let no_reach = admin.create_item("growth", "No reach").await;
+        let c = criteria(&admin, "growth", &no_effort).await;
+        let id = |name| id_of(&c, name).to_owned();
+        let (reach, impact, confidence, effort) =
+            (id("Reach"), id("Impact"), id("Confidence"), id("Effort"));
+        // Effort 0: the formula divides by zero.
+        let answer: Value = rate(
+            &admin,
+            "growth",
+            &no_effort,
+            &[
+                (&reach, "100"),
+                (&impact, "2"),
+                (&confidence, "50"),
+                (&effort, "0"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let reason = "Effort is 0, and the formula divides by it";
+        assert_eq!(answer["score"], Value::Null, "{:?}: {answer}", app.kind());
+        assert_eq!(answer["no_score_reason"], reason, "{answer}");
+        // Reach 0: a real 0.
+        let answer: Value = rate(
+            &admin,
+            "growth",
+            &no_reach,
+            &[
+                (&reach, "0"),
+                (&impact, "2"),
+                (&confidence, "50"),
+                (&effort, "1"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(answer["score"], 0.0, "{answer}");
+        assert_eq!(answer["no_score_reason"], Value::Null);
+
+        // The real 0 sorts above the item with no score, either way.
+        for dir in ["desc", "asc"] {
+            let page = table(&admin, "growth", &format!("sort=score&dir={dir}")).await;
+            let items = page["items"].as_array().unwrap();
+            let keys: Vec<&str> = items.iter().map(|i| i["key"].as_str().unwrap()).collect();
+            assert_eq!(keys, [no_reach.as_str(), no_effort.as_str()], "{dir}");
+            assert_eq!(items[1]["score"], Value::Null);
+            assert_eq!(items[1]["no_score_reason"], reason);
+        }
+        // The history says the score is gone, not that it is 0.
+        assert!(
+            history(&admin, "growth", &no_effort)
+                .await
+                .iter()
+                .all(|h| !h.starts_with("score ") || h.ends_with("→ —")),
+        );
+        // So do the item page and the REST API, whose document lists it.
+        let page = admin
+            .page_text(&format!("/w/growth/items/{no_effort}"))
+            .await;
+        assert!(page.contains(reason), "the item page says why");
+        let token = read_token(&admin).await;
+        let item = api_get(
+            &app,
+            &token,
+            &format!("/workspaces/growth/items/{no_effort}"),
+        )
+        .await;
+        assert_eq!(item["score"], Value::Null);
+        assert_eq!(item["no_score_reason"], reason, "{item}");
+        let scores = api_get(
+            &app,
+            &token,
+            &format!("/workspaces/growth/items/{no_effort}/scores"),
+        )
+        .await;
+        assert_eq!(scores["no_score_reason"], reason, "{scores}");
+        let document = api_get(&app, &token, "/openapi.json").await;
+        let brief = &document["components"]["schemas"]["ItemBrief"]["properties"];
+        assert!(brief["no_score_reason"].is_object(), "{brief}");
+
+        // Rated again, it has a score and no reason.
+        let answer: Value = rate(&admin, "growth", &no_effort, &[(&effort, "4")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(answer["score"], 25.0);
+        assert_eq!(answer["no_score_reason"], Value::Null);
+    }
+}

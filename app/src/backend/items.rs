@@ -60,6 +60,7 @@ fn summary(workspace: &WorkspaceRow, row: &ItemRow) -> ItemSummary {
         updated_ms: row.updated_at,
         score: row.score,
         partly_rated: row.score_partial,
+        no_score_reason: row.no_score_reason.clone(),
     }
 }
 
@@ -628,6 +629,7 @@ pub async fn chart(
                 key: key_of(workspace, row.number),
                 title: row.title,
                 score: row.score,
+                no_score_reason: row.no_score_reason,
                 value: row.value,
                 effort: row.effort,
                 size: rated.and_then(|(r, scale)| scale.normalise(r, largest)),

@@ -10,6 +10,7 @@ use sqlx::{Any, Transaction};
 use crate::backend::AppState;
 use crate::backend::access::{self, WorkspaceAccess};
 use crate::backend::db::item_activity::{self, Change};
+use crate::backend::db::items::StoredScore;
 use crate::backend::db::{criteria, items, now_ms, ratings};
 use crate::backend::items::{key_of, number_of};
 use crate::error::AppError;
@@ -18,7 +19,7 @@ use crate::model::{
     PreviewRow, ScoringFramework, SortColumn, UnfitRatings, show_score,
 };
 use crate::scoring::framework::{Framework, variable_name};
-use crate::scoring::score::{Criterion, Direction, Factor, Scale, Score};
+use crate::scoring::score::{Criterion, Direction, Factor, Scale};
 
 /// Ratings one request may change: every criterion of a framework.
 pub const MAX_RATINGS_PER_CHANGE: usize = 50;
@@ -83,6 +84,7 @@ pub async fn item_scoring(
         largest_elsewhere,
         score: item.score,
         partly_rated: item.score_partial,
+        no_score_reason: item.no_score_reason,
         can_rate: access.role.allows(Permission::Edit),
     })
 }
@@ -198,7 +200,11 @@ pub async fn rate_in(
         let field = format!("score:largest:{}", names.join(", "));
         record_moves(tx, actor, now, &field, &others).await?;
     } else {
-        items::set_scores(tx, &[(item.id, score)]).await?;
+        let stored = StoredScore {
+            score,
+            no_score_reason: framework.no_score_reason(&score),
+        };
+        items::set_scores(tx, &[(item.id, stored)]).await?;
     }
     if score.priority != item.score {
         history.push((
@@ -273,19 +279,27 @@ async fn recompute_with(
     }
     let unrated = vec![None; width];
     let stored = items::scores_in(tx, workspace_id).await?;
-    let scores: Vec<(i64, Score)> = stored
+    let scores: Vec<(i64, StoredScore)> = stored
         .iter()
         .map(|(id, _)| {
             let ratings = rated.get(id).unwrap_or(&unrated);
-            (*id, engine.score(ratings, &largest))
+            let score = engine.score(ratings, &largest);
+            let no_score_reason = framework.no_score_reason(&score);
+            (
+                *id,
+                StoredScore {
+                    score,
+                    no_score_reason,
+                },
+            )
         })
         .collect();
     items::set_scores(tx, &scores).await?;
     let moved = stored
         .iter()
         .zip(&scores)
-        .filter(|((_, before), (_, after))| *before != after.priority)
-        .map(|((id, before), (_, after))| (*id, *before, after.priority))
+        .filter(|((_, before), (_, after))| *before != after.score.priority)
+        .map(|((id, before), (_, after))| (*id, *before, after.score.priority))
         .collect();
     Ok((scores.len(), moved))
 }
