@@ -931,3 +931,37 @@ async fn a_formula_that_divides_by_zero_gives_no_score_and_says_why() {
         assert_eq!(answer["no_score_reason"], Value::Null);
     }
 }
+
+#[tokio::test]
+async fn a_new_item_is_partly_rated_from_its_creation() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let key = admin.create_item(&slug, "Offline mode").await;
+        let fresh = scoring(&admin, &slug, &key).await;
+        assert_eq!(fresh["score"], Value::Null);
+        assert_eq!(fresh["partly_rated"], true, "{:?}: {fresh}", app.kind());
+        let page = table(&admin, &slug, "").await;
+        assert_eq!(page["items"][0]["partly_rated"], true, "{page}");
+        // A rescore (an edit of the framework that changes nothing) says
+        // the same.
+        let c = criteria(&admin, &slug, &key).await;
+        let rows: Vec<_> = [
+            ("Business value", "value", "zero_to_ten"),
+            ("Customer value", "value", "zero_to_ten"),
+            ("Strategic fit", "value", "zero_to_ten"),
+            ("Development effort", "effort", "tshirt"),
+            ("Risk", "effort", "zero_to_ten"),
+        ]
+        .iter()
+        .map(|(name, factor, scale)| row(id_of(&c, name), name, factor, scale))
+        .collect();
+        let saved = post(&admin, "w/scoring/save", &framework_form(&slug, &rows, "")).await;
+        assert_eq!(saved.status(), 200);
+        assert_eq!(scoring(&admin, &slug, &key).await["partly_rated"], true);
+        assert_eq!(
+            table(&admin, &slug, "").await["items"][0]["partly_rated"],
+            true
+        );
+    }
+}

@@ -8,7 +8,7 @@ use crate::backend::db::items::{self, Fields, ItemRow, Lane, NewItem};
 use crate::backend::db::workspaces::WorkspaceRow;
 use crate::backend::db::{comments, criteria, memberships, now_ms, ratings, statuses};
 use crate::backend::webhooks::{self, Detail, Told};
-use crate::backend::{AppState, format_time, markdown};
+use crate::backend::{AppState, format_time, markdown, scoring};
 use crate::error::AppError;
 use crate::model::{
     ActivityEntry, BoardColumn, ChartData, ChartPoint, CommentView, HookEvent, Horizon,
@@ -244,6 +244,7 @@ pub async fn create(
         },
     )
     .await?;
+    scoring::score_new_item(&mut tx, workspace_id, id).await?;
     let change = Change {
         field: "created",
         old_value: "",

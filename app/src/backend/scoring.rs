@@ -228,6 +228,24 @@ pub async fn rate_in(
     Ok(true)
 }
 
+/// Stores a new item's score as a rescore would: nobody has rated it, so
+/// it is partly rated (and scored only by a formula that reads no
+/// criterion).
+pub async fn score_new_item(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    item_id: i64,
+) -> Result<(), AppError> {
+    let framework = criteria::framework_in(tx, workspace_id).await?;
+    let score = engine(&framework)?.score(&vec![None; framework.criteria.len()], &[]);
+    let stored = StoredScore {
+        score,
+        no_score_reason: framework.no_score_reason(&score),
+    };
+    items::set_scores(tx, &[(item_id, stored)]).await?;
+    Ok(())
+}
+
 /// What a scale takes, for an error message.
 pub fn scale_rule(scale: Scale) -> &'static str {
     match scale {
