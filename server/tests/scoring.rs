@@ -965,3 +965,79 @@ async fn a_new_item_is_partly_rated_from_its_creation() {
         );
     }
 }
+
+#[tokio::test]
+async fn deleting_the_item_with_the_largest_number_rating_rescores_the_rest() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let first = admin.create_item(&slug, "First").await;
+        let form = framework_form(
+            &slug,
+            &[
+                row("", "Reach", "value", "number"),
+                row("", "Size", "effort", "tshirt"),
+            ],
+            "",
+        );
+        assert_eq!(post(&admin, "w/scoring/save", &form).await.status(), 200);
+        let c = criteria(&admin, &slug, &first).await;
+        let (reach, size) = (id_of(&c, "Reach").to_owned(), id_of(&c, "Size").to_owned());
+        let largest = admin.create_item(&slug, "Largest reach").await;
+        let second = admin.create_item(&slug, "Second largest").await;
+        for (key, rating) in [(&largest, "100"), (&second, "80"), (&first, "50")] {
+            let rated = rate(&admin, &slug, key, &[(&reach, rating), (&size, "2")]).await;
+            assert_eq!(rated.status(), 200);
+        }
+        // Reach 50 of 100 and size M: (.5 + .5) / 2 × 100.
+        assert_eq!(scoring(&admin, &slug, &first).await["score"], 50.0);
+
+        admin
+            .call_ok("w/items/delete", &[("slug", &slug), ("key", &largest)])
+            .await;
+        // Now 50 of 80: (.625 + .5) / 2 × 100 = 56.25, as the item page
+        // computes it from the largest rating left.
+        let now = scoring(&admin, &slug, &first).await;
+        assert_eq!(now["score"], 56.3, "{:?}: {now}", app.kind());
+        let page = table(&admin, &slug, "sort=score").await;
+        let scores: Vec<(String, f64)> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["key"].as_str().unwrap().to_owned(),
+                    i["score"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(scores, [(second.clone(), 75.0), (first.clone(), 56.3)]);
+        assert!(
+            history(&admin, &slug, &first)
+                .await
+                .contains(&"score:largest:Reach 50 → 56.3".to_owned())
+        );
+
+        // Deleted with the table's bulk action, the same.
+        admin
+            .call_ok(
+                "w/items/bulk",
+                &[("slug", &slug), ("action", "delete"), ("keys[0]", &second)],
+            )
+            .await;
+        assert_eq!(scoring(&admin, &slug, &first).await["score"], 75.0);
+        assert_eq!(table(&admin, &slug, "").await["items"][0]["score"], 75.0);
+
+        // An archived item still counts: archiving the largest moves nothing.
+        let big = admin.create_item(&slug, "Big").await;
+        rate(&admin, &slug, &big, &[(&reach, "500"), (&size, "2")]).await;
+        let before = scoring(&admin, &slug, &first).await["score"].clone();
+        admin
+            .call_ok(
+                "w/items/bulk",
+                &[("slug", &slug), ("action", "archive"), ("keys[0]", &big)],
+            )
+            .await;
+        assert_eq!(scoring(&admin, &slug, &first).await["score"], before);
+    }
+}

@@ -434,10 +434,12 @@ pub async fn delete(state: &AppState, access: &WorkspaceAccess, key: &str) -> Re
     let number = number_of(key)?;
     let mut tx = state.db.begin().await?;
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
+    let largest = scoring::before_removing_items(state, &mut tx, access.workspace.id).await?;
     let current = items::find_for_update(&state.db, &mut tx, access.workspace.id, number)
         .await?
         .ok_or(AppError::NotFound)?;
     delete_in(state, &mut tx, access, &current).await?;
+    scoring::after_removing_items(&mut tx, largest, access.actor.user.id).await?;
     tx.commit().await?;
     state.changed(access, Some(&key_of(&access.workspace, number)));
     Ok(())
@@ -518,6 +520,14 @@ pub async fn bulk(
         },
         BulkAction::Delete => ItemInput::default(),
     };
+    // Archived items' ratings still count towards number scales' largest
+    // ratings; only deleting can move them.
+    let largest = match action {
+        BulkAction::Delete => {
+            Some(scoring::before_removing_items(state, &mut tx, access.workspace.id).await?)
+        }
+        _ => None,
+    };
     let mut changed = 0;
     for number in numbers {
         let Some(current) =
@@ -533,6 +543,9 @@ pub async fn bulk(
         {
             changed += 1;
         }
+    }
+    if let Some(largest) = largest {
+        scoring::after_removing_items(&mut tx, largest, access.actor.user.id).await?;
     }
     tx.commit().await?;
     state.changed(access, None);

@@ -189,15 +189,7 @@ pub async fn rate_in(
         // This item's own move is told with its ratings, below; the
         // others' say which largest rating moved them.
         let others: Vec<Moved> = others.into_iter().filter(|m| m.0 != item.id).collect();
-        let names: Vec<&str> = framework
-            .criteria
-            .iter()
-            .filter(|c| c.criterion.scale == Scale::Number)
-            .zip(largest_before.iter().zip(&largest_after))
-            .filter(|(_, (before, after))| before != after)
-            .map(|(c, _)| c.name.as_str())
-            .collect();
-        let field = format!("score:largest:{}", names.join(", "));
+        let field = largest_moved(&framework, &largest_before, &largest_after);
         record_moves(tx, actor, now, &field, &others).await?;
     } else {
         let stored = StoredScore {
@@ -226,6 +218,68 @@ pub async fn rate_in(
         .collect();
     item_activity::record(tx, item.id, actor, now, &changes).await?;
     Ok(true)
+}
+
+/// The history field of a score that a move of number scales' largest
+/// ratings moved: `score:largest:` and the criteria whose largest moved.
+fn largest_moved(framework: &ScoringFramework, before: &[f64], after: &[f64]) -> String {
+    let names: Vec<&str> = framework
+        .criteria
+        .iter()
+        .filter(|c| c.criterion.scale == Scale::Number)
+        .zip(before.iter().zip(after))
+        .filter(|(_, (before, after))| before != after)
+        .map(|(c, _)| c.name.as_str())
+        .collect();
+    format!("score:largest:{}", names.join(", "))
+}
+
+/// A workspace's largest number ratings before items (and their ratings)
+/// go, for `after_removing_items`.
+pub struct LargestBefore {
+    workspace_id: i64,
+    framework: ScoringFramework,
+    numbers: Vec<i64>,
+    largest: Vec<f64>,
+}
+
+/// Reads the workspace's largest number ratings before items are deleted,
+/// holding the framework as a rating does so that no rating moves them
+/// meanwhile.
+pub async fn before_removing_items(
+    state: &AppState,
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+) -> Result<LargestBefore, AppError> {
+    criteria::lock_framework(&state.db, tx, workspace_id).await?;
+    let framework = criteria::framework_in(tx, workspace_id).await?;
+    let numbers = number_criteria(&framework);
+    let largest = ratings::largest_in(tx, &numbers).await?;
+    Ok(LargestBefore {
+        workspace_id,
+        framework,
+        numbers,
+        largest,
+    })
+}
+
+/// After items were deleted: when one held a number scale's largest
+/// rating, the rest rate against a new largest, so every item is rescored
+/// as when a rating moves it, and each moved score's history says why.
+pub async fn after_removing_items(
+    tx: &mut Transaction<'static, Any>,
+    before: LargestBefore,
+    actor: i64,
+) -> Result<(), AppError> {
+    let after = ratings::largest_in(tx, &before.numbers).await?;
+    if after == before.largest {
+        return Ok(());
+    }
+    let engine = engine(&before.framework)?;
+    let (_, moved) = recompute_with(tx, before.workspace_id, &before.framework, &engine).await?;
+    let field = largest_moved(&before.framework, &before.largest, &after);
+    record_moves(tx, actor, now_ms(), &field, &moved).await?;
+    Ok(())
 }
 
 /// Stores a new item's score as a rescore would: nobody has rated it, so
