@@ -1041,3 +1041,50 @@ async fn deleting_the_item_with_the_largest_number_rating_rescores_the_rest() {
         assert_eq!(scoring(&admin, &slug, &first).await["score"], before);
     }
 }
+
+#[tokio::test]
+async fn an_upgrade_scores_every_item_again_once() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let rated = admin.create_item(&slug, "Rated").await;
+        let unrated = admin.create_item(&slug, "Unrated").await;
+        let c = criteria(&admin, &slug, &rated).await;
+        let ratings: Vec<(&str, &str)> = [
+            ("Business value", "0"),
+            ("Customer value", "0"),
+            ("Strategic fit", "0"),
+            ("Development effort", "1"),
+            ("Risk", "6"),
+        ]
+        .iter()
+        .map(|(name, rating)| (id_of(&c, name), *rating))
+        .collect();
+        rate(&admin, &slug, &rated, &ratings).await;
+        // As an older build left them: 28.75 rounded the binary way, and an
+        // item nobody rated stored as fully rated.
+        common::write(
+            &app.db,
+            sqlx::query("UPDATE items SET score = 28.7 WHERE score IS NOT NULL"),
+        )
+        .await
+        .unwrap();
+        common::write(&app.db, sqlx::query("UPDATE items SET score_partial = 0"))
+            .await
+            .unwrap();
+
+        // The migration asked for it; the server does it as it starts.
+        let rescored = app::backend::scoring::rescore_if_asked(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(rescored, 2, "{:?}", app.kind());
+        assert_eq!(scoring(&admin, &slug, &rated).await["score"], 28.8);
+        assert_eq!(scoring(&admin, &slug, &unrated).await["partly_rated"], true);
+        assert_eq!(
+            app::backend::scoring::rescore_if_asked(&app.db)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+}

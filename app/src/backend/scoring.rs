@@ -11,7 +11,7 @@ use crate::backend::AppState;
 use crate::backend::access::{self, WorkspaceAccess};
 use crate::backend::db::item_activity::{self, Change};
 use crate::backend::db::items::StoredScore;
-use crate::backend::db::{criteria, items, now_ms, ratings};
+use crate::backend::db::{Db, criteria, items, now_ms, ratings, settings, workspaces};
 use crate::backend::items::{key_of, number_of};
 use crate::error::AppError;
 use crate::model::{
@@ -374,6 +374,26 @@ async fn recompute_with(
         .map(|((id, before), (_, after))| (*id, *before, after.score.priority))
         .collect();
     Ok((scores.len(), moved))
+}
+
+/// Scores every item of every workspace again when a migration asked for
+/// it, so that the stored scores the table sorts by are the ones the engine
+/// now gives; then clears the request. Returns how many items it scored.
+/// Each workspace is one transaction holding its framework, so instances
+/// starting together on one database may both do it, to the same end.
+pub async fn rescore_if_asked(db: &Db) -> Result<usize, AppError> {
+    if settings::get(db, settings::RESCORE_ALL).await?.is_none() {
+        return Ok(0);
+    }
+    let mut rescored = 0;
+    for workspace_id in workspaces::ids(db).await? {
+        let mut tx = db.begin().await?;
+        criteria::lock_framework(db, &mut tx, workspace_id).await?;
+        rescored += recompute_all(&mut tx, workspace_id).await?.0;
+        tx.commit().await?;
+    }
+    settings::remove(db, settings::RESCORE_ALL).await?;
+    Ok(rescored)
 }
 
 /// Writes into each moved item's history why its score moved: `field` is
