@@ -53,12 +53,14 @@ impl Exact {
         } else {
             (BigUint::from(digits), ten(-power)?)
         };
-        Some(Self {
-            negative: x < 0.0 && digits != 0,
-            numerator,
-            denominator,
-        })
-        .map(Self::reduced_by_two)
+        Some(
+            Self {
+                negative: x < 0.0 && digits != 0,
+                numerator,
+                denominator,
+            }
+            .reduced_by_two(),
+        )
     }
 
     pub fn is_zero(&self) -> bool {
@@ -196,7 +198,7 @@ impl Exact {
     /// root): exact for the squares of short decimals, `None` otherwise.
     pub fn sqrt_near(&self, near: f64) -> Option<Self> {
         let root = Self::decimal(near)?;
-        (root.mul(&root)?.cmp(self) == Ordering::Equal).then_some(root)
+        (root.mul(&root)? == *self).then_some(root)
     }
 
     /// The nearest f64, give or take a few units in its last place: enough
@@ -217,7 +219,7 @@ impl Exact {
         }
     }
 
-    pub fn cmp(&self, other: &Self) -> Ordering {
+    fn compare(&self, other: &Self) -> Ordering {
         match (self.is_negative(), other.is_negative()) {
             (false, true) => Ordering::Greater,
             (true, false) => Ordering::Less,
@@ -230,38 +232,22 @@ impl Exact {
         }
     }
 
-    pub fn min(self, other: Self) -> Self {
-        if other.cmp(&self) == Ordering::Less {
-            other
-        } else {
-            self
-        }
-    }
-
-    pub fn max(self, other: Self) -> Self {
-        if other.cmp(&self) == Ordering::Greater {
-            other
-        } else {
-            self
-        }
-    }
-
     /// To one decimal, halves away from zero, as an f64 (the nearest one to
     /// that decimal, as `n / 10.0` gives it); `None` when the exact value
     /// is too far from its approximation to find its tenth.
     pub fn to_tenth(&self) -> Option<f64> {
         let tenths = self.mul(&Self::integer(10))?;
         let mut whole = tenths.approximate().floor();
-        if !(whole.abs() < 9e15) {
+        if whole.is_nan() || whole.abs() >= 9e15 {
             return None;
         }
         // Make `whole ≤ tenths < whole + 1`; the approximation is off by
         // at most a few units.
         for _ in 0..8 {
             let below = Self::integer(whole as i64);
-            if tenths.cmp(&below) == Ordering::Less {
+            if tenths < below {
                 whole -= 1.0;
-            } else if tenths.cmp(&Self::integer(whole as i64 + 1)) != Ordering::Less {
+            } else if tenths >= Self::integer(whole as i64 + 1) {
                 whole += 1.0;
             } else {
                 let half = Self::integer(2 * whole as i64 + 1).div(&Self::integer(2))?;
@@ -276,6 +262,27 @@ impl Exact {
             }
         }
         None
+    }
+}
+
+impl PartialEq for Exact {
+    fn eq(&self, other: &Self) -> bool {
+        self.compare(other).is_eq()
+    }
+}
+
+impl Eq for Exact {}
+
+impl PartialOrd for Exact {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// By value: `1/2` and `2/4` are equal.
+impl Ord for Exact {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.compare(other)
     }
 }
 
@@ -295,20 +302,15 @@ mod tests {
 
     #[test]
     fn a_decimal_is_the_one_the_number_prints_as() {
-        assert_eq!(decimal(0.1).cmp(&ratio(1, 10)), Ordering::Equal);
-        assert_eq!(decimal(9.55).cmp(&ratio(955, 100)), Ordering::Equal);
-        assert_eq!(decimal(-0.45).cmp(&ratio(-45, 100)), Ordering::Equal);
+        assert_eq!(decimal(0.1), ratio(1, 10));
+        assert_eq!(decimal(9.55), ratio(955, 100));
+        assert_eq!(decimal(-0.45), ratio(-45, 100));
+        assert_eq!(decimal(1e300), Exact::integer(10).pow(300).unwrap());
         assert_eq!(
-            decimal(1e300).cmp(&Exact::integer(10).pow(300).unwrap()),
-            Ordering::Equal
-        );
-        assert_eq!(
-            decimal(5e-324).cmp(
-                &Exact::integer(5)
-                    .div(&Exact::integer(10).pow(324).unwrap())
-                    .unwrap()
-            ),
-            Ordering::Equal
+            decimal(5e-324),
+            Exact::integer(5)
+                .div(&Exact::integer(10).pow(324).unwrap())
+                .unwrap()
         );
         assert!(decimal(-0.0).is_zero() && !decimal(-0.0).is_negative());
         assert!(Exact::decimal(f64::NAN).is_none());
@@ -318,30 +320,17 @@ mod tests {
     #[test]
     fn arithmetic_is_exact() {
         let sum = decimal(0.1).add(&decimal(0.2)).unwrap();
-        assert_eq!(
-            sum.cmp(&decimal(0.3)),
-            Ordering::Equal,
-            "not 0.30000000000000004"
-        );
+        assert_eq!(sum, decimal(0.3), "not 0.30000000000000004");
         assert!(sum.sub(&decimal(0.3)).unwrap().is_zero());
         assert_eq!(
-            decimal(9.55)
-                .sub(&Exact::integer(10))
-                .unwrap()
-                .cmp(&ratio(-9, 20)),
-            Ordering::Equal
+            decimal(9.55).sub(&Exact::integer(10)).unwrap(),
+            ratio(-9, 20)
         );
         assert_eq!(
-            ratio(1, 3)
-                .mul(&Exact::integer(3))
-                .unwrap()
-                .cmp(&Exact::integer(1)),
-            Ordering::Equal
+            ratio(1, 3).mul(&Exact::integer(3)).unwrap(),
+            Exact::integer(1)
         );
-        assert_eq!(
-            ratio(-2, 3).pow(-3).unwrap().cmp(&ratio(-27, 8)),
-            Ordering::Equal
-        );
+        assert_eq!(ratio(-2, 3).pow(-3).unwrap(), ratio(-27, 8));
         assert!(Exact::integer(0).pow(-1).is_none());
         assert!(decimal(1.5).pow(1_000_000).is_none(), "too many bits");
         assert_eq!(
@@ -351,14 +340,8 @@ mod tests {
         assert!(decimal(2.0).sqrt_near(std::f64::consts::SQRT_2).is_none());
         assert_eq!(ratio(30, 4).as_integer(), None);
         assert_eq!(ratio(-32, 4).as_integer(), Some(-8));
-        assert_eq!(
-            ratio(1, 3).min(ratio(1, 4)).cmp(&ratio(1, 4)),
-            Ordering::Equal
-        );
-        assert_eq!(
-            ratio(-1, 3).max(ratio(-1, 2)).cmp(&ratio(-1, 3)),
-            Ordering::Equal
-        );
+        assert_eq!(ratio(1, 3).min(ratio(1, 4)), ratio(1, 4));
+        assert_eq!(ratio(-1, 3).max(ratio(-1, 2)), ratio(-1, 3));
     }
 
     #[test]

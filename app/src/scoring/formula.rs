@@ -28,7 +28,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::exact::Exact;
-use super::score::round_to_tenth_exactly;
+use super::score::{round_to_tenth, round_to_tenth_exactly};
 
 /// The longest formula accepted, in characters.
 pub const MAX_LENGTH: usize = 1_000;
@@ -193,12 +193,12 @@ impl Formula {
         match exact(&self.root, values)? {
             Some(value) => match value.to_tenth() {
                 Some(tenth) => Ok(tenth),
-                None => {
-                    finite(value.approximate()).map(|v| round_to_tenth_exactly(v, 0.0, || None))
-                }
+                // Past 10^15: no tenths left to round.
+                None => finite(value.approximate()).map(round_to_tenth),
             },
+            // Binary's guess at a division by what may be 0 is all there is.
             None => finite(binary.value)
-                .map(|v| round_to_tenth_exactly(v, 0.0, || None))
+                .map(round_to_tenth)
                 .map_err(|_| NoValue::DividesByZero(None)),
         }
     }

@@ -326,13 +326,14 @@ pub fn round_to_tenth(x: f64) -> f64 {
     (x * 10.0).round() / 10.0 + 0.0
 }
 
-/// `round_to_tenth` of a value whose exact decimal value `x` is at most
-/// `error` from. Binary rounds a value near a half-tenth either way (28.75
-/// is 28.749999999999996 after a division by ten), so within the error of
-/// one `exact` computes the value exactly to decide; it is not asked
-/// otherwise, and when it cannot (`None`), binary decides.
+/// To one decimal, halves away from zero, as the exact decimal value
+/// rounds: `x` is that value computed in binary, at most `error` from it.
+/// Binary lands a value at a half-tenth on either side of it (the default
+/// preset's 28.75 comes out just below), so within `error` of one,
+/// `exact` computes the value exactly to decide; it is not asked otherwise,
+/// and when it cannot (`None`), binary decides.
 pub fn round_to_tenth_exactly(x: f64, error: f64, exact: impl FnOnce() -> Option<Exact>) -> f64 {
-    if !(x.abs() < 1e15) {
+    if x.is_nan() || x.abs() >= 1e15 {
         return round_to_tenth(x);
     }
     let tenths = x * 10.0;
@@ -340,9 +341,8 @@ pub fn round_to_tenth_exactly(x: f64, error: f64, exact: impl FnOnce() -> Option
     // Twice the error, in tenths, and that of multiplying by ten: a margin
     // for the bound's own rounding.
     let margin = 2.0 * (10.0 * error + tenths.abs() * f64::EPSILON);
-    if !((tenths - boundary).abs() > margin)
-        && let Some(rounded) = exact().and_then(|value| value.to_tenth())
-    {
+    let near = margin.is_nan() || (tenths - boundary).abs() <= margin;
+    if near && let Some(rounded) = exact().and_then(|value| value.to_tenth()) {
         return rounded;
     }
     round_to_tenth(x)
