@@ -8,29 +8,169 @@
 
 use std::cmp::Ordering;
 
-use num_bigint::BigUint;
+/// The most bits a numerator or a denominator may grow to: a thousand
+/// decimal digits and more, beyond what the decimals of ratings and weights
+/// a person types need. A value that outgrows it (a formula raising a
+/// number to a large power) is rounded from its binary value instead, and
+/// no score takes long: an operation costs at most `(MAX_BITS / 32)²` digit
+/// products.
+const MAX_BITS: u64 = 1 << 13;
 
-/// The most bits a numerator or a denominator may grow to. Ratings and
-/// weights within f64's range need a few thousand at most; a formula that
-/// raises a number to a large power can need more, and is then rounded from
-/// its binary value instead of taking unbounded time and memory.
-const MAX_BITS: u64 = 1 << 18;
+/// A natural number in base 2³², least significant digit first, with no
+/// zero digit at the top (0 has none). Only what `Exact` needs: the
+/// numbers stay within `MAX_BITS`, so the schoolbook algorithms are enough,
+/// and a general big-number crate would add its size to the browser's wasm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Natural(Vec<u32>);
+
+impl Natural {
+    fn new(n: u64) -> Self {
+        Self(vec![n as u32, (n >> 32) as u32]).trimmed()
+    }
+
+    fn trimmed(mut self) -> Self {
+        while self.0.last() == Some(&0) {
+            self.0.pop();
+        }
+        self
+    }
+
+    fn is_zero(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn bits(&self) -> u64 {
+        self.0.last().map_or(0, |top| {
+            32 * (self.0.len() as u64 - 1) + u64::from(32 - top.leading_zeros())
+        })
+    }
+
+    fn trailing_zeros(&self) -> u64 {
+        let zero_digits = self.0.iter().take_while(|d| **d == 0).count();
+        self.0.get(zero_digits).map_or(0, |d| {
+            32 * zero_digits as u64 + u64::from(d.trailing_zeros())
+        })
+    }
+
+    /// `self / 2^shift`, rounded down.
+    fn shifted_down(&self, shift: u64) -> Self {
+        let (digits, bits) = ((shift / 32) as usize, (shift % 32) as u32);
+        let rest = self.0.get(digits..).unwrap_or(&[]);
+        let shifted = rest
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let above = rest.get(i + 1).copied().unwrap_or(0);
+                if bits == 0 {
+                    *d
+                } else {
+                    (d >> bits) | (above << (32 - bits))
+                }
+            })
+            .collect();
+        Self(shifted).trimmed()
+    }
+
+    fn add(&self, other: &Self) -> Self {
+        let (long, short) = if self.0.len() >= other.0.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        let mut sum = Vec::with_capacity(long.0.len() + 1);
+        let mut carry = 0_u64;
+        for (i, d) in long.0.iter().enumerate() {
+            let total = u64::from(*d) + u64::from(short.0.get(i).copied().unwrap_or(0)) + carry;
+            sum.push(total as u32);
+            carry = total >> 32;
+        }
+        sum.push(carry as u32);
+        Self(sum).trimmed()
+    }
+
+    /// `self − other`, for `other ≤ self`.
+    fn sub(&self, other: &Self) -> Self {
+        let mut difference = Vec::with_capacity(self.0.len());
+        let mut borrow = 0_i64;
+        for (i, d) in self.0.iter().enumerate() {
+            let total = i64::from(*d) - i64::from(other.0.get(i).copied().unwrap_or(0)) - borrow;
+            difference.push(total.rem_euclid(1 << 32) as u32);
+            borrow = i64::from(total < 0);
+        }
+        Self(difference).trimmed()
+    }
+
+    fn mul(&self, other: &Self) -> Self {
+        if self.is_zero() || other.is_zero() {
+            return Self(Vec::new());
+        }
+        let mut product = vec![0_u32; self.0.len() + other.0.len()];
+        for (i, a) in self.0.iter().enumerate() {
+            let mut carry = 0_u64;
+            for (j, b) in other.0.iter().enumerate() {
+                let total = u64::from(*a) * u64::from(*b) + u64::from(product[i + j]) + carry;
+                product[i + j] = total as u32;
+                carry = total >> 32;
+            }
+            product[i + other.0.len()] = carry as u32;
+        }
+        Self(product).trimmed()
+    }
+
+    fn pow(&self, mut exponent: u32) -> Self {
+        let (mut result, mut base) = (Self::new(1), self.clone());
+        while exponent > 0 {
+            if exponent & 1 == 1 {
+                result = result.mul(&base);
+            }
+            exponent >>= 1;
+            if exponent > 0 {
+                base = base.mul(&base);
+            }
+        }
+        result
+    }
+
+    fn to_u64(&self) -> Option<u64> {
+        match self.0.as_slice() {
+            [] => Some(0),
+            [low] => Some(u64::from(*low)),
+            [low, high] => Some(u64::from(*low) | u64::from(*high) << 32),
+            _ => None,
+        }
+    }
+}
+
+impl PartialOrd for Natural {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Natural {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0
+            .len()
+            .cmp(&other.0.len())
+            .then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
+    }
+}
 
 /// `±numerator / denominator`, the denominator above 0, not reduced (a
 /// common factor costs only bits, and finding it costs a division).
 #[derive(Debug, Clone)]
 pub struct Exact {
     negative: bool,
-    numerator: BigUint,
-    denominator: BigUint,
+    numerator: Natural,
+    denominator: Natural,
 }
 
 impl Exact {
     pub fn integer(n: i64) -> Self {
         Self {
             negative: n < 0,
-            numerator: BigUint::from(n.unsigned_abs()),
-            denominator: BigUint::ONE,
+            numerator: Natural::new(n.unsigned_abs()),
+            denominator: Natural::new(1),
         }
     }
 
@@ -39,19 +179,24 @@ impl Exact {
         if !x.is_finite() {
             return None;
         }
-        // `{:e}` writes that decimal as digits and a power of ten:
-        // `9.55e0`, `5e-324`, `1e300`.
-        let text = format!("{:e}", x.abs());
-        let (mantissa, exponent) = text.split_once('e')?;
-        let exponent: i64 = exponent.parse().ok()?;
-        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        let digits: u64 = format!("{whole}{fraction}").parse().ok()?;
-        let power = exponent - fraction.len() as i64;
-        let ten = |n: i64| Some(BigUint::from(10_u32).pow(u32::try_from(n).ok()?));
-        let (numerator, denominator) = if power >= 0 {
-            (BigUint::from(digits) * ten(power)?, BigUint::ONE)
+        // `{}` writes that decimal in full: `9.55`, `1000…0`, `0.000…05`;
+        // its significant digits, at most 17, fit a u64.
+        let text = format!("{}", x.abs());
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let all = format!("{whole}{fraction}");
+        let significant = all.trim_start_matches('0');
+        let digits = significant.trim_end_matches('0');
+        let power = (significant.len() - digits.len()) as i64 - fraction.len() as i64;
+        let digits: u64 = if digits.is_empty() {
+            0
         } else {
-            (BigUint::from(digits), ten(-power)?)
+            digits.parse().ok()?
+        };
+        let ten = |n: i64| Some(Natural::new(10).pow(u32::try_from(n).ok()?));
+        let (numerator, denominator) = if power >= 0 {
+            (Natural::new(digits).mul(&ten(power)?), Natural::new(1))
+        } else {
+            (Natural::new(digits), ten(-power)?)
         };
         Some(
             Self {
@@ -64,7 +209,7 @@ impl Exact {
     }
 
     pub fn is_zero(&self) -> bool {
-        self.numerator.bits() == 0
+        self.numerator.is_zero()
     }
 
     pub fn is_negative(&self) -> bool {
@@ -77,11 +222,10 @@ impl Exact {
         let twos = self
             .numerator
             .trailing_zeros()
-            .unwrap_or(0)
-            .min(self.denominator.trailing_zeros().unwrap_or(0));
+            .min(self.denominator.trailing_zeros());
         if twos > 0 {
-            self.numerator >>= twos;
-            self.denominator >>= twos;
+            self.numerator = self.numerator.shifted_down(twos);
+            self.denominator = self.denominator.shifted_down(twos);
         }
         self
     }
@@ -115,17 +259,17 @@ impl Exact {
             )
         } else {
             (
-                &self.numerator * &other.denominator,
-                &other.numerator * &self.denominator,
-                &self.denominator * &other.denominator,
+                self.numerator.mul(&other.denominator),
+                other.numerator.mul(&self.denominator),
+                self.denominator.mul(&other.denominator),
             )
         };
         let (negative, numerator) = if self.is_negative() == other.is_negative() {
-            (self.is_negative(), a + b)
+            (self.is_negative(), a.add(&b))
         } else if a >= b {
-            (self.is_negative(), a - b)
+            (self.is_negative(), a.sub(&b))
         } else {
-            (other.is_negative(), b - a)
+            (other.is_negative(), b.sub(&a))
         };
         Self {
             negative,
@@ -142,8 +286,8 @@ impl Exact {
     pub fn mul(&self, other: &Self) -> Option<Self> {
         Self {
             negative: self.is_negative() != other.is_negative(),
-            numerator: &self.numerator * &other.numerator,
-            denominator: &self.denominator * &other.denominator,
+            numerator: self.numerator.mul(&other.numerator),
+            denominator: self.denominator.mul(&other.denominator),
         }
         .checked()
     }
@@ -155,8 +299,8 @@ impl Exact {
         }
         Self {
             negative: self.is_negative() != other.is_negative(),
-            numerator: &self.numerator * &other.denominator,
-            denominator: &self.denominator * &other.numerator,
+            numerator: self.numerator.mul(&other.denominator),
+            denominator: self.denominator.mul(&other.numerator),
         }
         .checked()
     }
@@ -185,8 +329,8 @@ impl Exact {
 
     /// The value as a whole number that fits an `i64`, if it is one.
     pub fn as_integer(&self) -> Option<i64> {
-        let numerator = u64::try_from(&self.numerator).ok()?;
-        let denominator = u64::try_from(&self.denominator).ok()?;
+        let numerator = self.numerator.to_u64()?;
+        let denominator = self.denominator.to_u64()?;
         if numerator % denominator != 0 {
             return None;
         }
@@ -204,9 +348,9 @@ impl Exact {
     /// The nearest f64, give or take a few units in its last place: enough
     /// to find the tenth the exact comparisons then check.
     pub fn approximate(&self) -> f64 {
-        let top = |n: &BigUint| {
+        let top = |n: &Natural| {
             let shift = n.bits().saturating_sub(64);
-            let high = u64::try_from(&(n >> shift)).unwrap_or(u64::MAX);
+            let high = n.shifted_down(shift).to_u64().unwrap_or(u64::MAX);
             (high as f64, shift as i32)
         };
         let (numerator, up) = top(&self.numerator);
@@ -224,8 +368,8 @@ impl Exact {
             (false, true) => Ordering::Greater,
             (true, false) => Ordering::Less,
             (negative, _) => {
-                let ours = &self.numerator * &other.denominator;
-                let theirs = &other.numerator * &self.denominator;
+                let ours = self.numerator.mul(&other.denominator);
+                let theirs = other.numerator.mul(&self.denominator);
                 let order = ours.cmp(&theirs);
                 if negative { order.reverse() } else { order }
             }
@@ -289,6 +433,77 @@ impl Ord for Exact {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Random numbers of up to `digits` base-2³² digits, from a fixed seed.
+    fn naturals(count: usize, digits: usize) -> Vec<Natural> {
+        let mut seed: u64 = 0x5eed;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 32) as u32
+        };
+        (0..count)
+            .map(|_| {
+                let length = next() as usize % (digits + 1);
+                // Runs of zero and full digits, where carries go wrong.
+                let digit = |n: &mut dyn FnMut() -> u32| match n() % 4 {
+                    0 => 0,
+                    1 => u32::MAX,
+                    _ => n(),
+                };
+                Natural((0..length).map(|_| digit(&mut next)).collect()).trimmed()
+            })
+            .collect()
+    }
+
+    fn wide(n: &Natural) -> u128 {
+        n.0.iter()
+            .rev()
+            .fold(0, |acc, d| acc << 32 | u128::from(*d))
+    }
+
+    #[test]
+    fn naturals_agree_with_u128_where_it_reaches() {
+        let small = naturals(300, 2);
+        for a in &small {
+            assert_eq!(a.to_u64().map(u128::from), Some(wide(a)));
+            assert_eq!(a.bits(), u64::from(128 - wide(a).leading_zeros()));
+            if !a.is_zero() {
+                assert_eq!(a.trailing_zeros(), u64::from(wide(a).trailing_zeros()));
+            }
+            for shift in [0, 1, 31, 32, 33, 64, 70] {
+                assert_eq!(wide(&a.shifted_down(shift)), wide(a) >> shift.min(127));
+            }
+            assert_eq!(wide(&a.pow(2)), wide(a) * wide(a));
+            for b in &small {
+                assert_eq!(wide(&a.add(b)), wide(a) + wide(b));
+                assert_eq!(wide(&a.mul(b)), wide(a) * wide(b));
+                assert_eq!(a.cmp(b), wide(a).cmp(&wide(b)), "{a:?} {b:?}");
+                if a >= b {
+                    assert_eq!(wide(&a.sub(b)), wide(a) - wide(b));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn large_naturals_keep_the_laws_of_arithmetic() {
+        let large = naturals(40, 12);
+        for (a, (b, c)) in large
+            .iter()
+            .zip(large.iter().skip(1).zip(large.iter().skip(2)))
+        {
+            assert_eq!(a.mul(b).mul(c), a.mul(&b.mul(c)));
+            assert_eq!(a.mul(&b.add(c)), a.mul(b).add(&a.mul(c)));
+            assert_eq!(a.add(b).sub(b), *a);
+            assert_eq!(a.pow(3), a.mul(a).mul(a));
+            assert_eq!(a.mul(b).shifted_down(0), a.mul(b));
+            assert!(a.add(b) >= *a && a.add(b) >= *b);
+            let shifted = Natural::new(1).mul(a).mul(&Natural::new(1 << 40));
+            assert_eq!(shifted.shifted_down(40), *a);
+        }
+    }
 
     fn decimal(x: f64) -> Exact {
         Exact::decimal(x).unwrap()

@@ -206,19 +206,57 @@ pub struct Score {
 /// How far the default priority computed in binary is at most from its
 /// exact value: each factor is a weighted mean of terms in 0–1 whose
 /// roundings add up to a few units in the last place per criterion, so
-/// well below this for any number of criteria a framework holds, as long
-/// as a factor's weights do not add up to a subnormal number.
+/// well below this for any number of criteria a framework holds.
 const DEFAULT_PRIORITY_ERROR: f64 = 1e-9;
 
-/// Weights that add up to less than this within a factor lose their
-/// precision in binary: such a priority is decided exactly.
-const SMALLEST_TRUSTED_WEIGHTS: f64 = 1e-290;
+/// Below this, a factor's heaviest weight is scaled up before summing
+/// (2⁻⁵⁰⁰: its products with ratings stay far from subnormal numbers).
+const TINY_WEIGHT: f64 = 3.054936363499605e-151;
 
 /// The score of one item: `ratings[i]` rates `criteria[i]` (`None`, or a
 /// rating its scale does not take, leaves it out); `largest[i]` is the
 /// largest rating of `criteria[i]` in the workspace (for `Number` scales).
 pub fn score(criteria: &[Criterion], ratings: &[Option<f64>], largest: &[f64]) -> Score {
+    let (mut sums, partly_rated, heaviest) = weighted_sums(criteria, ratings, largest, [0, 0]);
+    // A factor whose weights all lie far below 1 loses precision in binary
+    // (its products with ratings turn subnormal): it is summed again with
+    // its weights scaled by a power of two, which changes no mean.
+    let tiny = |weight: f64| weight > 0.0 && weight < TINY_WEIGHT;
+    if heaviest.into_iter().any(tiny) {
+        let shift = heaviest.map(|w| if tiny(w) { -libm::ilogb(w) } else { 0 });
+        sums = weighted_sums(criteria, ratings, largest, shift).0;
+    }
+    let mean = |(total, weights): (f64, f64)| (weights > 0.0).then(|| total / weights);
+    let (value, effort) = (mean(sums[0]), mean(sums[1]));
+    let priority = match (value, effort) {
+        (Some(v), Some(e)) => Some(round_to_tenth_exactly(
+            (v + (1.0 - e)) / 2.0 * 100.0,
+            DEFAULT_PRIORITY_ERROR,
+            || exact_priority(criteria, ratings, largest),
+        )),
+        _ => None,
+    };
+    Score {
+        value,
+        effort,
+        priority,
+        partly_rated,
+        reason: None,
+    }
+}
+
+/// Each factor's (Value, then Effort) sum of its rated criteria's weights
+/// times their normalised ratings, and of those weights, each weight times
+/// 2 to the power `shift[factor]`; whether a criterion that counts is
+/// unrated; and each factor's heaviest rated weight.
+fn weighted_sums(
+    criteria: &[Criterion],
+    ratings: &[Option<f64>],
+    largest: &[f64],
+    shift: [i32; 2],
+) -> ([(f64, f64); 2], bool, [f64; 2]) {
     let mut sums = [(0.0, 0.0); 2];
+    let mut heaviest = [0.0_f64; 2];
     let mut partly_rated = false;
     for (index, criterion) in criteria.iter().enumerate() {
         if !(criterion.weight > 0.0 && criterion.weight.is_finite()) {
@@ -234,40 +272,16 @@ pub fn score(criteria: &[Criterion], ratings: &[Option<f64>], largest: &[f64]) -
             Direction::MoreIsMore => normalised,
             Direction::MoreIsLess => 1.0 - normalised,
         };
-        let sum = match criterion.factor {
-            Factor::Value => &mut sums[0],
-            Factor::Effort => &mut sums[1],
+        let factor = match criterion.factor {
+            Factor::Value => 0,
+            Factor::Effort => 1,
         };
-        sum.0 += criterion.weight * counted;
-        sum.1 += criterion.weight;
+        let weight = libm::scalbn(criterion.weight, shift[factor]);
+        sums[factor].0 += weight * counted;
+        sums[factor].1 += weight;
+        heaviest[factor] = heaviest[factor].max(criterion.weight);
     }
-    let mean = |(total, weights): (f64, f64)| (weights > 0.0).then(|| total / weights);
-    let (value, effort) = (mean(sums[0]), mean(sums[1]));
-    let priority = match (value, effort) {
-        (Some(v), Some(e)) => {
-            let trusted = sums
-                .iter()
-                .all(|(_, weights)| *weights >= SMALLEST_TRUSTED_WEIGHTS);
-            let error = if trusted {
-                DEFAULT_PRIORITY_ERROR
-            } else {
-                f64::INFINITY
-            };
-            Some(round_to_tenth_exactly(
-                (v + (1.0 - e)) / 2.0 * 100.0,
-                error,
-                || exact_priority(criteria, ratings, largest),
-            ))
-        }
-        _ => None,
-    };
-    Score {
-        value,
-        effort,
-        priority,
-        partly_rated,
-        reason: None,
-    }
+    (sums, partly_rated, heaviest)
 }
 
 /// The default priority computed exactly over the decimals of the weights,
@@ -439,6 +453,23 @@ mod tests {
         ];
         let s = score(&weightless, &[None, Some(5.0)], &[]);
         assert_eq!((s.value, s.priority, s.partly_rated), (None, None, false));
+    }
+
+    #[test]
+    fn the_tiniest_weights_still_give_a_weighted_mean() {
+        // 5e-324 × 0.7 is 5e-324 in binary, which made Value 1, not 0.7.
+        let criteria = [
+            criterion(Factor::Value, 5e-324, Scale::ZeroToTen),
+            criterion(Factor::Value, 1e-320, Scale::ZeroToTen),
+            criterion(Factor::Effort, 1e-300, Scale::ZeroToTen),
+        ];
+        let s = score(&criteria, &[Some(7.0), None, Some(5.0)], &[]);
+        assert_eq!(s.value, Some(0.7));
+        assert_eq!(s.priority, Some(60.0));
+        // 5e-324 and 1e-320 are 1 and 2024 times 2⁻¹⁰⁷⁴.
+        let s = score(&criteria, &[Some(7.0), Some(2.0), Some(5.0)], &[]);
+        let expected = (0.7 + 0.2 * 2024.0) / 2025.0;
+        assert!((s.value.unwrap() - expected).abs() < 1e-12, "{s:?}");
     }
 
     #[test]
