@@ -179,6 +179,10 @@ impl Exact {
         if !x.is_finite() {
             return None;
         }
+        // Most ratings and weights are whole: no text needed.
+        if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
+            return Some(Self::integer(x as i64));
+        }
         // `{}` writes that decimal in full: `9.55`, `1000…0`, `0.000…05`;
         // its significant digits, at most 17, fit a u64.
         let text = format!("{}", x.abs());
