@@ -292,6 +292,9 @@ pub async fn migrate(config: &Config) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
+    app::backend::scoring::rescore_if_asked(&db)
+        .await
+        .map_err(|e| e.to_string())?;
     let version = db.schema_version().await.map_err(|e| e.to_string())?;
     println!(
         "{} database is at schema version {version}",

@@ -37,6 +37,8 @@ pub enum ServeError {
     },
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
+    #[error("cannot score the items again after the upgrade: {0}")]
+    Rescore(app::error::AppError),
 }
 
 pub async fn run(config: Config) -> Result<(), ServeError> {
@@ -104,6 +106,15 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
         serving.abort();
         state.db.close().await;
         return Err(err.into());
+    }
+    match app::backend::scoring::rescore_if_asked(&state.db).await {
+        Ok(0) => {}
+        Ok(rescored) => tracing::info!(rescored, "items scored again after an upgrade"),
+        Err(err) => {
+            serving.abort();
+            state.db.close().await;
+            return Err(ServeError::Rescore(err));
+        }
     }
     instance.set_migrated();
     tracing::info!(

@@ -794,3 +794,297 @@ async fn the_chart_places_items_with_both_factors_by_them_and_obeys_the_filter()
         assert_eq!(elsewhere["placed"], 0);
     }
 }
+
+/// A read token of `visitor`'s, for the REST API.
+async fn read_token(visitor: &Visitor) -> String {
+    let made: Value = visitor
+        .call_ok(
+            "account/tokens/create",
+            &[("name", "Script"), ("scope", "read"), ("days", "")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    made["token"].as_str().unwrap().to_owned()
+}
+
+async fn api_get(app: &TestApp, token: &str, path: &str) -> Value {
+    let response = common::new_client()
+        .get(app.url(&format!("/api/v1{path}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_formula_that_divides_by_zero_gives_no_score_and_says_why() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        admin
+            .call_ok(
+                "workspaces/create",
+                &[
+                    ("name", "Growth"),
+                    ("slug", "growth"),
+                    ("description", ""),
+                    ("key_prefix", ""),
+                    ("framework", "rice"),
+                ],
+            )
+            .await;
+        let no_effort = admin.create_item("growth", "No effort").await;
+        let no_reach = admin.create_item("growth", "No reach").await;
+        let c = criteria(&admin, "growth", &no_effort).await;
+        let id = |name| id_of(&c, name).to_owned();
+        let (reach, impact, confidence, effort) =
+            (id("Reach"), id("Impact"), id("Confidence"), id("Effort"));
+        // Effort 0: the formula divides by zero.
+        let answer: Value = rate(
+            &admin,
+            "growth",
+            &no_effort,
+            &[
+                (&reach, "100"),
+                (&impact, "2"),
+                (&confidence, "50"),
+                (&effort, "0"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let reason = "Effort is 0, and the formula divides by it";
+        assert_eq!(answer["score"], Value::Null, "{:?}: {answer}", app.kind());
+        assert_eq!(answer["no_score_reason"], reason, "{answer}");
+        // Reach 0: a real 0.
+        let answer: Value = rate(
+            &admin,
+            "growth",
+            &no_reach,
+            &[
+                (&reach, "0"),
+                (&impact, "2"),
+                (&confidence, "50"),
+                (&effort, "1"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(answer["score"], 0.0, "{answer}");
+        assert_eq!(answer["no_score_reason"], Value::Null);
+
+        // The real 0 sorts above the item with no score, either way.
+        for dir in ["desc", "asc"] {
+            let page = table(&admin, "growth", &format!("sort=score&dir={dir}")).await;
+            let items = page["items"].as_array().unwrap();
+            let keys: Vec<&str> = items.iter().map(|i| i["key"].as_str().unwrap()).collect();
+            assert_eq!(keys, [no_reach.as_str(), no_effort.as_str()], "{dir}");
+            assert_eq!(items[1]["score"], Value::Null);
+            assert_eq!(items[1]["no_score_reason"], reason);
+        }
+        // The history says the score is gone, not that it is 0.
+        assert!(
+            history(&admin, "growth", &no_effort)
+                .await
+                .iter()
+                .all(|h| !h.starts_with("score ") || h.ends_with("→ —")),
+        );
+        // So do the item page and the REST API, whose document lists it.
+        let page = admin
+            .page_text(&format!("/w/growth/items/{no_effort}"))
+            .await;
+        assert!(page.contains(reason), "the item page says why");
+        let token = read_token(&admin).await;
+        let item = api_get(
+            &app,
+            &token,
+            &format!("/workspaces/growth/items/{no_effort}"),
+        )
+        .await;
+        assert_eq!(item["score"], Value::Null);
+        assert_eq!(item["no_score_reason"], reason, "{item}");
+        let scores = api_get(
+            &app,
+            &token,
+            &format!("/workspaces/growth/items/{no_effort}/scores"),
+        )
+        .await;
+        assert_eq!(scores["no_score_reason"], reason, "{scores}");
+        let document = api_get(&app, &token, "/openapi.json").await;
+        let brief = &document["components"]["schemas"]["ItemBrief"]["properties"];
+        assert!(brief["no_score_reason"].is_object(), "{brief}");
+
+        // Rated again, it has a score and no reason.
+        let answer: Value = rate(&admin, "growth", &no_effort, &[(&effort, "4")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(answer["score"], 25.0);
+        assert_eq!(answer["no_score_reason"], Value::Null);
+    }
+}
+
+#[tokio::test]
+async fn a_new_item_is_partly_rated_from_its_creation() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let key = admin.create_item(&slug, "Offline mode").await;
+        let fresh = scoring(&admin, &slug, &key).await;
+        assert_eq!(fresh["score"], Value::Null);
+        assert_eq!(fresh["partly_rated"], true, "{:?}: {fresh}", app.kind());
+        let page = table(&admin, &slug, "").await;
+        assert_eq!(page["items"][0]["partly_rated"], true, "{page}");
+        // A rescore (an edit of the framework that changes nothing) says
+        // the same.
+        let c = criteria(&admin, &slug, &key).await;
+        let rows: Vec<_> = [
+            ("Business value", "value", "zero_to_ten"),
+            ("Customer value", "value", "zero_to_ten"),
+            ("Strategic fit", "value", "zero_to_ten"),
+            ("Development effort", "effort", "tshirt"),
+            ("Risk", "effort", "zero_to_ten"),
+        ]
+        .iter()
+        .map(|(name, factor, scale)| row(id_of(&c, name), name, factor, scale))
+        .collect();
+        let saved = post(&admin, "w/scoring/save", &framework_form(&slug, &rows, "")).await;
+        assert_eq!(saved.status(), 200);
+        assert_eq!(scoring(&admin, &slug, &key).await["partly_rated"], true);
+        assert_eq!(
+            table(&admin, &slug, "").await["items"][0]["partly_rated"],
+            true
+        );
+    }
+}
+
+#[tokio::test]
+async fn deleting_the_item_with_the_largest_number_rating_rescores_the_rest() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let first = admin.create_item(&slug, "First").await;
+        let form = framework_form(
+            &slug,
+            &[
+                row("", "Reach", "value", "number"),
+                row("", "Size", "effort", "tshirt"),
+            ],
+            "",
+        );
+        assert_eq!(post(&admin, "w/scoring/save", &form).await.status(), 200);
+        let c = criteria(&admin, &slug, &first).await;
+        let (reach, size) = (id_of(&c, "Reach").to_owned(), id_of(&c, "Size").to_owned());
+        let largest = admin.create_item(&slug, "Largest reach").await;
+        let second = admin.create_item(&slug, "Second largest").await;
+        for (key, rating) in [(&largest, "100"), (&second, "80"), (&first, "50")] {
+            let rated = rate(&admin, &slug, key, &[(&reach, rating), (&size, "2")]).await;
+            assert_eq!(rated.status(), 200);
+        }
+        // Reach 50 of 100 and size M: (.5 + .5) / 2 × 100.
+        assert_eq!(scoring(&admin, &slug, &first).await["score"], 50.0);
+
+        admin
+            .call_ok("w/items/delete", &[("slug", &slug), ("key", &largest)])
+            .await;
+        // Now 50 of 80: (.625 + .5) / 2 × 100 = 56.25, as the item page
+        // computes it from the largest rating left.
+        let now = scoring(&admin, &slug, &first).await;
+        assert_eq!(now["score"], 56.3, "{:?}: {now}", app.kind());
+        let page = table(&admin, &slug, "sort=score").await;
+        let scores: Vec<(String, f64)> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["key"].as_str().unwrap().to_owned(),
+                    i["score"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(scores, [(second.clone(), 75.0), (first.clone(), 56.3)]);
+        assert!(
+            history(&admin, &slug, &first)
+                .await
+                .contains(&"score:largest:Reach 50 → 56.3".to_owned())
+        );
+
+        // Deleted with the table's bulk action, the same.
+        admin
+            .call_ok(
+                "w/items/bulk",
+                &[("slug", &slug), ("action", "delete"), ("keys[0]", &second)],
+            )
+            .await;
+        assert_eq!(scoring(&admin, &slug, &first).await["score"], 75.0);
+        assert_eq!(table(&admin, &slug, "").await["items"][0]["score"], 75.0);
+
+        // An archived item still counts: archiving the largest moves nothing.
+        let big = admin.create_item(&slug, "Big").await;
+        rate(&admin, &slug, &big, &[(&reach, "500"), (&size, "2")]).await;
+        let before = scoring(&admin, &slug, &first).await["score"].clone();
+        admin
+            .call_ok(
+                "w/items/bulk",
+                &[("slug", &slug), ("action", "archive"), ("keys[0]", &big)],
+            )
+            .await;
+        assert_eq!(scoring(&admin, &slug, &first).await["score"], before);
+    }
+}
+
+#[tokio::test]
+async fn an_upgrade_scores_every_item_again_once() {
+    for app in TestApp::each_backend().await {
+        let admin = app.admin().await;
+        let slug = admin.create_workspace("Mobile", "mobile").await;
+        let rated = admin.create_item(&slug, "Rated").await;
+        let unrated = admin.create_item(&slug, "Unrated").await;
+        let c = criteria(&admin, &slug, &rated).await;
+        let ratings: Vec<(&str, &str)> = [
+            ("Business value", "0"),
+            ("Customer value", "0"),
+            ("Strategic fit", "0"),
+            ("Development effort", "1"),
+            ("Risk", "6"),
+        ]
+        .iter()
+        .map(|(name, rating)| (id_of(&c, name), *rating))
+        .collect();
+        rate(&admin, &slug, &rated, &ratings).await;
+        // As an older build left them: 28.75 rounded the binary way, and an
+        // item nobody rated stored as fully rated.
+        common::write(
+            &app.db,
+            sqlx::query("UPDATE items SET score = 28.7 WHERE score IS NOT NULL"),
+        )
+        .await
+        .unwrap();
+        common::write(&app.db, sqlx::query("UPDATE items SET score_partial = 0"))
+            .await
+            .unwrap();
+
+        // The migration asked for it; the server does it as it starts.
+        let rescored = app::backend::scoring::rescore_if_asked(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(rescored, 2, "{:?}", app.kind());
+        assert_eq!(scoring(&admin, &slug, &rated).await["score"], 28.8);
+        assert_eq!(scoring(&admin, &slug, &unrated).await["partly_rated"], true);
+        assert_eq!(
+            app::backend::scoring::rescore_if_asked(&app.db)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+}

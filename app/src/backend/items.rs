@@ -8,7 +8,7 @@ use crate::backend::db::items::{self, Fields, ItemRow, Lane, NewItem};
 use crate::backend::db::workspaces::WorkspaceRow;
 use crate::backend::db::{comments, criteria, memberships, now_ms, ratings, statuses};
 use crate::backend::webhooks::{self, Detail, Told};
-use crate::backend::{AppState, format_time, markdown};
+use crate::backend::{AppState, format_time, markdown, scoring};
 use crate::error::AppError;
 use crate::model::{
     ActivityEntry, BoardColumn, ChartData, ChartPoint, CommentView, HookEvent, Horizon,
@@ -60,6 +60,7 @@ fn summary(workspace: &WorkspaceRow, row: &ItemRow) -> ItemSummary {
         updated_ms: row.updated_at,
         score: row.score,
         partly_rated: row.score_partial,
+        no_score_reason: row.no_score_reason.clone(),
     }
 }
 
@@ -243,6 +244,7 @@ pub async fn create(
         },
     )
     .await?;
+    scoring::score_new_item(&mut tx, workspace_id, id).await?;
     let change = Change {
         field: "created",
         old_value: "",
@@ -432,10 +434,12 @@ pub async fn delete(state: &AppState, access: &WorkspaceAccess, key: &str) -> Re
     let number = number_of(key)?;
     let mut tx = state.db.begin().await?;
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
+    let largest = scoring::before_removing_items(state, &mut tx, access.workspace.id).await?;
     let current = items::find_for_update(&state.db, &mut tx, access.workspace.id, number)
         .await?
         .ok_or(AppError::NotFound)?;
     delete_in(state, &mut tx, access, &current).await?;
+    scoring::after_removing_items(&mut tx, largest, access.actor.user.id).await?;
     tx.commit().await?;
     state.changed(access, Some(&key_of(&access.workspace, number)));
     Ok(())
@@ -516,6 +520,14 @@ pub async fn bulk(
         },
         BulkAction::Delete => ItemInput::default(),
     };
+    // Archived items' ratings still count towards number scales' largest
+    // ratings; only deleting can move them.
+    let largest = match action {
+        BulkAction::Delete => {
+            Some(scoring::before_removing_items(state, &mut tx, access.workspace.id).await?)
+        }
+        _ => None,
+    };
     let mut changed = 0;
     for number in numbers {
         let Some(current) =
@@ -531,6 +543,9 @@ pub async fn bulk(
         {
             changed += 1;
         }
+    }
+    if let Some(largest) = largest {
+        scoring::after_removing_items(&mut tx, largest, access.actor.user.id).await?;
     }
     tx.commit().await?;
     state.changed(access, None);
@@ -628,6 +643,7 @@ pub async fn chart(
                 key: key_of(workspace, row.number),
                 title: row.title,
                 score: row.score,
+                no_score_reason: row.no_score_reason,
                 value: row.value,
                 effort: row.effort,
                 size: rated.and_then(|(r, scale)| scale.normalise(r, largest)),

@@ -10,7 +10,8 @@ use sqlx::{Any, Transaction};
 use crate::backend::AppState;
 use crate::backend::access::{self, WorkspaceAccess};
 use crate::backend::db::item_activity::{self, Change};
-use crate::backend::db::{criteria, items, now_ms, ratings};
+use crate::backend::db::items::StoredScore;
+use crate::backend::db::{Db, criteria, items, now_ms, ratings, settings, workspaces};
 use crate::backend::items::{key_of, number_of};
 use crate::error::AppError;
 use crate::model::{
@@ -18,7 +19,7 @@ use crate::model::{
     PreviewRow, ScoringFramework, SortColumn, UnfitRatings, show_score,
 };
 use crate::scoring::framework::{Framework, variable_name};
-use crate::scoring::score::{Criterion, Direction, Factor, Scale, Score};
+use crate::scoring::score::{Criterion, Direction, Factor, Scale};
 
 /// Ratings one request may change: every criterion of a framework.
 pub const MAX_RATINGS_PER_CHANGE: usize = 50;
@@ -83,6 +84,7 @@ pub async fn item_scoring(
         largest_elsewhere,
         score: item.score,
         partly_rated: item.score_partial,
+        no_score_reason: item.no_score_reason,
         can_rate: access.role.allows(Permission::Edit),
     })
 }
@@ -187,18 +189,14 @@ pub async fn rate_in(
         // This item's own move is told with its ratings, below; the
         // others' say which largest rating moved them.
         let others: Vec<Moved> = others.into_iter().filter(|m| m.0 != item.id).collect();
-        let names: Vec<&str> = framework
-            .criteria
-            .iter()
-            .filter(|c| c.criterion.scale == Scale::Number)
-            .zip(largest_before.iter().zip(&largest_after))
-            .filter(|(_, (before, after))| before != after)
-            .map(|(c, _)| c.name.as_str())
-            .collect();
-        let field = format!("score:largest:{}", names.join(", "));
+        let field = largest_moved(&framework, &largest_before, &largest_after);
         record_moves(tx, actor, now, &field, &others).await?;
     } else {
-        items::set_scores(tx, &[(item.id, score)]).await?;
+        let stored = StoredScore {
+            score,
+            no_score_reason: framework.no_score_reason(&score),
+        };
+        items::set_scores(tx, &[(item.id, stored)]).await?;
     }
     if score.priority != item.score {
         history.push((
@@ -220,6 +218,86 @@ pub async fn rate_in(
         .collect();
     item_activity::record(tx, item.id, actor, now, &changes).await?;
     Ok(true)
+}
+
+/// The history field of a score that a move of number scales' largest
+/// ratings moved: `score:largest:` and the criteria whose largest moved.
+fn largest_moved(framework: &ScoringFramework, before: &[f64], after: &[f64]) -> String {
+    let names: Vec<&str> = framework
+        .criteria
+        .iter()
+        .filter(|c| c.criterion.scale == Scale::Number)
+        .zip(before.iter().zip(after))
+        .filter(|(_, (before, after))| before != after)
+        .map(|(c, _)| c.name.as_str())
+        .collect();
+    format!("score:largest:{}", names.join(", "))
+}
+
+/// A workspace's largest number ratings before items (and their ratings)
+/// go, for `after_removing_items`.
+pub struct LargestBefore {
+    workspace_id: i64,
+    framework: ScoringFramework,
+    numbers: Vec<i64>,
+    largest: Vec<f64>,
+}
+
+/// Reads the workspace's largest number ratings before items are deleted,
+/// holding the framework as a rating does so that no rating moves them
+/// meanwhile.
+pub async fn before_removing_items(
+    state: &AppState,
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+) -> Result<LargestBefore, AppError> {
+    criteria::lock_framework(&state.db, tx, workspace_id).await?;
+    let framework = criteria::framework_in(tx, workspace_id).await?;
+    let numbers = number_criteria(&framework);
+    let largest = ratings::largest_in(tx, &numbers).await?;
+    Ok(LargestBefore {
+        workspace_id,
+        framework,
+        numbers,
+        largest,
+    })
+}
+
+/// After items were deleted: when one held a number scale's largest
+/// rating, the rest rate against a new largest, so every item is rescored
+/// as when a rating moves it, and each moved score's history says why.
+pub async fn after_removing_items(
+    tx: &mut Transaction<'static, Any>,
+    before: LargestBefore,
+    actor: i64,
+) -> Result<(), AppError> {
+    let after = ratings::largest_in(tx, &before.numbers).await?;
+    if after == before.largest {
+        return Ok(());
+    }
+    let engine = engine(&before.framework)?;
+    let (_, moved) = recompute_with(tx, before.workspace_id, &before.framework, &engine).await?;
+    let field = largest_moved(&before.framework, &before.largest, &after);
+    record_moves(tx, actor, now_ms(), &field, &moved).await?;
+    Ok(())
+}
+
+/// Stores a new item's score as a rescore would: nobody has rated it, so
+/// it is partly rated (and scored only by a formula that reads no
+/// criterion).
+pub async fn score_new_item(
+    tx: &mut Transaction<'static, Any>,
+    workspace_id: i64,
+    item_id: i64,
+) -> Result<(), AppError> {
+    let framework = criteria::framework_in(tx, workspace_id).await?;
+    let score = engine(&framework)?.score(&vec![None; framework.criteria.len()], &[]);
+    let stored = StoredScore {
+        score,
+        no_score_reason: framework.no_score_reason(&score),
+    };
+    items::set_scores(tx, &[(item_id, stored)]).await?;
+    Ok(())
 }
 
 /// What a scale takes, for an error message.
@@ -273,21 +351,49 @@ async fn recompute_with(
     }
     let unrated = vec![None; width];
     let stored = items::scores_in(tx, workspace_id).await?;
-    let scores: Vec<(i64, Score)> = stored
+    let scores: Vec<(i64, StoredScore)> = stored
         .iter()
         .map(|(id, _)| {
             let ratings = rated.get(id).unwrap_or(&unrated);
-            (*id, engine.score(ratings, &largest))
+            let score = engine.score(ratings, &largest);
+            let no_score_reason = framework.no_score_reason(&score);
+            (
+                *id,
+                StoredScore {
+                    score,
+                    no_score_reason,
+                },
+            )
         })
         .collect();
     items::set_scores(tx, &scores).await?;
     let moved = stored
         .iter()
         .zip(&scores)
-        .filter(|((_, before), (_, after))| *before != after.priority)
-        .map(|((id, before), (_, after))| (*id, *before, after.priority))
+        .filter(|((_, before), (_, after))| *before != after.score.priority)
+        .map(|((id, before), (_, after))| (*id, *before, after.score.priority))
         .collect();
     Ok((scores.len(), moved))
+}
+
+/// Scores every item of every workspace again when a migration asked for
+/// it, so that the stored scores the table sorts by are the ones the engine
+/// now gives; then clears the request. Returns how many items it scored.
+/// Each workspace is one transaction holding its framework, so instances
+/// starting together on one database may both do it, to the same end.
+pub async fn rescore_if_asked(db: &Db) -> Result<usize, AppError> {
+    if settings::get(db, settings::RESCORE_ALL).await?.is_none() {
+        return Ok(0);
+    }
+    let mut rescored = 0;
+    for workspace_id in workspaces::ids(db).await? {
+        let mut tx = db.begin().await?;
+        criteria::lock_framework(db, &mut tx, workspace_id).await?;
+        rescored += recompute_all(&mut tx, workspace_id).await?.0;
+        tx.commit().await?;
+    }
+    settings::remove(db, settings::RESCORE_ALL).await?;
+    Ok(rescored)
 }
 
 /// Writes into each moved item's history why its score moved: `field` is

@@ -420,6 +420,7 @@ mod tests {
             updated_ms: 0,
             score: None,
             partly_rated: false,
+            no_score_reason: None,
         }
     }
 

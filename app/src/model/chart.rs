@@ -13,6 +13,8 @@ pub struct ChartPoint {
     pub key: String,
     pub title: String,
     pub score: Option<f64>,
+    /// Why a formula gives it no score, in the item's words.
+    pub no_score_reason: Option<String>,
     /// Its Value and Effort factors, 0–1.
     pub value: f64,
     pub effort: f64,

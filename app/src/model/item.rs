@@ -123,6 +123,9 @@ pub struct ItemSummary {
     pub score: Option<f64>,
     /// Some criterion that counts is not rated yet.
     pub partly_rated: bool,
+    /// Why a formula gives it no score although it is rated ("Effort is 0,
+    /// and the formula divides by it").
+    pub no_score_reason: Option<String>,
 }
 
 /// A page of items in the order asked for, with where the next one starts.

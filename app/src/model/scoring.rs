@@ -46,6 +46,13 @@ impl ScoringFramework {
     pub fn position(&self, id: i64) -> Option<usize> {
         self.criteria.iter().position(|c| c.id == id)
     }
+
+    /// Why `score` has no priority although its formula's criteria are
+    /// rated, naming the criteria as this framework does.
+    pub fn no_score_reason(&self, score: &Score) -> Option<String> {
+        let names: Vec<&str> = self.criteria.iter().map(|c| c.name.as_str()).collect();
+        score.reason.map(|reason| reason.describe(&names))
+    }
 }
 
 /// An item's ratings (one per criterion of the framework, `None` when
@@ -61,6 +68,8 @@ pub struct ItemScoring {
     pub largest_elsewhere: Vec<f64>,
     pub score: Option<f64>,
     pub partly_rated: bool,
+    /// Why a formula gives the item no score although it is rated.
+    pub no_score_reason: Option<String>,
     /// Whether the viewer may change the ratings.
     pub can_rate: bool,
 }

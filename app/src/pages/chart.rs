@@ -18,7 +18,7 @@ use crate::components::markup::Markup;
 use crate::components::suspend;
 use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
-use crate::model::{ChartData, ItemChoices, ItemQuery, WorkspaceView, show_score};
+use crate::model::{ChartData, ChartPoint, ItemChoices, ItemQuery, WorkspaceView, show_score};
 use crate::pages::guard::error_view;
 use crate::pages::items::{FilterBar, parse_params, url_params};
 use crate::pages::workspace::{slug_param, with_workspace};
@@ -128,11 +128,17 @@ fn at(x: f64) -> String {
     format!("{x:.1}")
 }
 
-/// The title and score a bubble is named by, and where it falls.
-fn bubble_name(title: &str, key: &str, score: Option<f64>, quadrant: Quadrant) -> String {
+/// The title and score a bubble is named by (or why it has no score), and
+/// where it falls.
+fn bubble_name(point: &ChartPoint, quadrant: Quadrant) -> String {
+    let score = match (point.score, &point.no_score_reason) {
+        (None, Some(reason)) => format!("no score: {reason}"),
+        (score, _) => format!("score {}", show_score(score)),
+    };
     format!(
-        "{title} ({key}), score {}, {}",
-        show_score(score),
+        "{} ({}), {score}, {}",
+        point.title,
+        point.key,
         quadrant.label().to_lowercase()
     )
 }
@@ -154,7 +160,7 @@ fn bubbles_html(slug: Option<&str>, chart: &ChartData, bubbles: &[Bubble]) -> St
     let mut m = Markup::with_capacity(bubbles.len() * 400);
     for b in bubbles {
         let point = &chart.points[b.index];
-        let name = bubble_name(&point.title, &point.key, point.score, b.quadrant);
+        let name = bubble_name(point, b.quadrant);
         let label = bubble_label(&point.title, &point.key, point.score);
         // The label goes on whichever side has room.
         let right_half = b.x > (PLOT_LEFT + PLOT_RIGHT) / 2.0;
@@ -324,13 +330,13 @@ pub(crate) fn Plot(slug: Option<String>, chart: ChartData) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ChartPoint;
 
     fn point(key: &str, title: &str, value: f64, effort: f64) -> ChartPoint {
         ChartPoint {
             key: key.to_owned(),
             title: title.to_owned(),
             score: Some(72.5),
+            no_score_reason: None,
             value,
             effort,
             size: None,

@@ -696,8 +696,9 @@ fn ScoringPanel(
     let preview = Memo::new(move |_| {
         ratings.with(|r| {
             base.with(|b| {
-                b.preview(r)
-                    .map_or((None, false), |s| (s.priority, s.partly_rated))
+                b.preview(r).map_or((None, false, None), |s| {
+                    (s.priority, s.partly_rated, b.framework.no_score_reason(&s))
+                })
             })
         })
     });
@@ -871,8 +872,10 @@ fn ScoringPanel(
                     {move || show_score(preview.get().0)}
                 </span>
                 {move || {
-                    let (priority, partly) = preview.get();
-                    if priority.is_none() {
+                    let (priority, partly, reason) = preview.get();
+                    if let Some(reason) = reason {
+                        Some(view! { <span class="muted small" data-testid="no-score-reason">{format!(" No score: {reason}.")}</span> }.into_any())
+                    } else if priority.is_none() {
                         Some(view! { <span class="muted small">" Not scored yet: rate more criteria."</span> }.into_any())
                     } else if partly {
                         Some(view! { <span class="muted small">" Partly rated."</span> }.into_any())

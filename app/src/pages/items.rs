@@ -629,6 +629,18 @@ fn save_row_change(ev: &leptos::ev::Event, slug: &str, update: ServerAction<Upda
 /// and status and assignee selects that save on change (with JavaScript)
 /// or with the row's Save button (without); the selects belong to a plain
 /// form in the key cell.
+/// A mark beside the score cell of an item a formula gives no score, with
+/// the reason as its tooltip and for screen readers.
+fn no_score_reason(m: &mut Markup, item: &ItemSummary) {
+    if let (None, Some(reason)) = (item.score, &item.no_score_reason) {
+        m.raw("<span class=\"partly\" title=\"No score: ")
+            .text(reason)
+            .raw("\">!</span><span class=\"visually-hidden\"> (no score: ")
+            .text(reason)
+            .raw(")</span>");
+    }
+}
+
 fn rows_html(items: &[ItemSummary], slug: &str, choices: &ItemChoices, can_edit: bool) -> String {
     let statuses = Options::new(choices.statuses.iter().map(|s| (s.id, s.name.as_str())));
     let people = Options::new(choices.people.iter().map(|p| (p.id, p.name.as_str())));
@@ -684,6 +696,7 @@ fn rows_html(items: &[ItemSummary], slug: &str, choices: &ItemChoices, can_edit:
         if item.partly_rated && item.score.is_some() {
             m.raw("<span class=\"partly\" title=\"Partly rated\">*</span><span class=\"visually-hidden\"> (partly rated)</span>");
         }
+        no_score_reason(&mut m, item);
         m.raw("</td><td>");
         let assignee = item.assignee.as_ref().map(|p| p.id);
         if can_edit {
@@ -781,8 +794,9 @@ pub(crate) fn SharedTable(
             .raw("</td><td class=\"items-table__title\">")
             .text(&item.title)
             .raw("</td><td class=\"items-table__score\">")
-            .text(&show_score(item.score))
-            .raw("</td><td>");
+            .text(&show_score(item.score));
+        no_score_reason(&mut m, item);
+        m.raw("</td><td>");
         if let Some(status) = statuses.iter().find(|s| s.id == item.status_id) {
             status_chip_html(&mut m, status);
         }
@@ -897,6 +911,7 @@ mod tests {
             updated_ms: 0,
             score: Some(72.5),
             partly_rated: true,
+            no_score_reason: None,
         }
     }
 

@@ -10,7 +10,7 @@
 //! the chart) are the default weighted means either way.
 
 use super::formula::{self, Formula, FormulaError};
-use super::score::{Criterion, Direction, Factor, Scale, Score, round_to_tenth, score};
+use super::score::{Criterion, Direction, Factor, Scale, Score, score};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Framework {
@@ -85,7 +85,13 @@ impl Framework {
                 }
                 values.push(rating.unwrap_or(0.0));
             }
-            result.priority = complete.then(|| round_to_tenth(formula.evaluate(&values)));
+            result.priority = None;
+            if complete {
+                match formula.to_tenth(&values) {
+                    Ok(priority) => result.priority = Some(priority),
+                    Err(reason) => result.reason = Some(reason),
+                }
+            }
         }
         result
     }
@@ -201,6 +207,7 @@ impl Preset {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scoring::formula::NoValue;
 
     fn rated(values: &[f64]) -> Vec<Option<f64>> {
         values.iter().copied().map(Some).collect()
@@ -247,12 +254,10 @@ mod tests {
         let partial = rice.score(&[Some(150.0), Some(0.5), Some(50.0), None], &largest);
         assert_eq!(partial.priority, None);
         assert!(partial.partly_rated);
-        // Effort 0 divides by zero: a defined 0, never infinite.
-        assert_eq!(
-            rice.score(&rated(&[150.0, 0.5, 50.0, 0.0]), &largest)
-                .priority,
-            Some(0.0)
-        );
+        // Effort 0 divides by zero: no score, and the reason.
+        let score = rice.score(&rated(&[150.0, 0.5, 50.0, 0.0]), &largest);
+        assert_eq!(score.priority, None);
+        assert_eq!(score.reason, Some(NoValue::DividesByZero(Some(3))));
     }
 
     #[test]
@@ -280,6 +285,137 @@ mod tests {
         let score = framework.score(&rated(&[8.0, 6.0, 10.0, 2.0, 2.0]), &[]);
         assert_eq!(score.priority, Some(72.5));
         assert!(!score.partly_rated);
+    }
+
+    /// A formula with no value for an item (a division by zero, an
+    /// overflow) gives it no score, not 0, so it sorts with the unscored.
+    #[test]
+    fn a_formula_without_a_value_gives_no_score() {
+        let rice = preset("rice").unwrap().framework();
+        let score = rice.score(
+            &rated(&[150.0, 0.5, 50.0, 0.0]),
+            &[2000.0, 3.0, 100.0, 10.0],
+        );
+        assert_eq!(score.priority, None);
+        assert_eq!(score.reason, Some(NoValue::DividesByZero(Some(3))));
+        assert!(!score.partly_rated);
+        let power = Framework::new(
+            vec![Criterion {
+                factor: Factor::Value,
+                weight: 1.0,
+                scale: Scale::Number,
+                direction: Direction::MoreIsMore,
+            }],
+            &["B"],
+            Some("b ^ 400"),
+        )
+        .unwrap();
+        assert_eq!(power.score(&rated(&[10.0]), &[10.0]).priority, None);
+        assert_eq!(
+            power.score(&rated(&[10.0]), &[10.0]).reason,
+            Some(NoValue::Overflows)
+        );
+        assert_eq!(
+            power.score(&rated(&[1.5]), &[10.0]).priority,
+            Some(libm::pow(1.5, 400.0))
+        );
+    }
+
+    /// The priority a person computes by hand from the decimals they
+    /// typed, to one decimal, halves away from zero.
+    #[test]
+    fn exact_ties_round_away_from_zero_as_their_decimals_do() {
+        let value_effort = preset("value_effort").unwrap().framework();
+        // (0 + (1 − (.25 + .6) / 2)) / 2 × 100 = 28.75 exactly.
+        let score = value_effort.score(&rated(&[0.0, 0.0, 0.0, 1.0, 6.0]), &[]);
+        assert_eq!(score.priority, Some(28.8));
+        // (.6 + (1 − .425)) / 2 × 100 = 58.75.
+        let score = value_effort.score(&rated(&[9.0, 2.0, 7.0, 3.0, 1.0]), &[]);
+        assert_eq!(score.priority, Some(58.8));
+        // 1 × 0.5 × 30 % ÷ 3 = 0.05.
+        let rice = preset("rice").unwrap().framework();
+        let score = rice.score(&rated(&[1.0, 0.5, 30.0, 3.0]), &[1.0, 0.5, 30.0, 3.0]);
+        assert_eq!(score.priority, Some(0.1));
+        // 9.55 − 10 = −0.45: away from zero is −0.5.
+        let less_ten = Framework::new(
+            vec![Criterion {
+                factor: Factor::Value,
+                weight: 1.0,
+                scale: Scale::Number,
+                direction: Direction::MoreIsMore,
+            }],
+            &["A"],
+            Some("a − 10"),
+        )
+        .unwrap();
+        assert_eq!(
+            less_ten.score(&rated(&[9.55]), &[9.55]).priority,
+            Some(-0.5)
+        );
+    }
+
+    /// Every rating of the default preset, each criterion rated or not,
+    /// against the priority computed in integers: Value is the sum of the
+    /// rated 0–10 ratings over 10 per rated criterion, Effort the T-shirt
+    /// size's quarters and the risk's tenths over the rated effort
+    /// criteria, so ten times the priority is
+    /// `25 × (2 × value_sum × efforts − effort_twentieths × values + 20 ×
+    /// values × efforts) / (values × efforts)`.
+    #[test]
+    fn every_default_preset_rating_rounds_as_its_exact_value() {
+        let framework = preset("value_effort").unwrap().framework();
+        let tens: Vec<Option<i64>> = std::iter::once(None).chain((0..=10).map(Some)).collect();
+        let sizes: Vec<Option<i64>> = std::iter::once(None).chain((0..=4).map(Some)).collect();
+        let (mut ties, mut wrong) = (0, Vec::new());
+        for &business in &tens {
+            for &customer in &tens {
+                for &fit in &tens {
+                    for &size in &sizes {
+                        for &risk in &tens {
+                            let values: Vec<i64> =
+                                [business, customer, fit].into_iter().flatten().collect();
+                            let rated_values = values.len() as i64;
+                            let rated_efforts =
+                                i64::from(size.is_some()) + i64::from(risk.is_some());
+                            let ratings: Vec<Option<f64>> = [business, customer, fit, size, risk]
+                                .iter()
+                                .map(|r| r.map(|r| r as f64))
+                                .collect();
+                            let score = framework.score(&ratings, &[]);
+                            if rated_values == 0 || rated_efforts == 0 {
+                                assert_eq!(score.priority, None, "{ratings:?}");
+                                continue;
+                            }
+                            let value_sum: i64 = values.iter().sum();
+                            let effort_twentieths = 5 * size.unwrap_or(0) + 2 * risk.unwrap_or(0);
+                            let numerator = 25
+                                * (2 * value_sum * rated_efforts
+                                    - effort_twentieths * rated_values
+                                    + 20 * rated_values * rated_efforts);
+                            let denominator = rated_values * rated_efforts;
+                            if (2 * numerator) % (2 * denominator) == denominator {
+                                ties += 1;
+                            }
+                            let tenths = (2 * numerator + denominator).div_euclid(2 * denominator);
+                            let expected = tenths as f64 / 10.0;
+                            if score.priority != Some(expected) {
+                                wrong.push(format!(
+                                    "{ratings:?}: {:?}, not {expected}",
+                                    score.priority
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(ties > 10_000, "only {ties} ties: the oracle is off");
+        assert!(
+            wrong.is_empty(),
+            "{} ratings round the wrong way ({ties} exact ties in all), e.g.\n{}",
+            wrong.len(),
+            wrong[..wrong.len().min(5)].join("\n")
+        );
     }
 
     #[test]

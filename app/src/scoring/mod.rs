@@ -1,6 +1,7 @@
 //! The scoring engine: pure functions, no I/O, compiled into both the
 //! server and the browser so that both compute the same scores.
 
+pub mod exact;
 pub mod formula;
 pub mod framework;
 pub mod round;

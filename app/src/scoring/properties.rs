@@ -1,7 +1,9 @@
 //! Properties of the scoring engine over generated workspaces: whatever the
 //! criteria and the valid ratings, the default priority is a number from 0
-//! to 100, no score is NaN, scores sort in a total order, and any text
-//! given as a formula parses or is refused without a panic.
+//! to 100, no score is NaN, scores sort in a total order, any text given as
+//! a formula parses or is refused without a panic, and a priority is its
+//! decimal value rounded to a tenth, halves away from zero (checked against
+//! fractions of integers, on short decimals where ties are common).
 
 use proptest::collection::vec;
 use proptest::option;
@@ -269,7 +271,12 @@ proptest! {
         for (ratings, score) in items.iter().zip(&scores) {
             let read = |(i, r): (usize, &Option<f64>)| r.is_some() || !formula.uses(i);
             let complete = ratings.iter().enumerate().all(read);
-            prop_assert_eq!(score.priority.is_some(), complete, "{}: {:?}", source, score);
+            prop_assert_eq!(
+                score.priority.is_some(),
+                complete && score.reason.is_none(),
+                "{}: {:?}", source, score
+            );
+            prop_assert!(complete || score.reason.is_none(), "{}: {:?}", source, score);
             let odd = |p: f64| !p.is_finite() || (p == 0.0 && p.is_sign_negative());
             prop_assert!(!score.priority.is_some_and(odd), "{}: {:?}", source, score);
         }
@@ -277,16 +284,19 @@ proptest! {
     }
 
     /// What formula.rs promises: division by zero, `log` and `sqrt` of what
-    /// has none and overflow all give a defined, finite result.
+    /// has none and overflow give no value, anything else a finite one, and
+    /// its tenth agrees.
     #[test]
-    fn a_formula_over_finite_values_is_finite(
+    fn a_formula_over_finite_values_is_finite_or_has_none(
         source in formula_source(VARIABLES.map(str::to_owned).to_vec()),
         values in vec(finite(), VARIABLES.len()),
     ) {
         let formula = formula::parse(&source, &VARIABLES)
             .map_err(|e| TestCaseError::fail(format!("{source}: {e}")))?;
         let value = formula.evaluate(&values);
-        prop_assert!(value.is_finite(), "{} over {:?} is {}", source, values, value);
+        prop_assert!(value.is_err() || value.is_ok_and(f64::is_finite), "{} over {:?} is {:?}", source, values, value);
+        let tenth = formula.to_tenth(&values);
+        prop_assert!(tenth.is_err() || tenth.is_ok_and(f64::is_finite), "{} over {:?} is {:?}", source, values, tenth);
     }
 
     #[test]
@@ -298,8 +308,278 @@ proptest! {
         values in vec(finite(), VARIABLES.len()),
     ) {
         match formula::parse(&source, &VARIABLES) {
-            Ok(formula) => prop_assert!(formula.evaluate(&values).is_finite(), "{}", source),
+            Ok(formula) => {
+                let value = formula.evaluate(&values);
+                prop_assert!(value.is_err() || value.is_ok_and(f64::is_finite), "{}", source);
+            }
             Err(e) => prop_assert!(e.line >= 1 && e.column >= 1, "{}: {}", source, e),
+        }
+    }
+}
+
+/// A fraction of integers in lowest terms, denominator above 0; `None`
+/// from an operation whose result does not fit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Fraction(i128, i128);
+
+impl Fraction {
+    fn new(numerator: i128, denominator: i128) -> Option<Self> {
+        if denominator == 0 {
+            return None;
+        }
+        let (mut a, mut b) = (numerator.unsigned_abs(), denominator.unsigned_abs());
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        let common = i128::try_from(a.max(1)).ok()?;
+        let sign = denominator.signum();
+        Some(Self(sign * numerator / common, sign * denominator / common))
+    }
+
+    fn add(self, other: Self) -> Option<Self> {
+        let numerator = self
+            .0
+            .checked_mul(other.1)?
+            .checked_add(other.0.checked_mul(self.1)?)?;
+        Self::new(numerator, self.1.checked_mul(other.1)?)
+    }
+
+    fn sub(self, other: Self) -> Option<Self> {
+        self.add(Self(-other.0, other.1))
+    }
+
+    fn mul(self, other: Self) -> Option<Self> {
+        Self::new(self.0.checked_mul(other.0)?, self.1.checked_mul(other.1)?)
+    }
+
+    fn div(self, other: Self) -> Option<Self> {
+        Self::new(self.0.checked_mul(other.1)?, self.1.checked_mul(other.0)?)
+    }
+
+    /// To one decimal, halves away from zero, as an f64.
+    fn to_tenth(self) -> Option<f64> {
+        let tenths = self.0.checked_mul(10)?;
+        let whole = tenths.div_euclid(self.1);
+        let twice_rest = 2 * tenths.rem_euclid(self.1);
+        let rounded = match twice_rest.cmp(&self.1) {
+            std::cmp::Ordering::Less => whole,
+            std::cmp::Ordering::Greater => whole + 1,
+            std::cmp::Ordering::Equal if tenths < 0 => whole,
+            std::cmp::Ordering::Equal => whole + 1,
+        };
+        Some(rounded as f64 / 10.0 + 0.0)
+    }
+}
+
+/// A short decimal `digits / 10^places`, as the f64 a form makes of it and
+/// as a fraction.
+fn short_decimal(digits: i64, places: u32) -> (f64, Fraction) {
+    let text = format!("{digits}e-{places}");
+    let fraction = Fraction::new(i128::from(digits), 10_i128.pow(places)).expect("a decimal");
+    (text.parse().expect("a number"), fraction)
+}
+
+/// A weight of up to three decimals, mostly small whole numbers.
+fn decimal_weight() -> impl Strategy<Value = (f64, Fraction)> {
+    prop_oneof![
+        3 => (1..=3_i64).prop_map(|w| short_decimal(w, 0)),
+        1 => ((1..=100_000_i64), 0..=3_u32).prop_map(|(digits, places)| short_decimal(digits, places)),
+    ]
+}
+
+/// A rating `scale` takes, of up to two decimals.
+fn decimal_rating(scale: Scale) -> BoxedStrategy<(f64, Fraction)> {
+    let whole = |most: i64| (0..=most).prop_map(|r| short_decimal(r, 0));
+    match scale {
+        Scale::ZeroToTen => whole(10).boxed(),
+        Scale::Percentage => prop_oneof![
+            whole(100),
+            (0..=10_000_i64).prop_map(|r| short_decimal(r, 2))
+        ]
+        .boxed(),
+        Scale::TShirt => whole(4).boxed(),
+        Scale::YesNo => whole(1).boxed(),
+        Scale::Number => prop_oneof![
+            whole(20),
+            ((0..=100_000_i64), 0..=2_u32).prop_map(|(d, p)| short_decimal(d, p))
+        ]
+        .boxed(),
+    }
+}
+
+type DecimalItems = Vec<Vec<Option<(f64, Fraction)>>>;
+
+/// Up to six criteria of short decimal weights, and up to eight items
+/// rated against them in short decimals.
+fn decimal_workspace() -> impl Strategy<Value = (Vec<(Criterion, Fraction)>, DecimalItems)> {
+    let criterion = (
+        select(vec![Factor::Value, Factor::Effort]),
+        decimal_weight(),
+        select(Scale::ALL.to_vec()),
+        select(vec![Direction::MoreIsMore, Direction::MoreIsLess]),
+    )
+        .prop_map(|(factor, (weight, exact_weight), scale, direction)| {
+            (
+                Criterion {
+                    factor,
+                    weight,
+                    scale,
+                    direction,
+                },
+                exact_weight,
+            )
+        });
+    vec(criterion, 1..=6).prop_flat_map(|criteria| {
+        let item: Vec<_> = criteria
+            .iter()
+            .map(|(c, _)| option::weighted(0.9, decimal_rating(c.scale)))
+            .collect();
+        (Just(criteria), vec(item, 1..=8))
+    })
+}
+
+/// The default priority of `ratings` in fractions: §4's definition.
+fn fraction_priority(
+    criteria: &[(Criterion, Fraction)],
+    ratings: &[Option<(f64, Fraction)>],
+    largest: &[(f64, Fraction)],
+) -> Option<Option<f64>> {
+    let zero = Fraction(0, 1);
+    let mut sums = [(zero, zero); 2];
+    for (((criterion, weight), rating), (largest, exact_largest)) in
+        criteria.iter().zip(ratings).zip(largest)
+    {
+        let Some((rating, exact)) = rating else {
+            continue;
+        };
+        let normalised = match criterion.scale {
+            Scale::ZeroToTen => exact.div(Fraction(10, 1))?,
+            Scale::Percentage => exact.div(Fraction(100, 1))?,
+            Scale::TShirt => exact.div(Fraction(4, 1))?,
+            Scale::YesNo => *exact,
+            Scale::Number if *largest > 0.0 && rating >= largest => Fraction(1, 1),
+            Scale::Number if *largest > 0.0 => exact.div(*exact_largest)?,
+            Scale::Number => zero,
+        };
+        let counted = match criterion.direction {
+            Direction::MoreIsMore => normalised,
+            Direction::MoreIsLess => Fraction(1, 1).sub(normalised)?,
+        };
+        let sum = &mut sums[usize::from(criterion.factor == Factor::Effort)];
+        sum.0 = sum.0.add(weight.mul(counted)?)?;
+        sum.1 = sum.1.add(*weight)?;
+    }
+    if sums.iter().any(|(_, weights)| weights.0 == 0) {
+        return Some(None);
+    }
+    let value = sums[0].0.div(sums[0].1)?;
+    let effort = sums[1].0.div(sums[1].1)?;
+    let priority = value
+        .sub(effort)?
+        .add(Fraction(1, 1))?
+        .mul(Fraction(50, 1))?;
+    Some(Some(priority.to_tenth()?))
+}
+
+/// A formula of `+ − × ÷` over the four variables and short decimals.
+#[derive(Debug, Clone)]
+enum Arithmetic {
+    Variable(usize),
+    /// Hundredths.
+    Number(i64),
+    Operation(char, Box<Arithmetic>, Box<Arithmetic>),
+}
+
+impl Arithmetic {
+    fn source(&self) -> String {
+        match self {
+            Self::Variable(index) => VARIABLES[*index].to_owned(),
+            Self::Number(hundredths) => format!("{}.{:02}", hundredths / 100, hundredths % 100),
+            Self::Operation(operator, a, b) => {
+                format!("({}) {operator} ({})", a.source(), b.source())
+            }
+        }
+    }
+
+    /// Its value in fractions: `None` when that does not fit, `Some(None)`
+    /// for a division by zero.
+    fn value(&self, values: &[Fraction]) -> Option<Option<Fraction>> {
+        Some(Some(match self {
+            Self::Variable(index) => values[*index],
+            Self::Number(hundredths) => Fraction::new(i128::from(*hundredths), 100)?,
+            Self::Operation(operator, a, b) => {
+                let (Some(a), Some(b)) = (a.value(values)?, b.value(values)?) else {
+                    return Some(None);
+                };
+                match operator {
+                    '+' => a.add(b)?,
+                    '-' => a.sub(b)?,
+                    '*' => a.mul(b)?,
+                    _ if b.0 == 0 => return Some(None),
+                    _ => a.div(b)?,
+                }
+            }
+        }))
+    }
+}
+
+fn arithmetic() -> impl Strategy<Value = Arithmetic> {
+    let leaf = prop_oneof![
+        (0..VARIABLES.len()).prop_map(Arithmetic::Variable),
+        (0..=2_000_i64).prop_map(Arithmetic::Number),
+    ];
+    leaf.prop_recursive(4, 16, 2, |inner| {
+        (select(vec!['+', '-', '*', '/']), inner.clone(), inner)
+            .prop_map(|(operator, a, b)| Arithmetic::Operation(operator, Box::new(a), Box::new(b)))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn a_default_priority_is_its_decimal_value_to_a_tenth((criteria, items) in decimal_workspace()) {
+        let engine = framework(&criteria.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>(), None);
+        let mut largest = vec![(0.0, Fraction(0, 1)); criteria.len()];
+        for ratings in &items {
+            for (largest, rating) in largest.iter_mut().zip(ratings) {
+                if let Some(rating) = rating && rating.0 > largest.0 {
+                    *largest = *rating;
+                }
+            }
+        }
+        let binary_largest: Vec<f64> = largest.iter().map(|l| l.0).collect();
+        for ratings in &items {
+            let Some(expected) = fraction_priority(&criteria, ratings, &largest) else { continue };
+            let binary: Vec<Option<f64>> = ratings.iter().map(|r| r.map(|r| r.0)).collect();
+            let score = engine.score(&binary, &binary_largest);
+            prop_assert_eq!(score.priority, expected, "{:?} {:?}", criteria, ratings);
+        }
+    }
+
+    #[test]
+    fn a_formula_priority_is_its_decimal_value_to_a_tenth(
+        formula in arithmetic(),
+        hundredths in vec(0..=2_000_i64, VARIABLES.len()),
+    ) {
+        let source = formula.source();
+        let parsed = formula::parse(&source, &VARIABLES).expect("it parses");
+        let values: Vec<(f64, Fraction)> = hundredths.iter().map(|h| short_decimal(*h, 2)).collect();
+        let Some(expected) = formula.value(&values.iter().map(|v| v.1).collect::<Vec<_>>()) else {
+            return Ok(());
+        };
+        let binary: Vec<f64> = values.iter().map(|v| v.0).collect();
+        match expected {
+            Some(value) => {
+                let Some(tenth) = value.to_tenth() else { return Ok(()) };
+                if tenth.abs() < 1e14 {
+                    prop_assert_eq!(parsed.to_tenth(&binary), Ok(tenth), "{} over {:?}", source, binary);
+                }
+            }
+            None => prop_assert!(
+                matches!(parsed.to_tenth(&binary), Err(formula::NoValue::DividesByZero(_))),
+                "{} over {:?}: {:?}", source, binary, parsed.to_tenth(&binary)
+            ),
         }
     }
 }

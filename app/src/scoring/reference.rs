@@ -33,7 +33,7 @@ struct Case {
     largest: &'static [f64],
     /// `f64::to_bits` of the score's priority, value and effort, and of the
     /// formula's value before it is rounded to a tenth (`None` without a
-    /// formula).
+    /// formula, or when it has no value).
     priority: Option<u64>,
     value: Option<u64>,
     effort: Option<u64>,
@@ -119,6 +119,13 @@ const CUSTOM: &[Preset] = &[
         formula: Some("(reach + 1) / (effort + 1) ^ 2"),
     },
     Preset {
+        id: "less_ten",
+        name: "Less ten",
+        summary: "",
+        criteria: &[criterion("A", Value, 1.0, Number, MoreIsMore)],
+        formula: Some("a − 10"),
+    },
+    Preset {
         id: "square_root",
         name: "Square root",
         summary: "",
@@ -153,14 +160,27 @@ const CASES: &[Case] = &[
         formula: None,
     },
     // By hand (.6 + (1 − .425)) / 2 × 100 = 58.75, a half that rounds up to
-    // 58.8; in binary the sum is 1.1749999999999998, so the score is 58.7.
+    // 58.8; in binary the sum is 1.1749999999999998, so its exact value
+    // decides.
     Case {
-        name: "value_effort, 58.75 by hand, 58.7 in binary",
+        name: "value_effort, 58.75 by hand and by the engine",
         framework: "value_effort",
         ratings: &[Some(9.0), Some(2.0), Some(7.0), Some(3.0), Some(1.0)],
         largest: &[],
-        priority: Some(0x404d_5999_9999_999a),
+        priority: Some(0x404d_6666_6666_6666),
         value: Some(0x3fe3_3333_3333_3333),
+        effort: Some(0x3fdb_3333_3333_3333),
+        formula: None,
+    },
+    // (0 + (1 − (.25 + .6) / 2)) / 2 × 100 = 28.75; 28.749999999999996 in
+    // binary.
+    Case {
+        name: "value_effort, 28.75 exactly",
+        framework: "value_effort",
+        ratings: &[Some(0.0), Some(0.0), Some(0.0), Some(1.0), Some(6.0)],
+        largest: &[],
+        priority: Some(0x403c_cccc_cccc_cccd),
+        value: Some(0x0000_0000_0000_0000),
         effort: Some(0x3fdb_3333_3333_3333),
         formula: None,
     },
@@ -224,6 +244,28 @@ const CASES: &[Case] = &[
         effort: Some(0x3fa9_9999_9999_999a),
         formula: Some(0x4052_c000_0000_0000),
     },
+    // 1 × 0.5 × 30 / 100 ÷ 3 = 0.05; 0.049999999999999996 in binary.
+    Case {
+        name: "rice, 0.05 exactly",
+        framework: "rice",
+        ratings: &[Some(1.0), Some(0.5), Some(30.0), Some(3.0)],
+        largest: &[1.0, 0.5, 30.0, 3.0],
+        priority: Some(0x3fb9_9999_9999_999a),
+        value: Some(0x3fe8_8888_8888_8888),
+        effort: Some(0x3ff0_0000_0000_0000),
+        formula: Some(0x3fa9_9999_9999_9999),
+    },
+    // 9.55 − 10 = −0.45; −0.44999999999999929 in binary.
+    Case {
+        name: "less ten, −0.45 exactly",
+        framework: "less_ten",
+        ratings: &[Some(9.55)],
+        largest: &[9.55],
+        priority: Some(0xbfe0_0000_0000_0000),
+        value: Some(0x3ff0_0000_0000_0000),
+        effort: None,
+        formula: Some(0xbfdc_cccc_cccc_ccc0),
+    },
     Case {
         name: "rice, thirds",
         framework: "rice",
@@ -235,14 +277,14 @@ const CASES: &[Case] = &[
         formula: Some(0x4066_05c8_ff1f_4e1e),
     },
     Case {
-        name: "rice, effort 0 divides by zero",
+        name: "rice, effort 0 divides by zero: no score",
         framework: "rice",
         ratings: &[Some(150.0), Some(0.5), Some(50.0), Some(0.0)],
         largest: &[2000.0, 3.0, 100.0, 10.0],
-        priority: Some(0x0000_0000_0000_0000),
+        priority: None,
         value: Some(0x3fcf_a4fa_4fa4_fa50),
         effort: Some(0x0000_0000_0000_0000),
-        formula: Some(0x0000_0000_0000_0000),
+        formula: None,
     },
     Case {
         name: "rice, effort unrated",
@@ -252,7 +294,7 @@ const CASES: &[Case] = &[
         priority: None,
         value: Some(0x3fcf_a4fa_4fa4_fa50),
         effort: None,
-        formula: Some(0x0000_0000_0000_0000),
+        formula: None,
     },
     Case {
         name: "ice, all rated",
@@ -341,14 +383,14 @@ const CASES: &[Case] = &[
         formula: Some(0x4176_1ccf_1670_4522),
     },
     Case {
-        name: "powers, impact 0 makes a power infinite",
+        name: "powers, impact 0 to a negative power: no score",
         framework: "powers",
         ratings: &[Some(10.0), Some(0.0), Some(3.0)],
         largest: &[200000.0, 7.0, 8.0],
-        priority: Some(0x402f_9999_9999_999a),
+        priority: None,
         value: Some(0x3efa_36e2_eb1c_432d),
         effort: Some(0x3fd8_0000_0000_0000),
-        formula: Some(0x402f_9f6e_4990_f227),
+        formula: None,
     },
     Case {
         name: "roots and logarithms, all rated",
@@ -381,14 +423,14 @@ const CASES: &[Case] = &[
         formula: Some(0x401a_aaaa_aaaa_aaaa),
     },
     Case {
-        name: "bounds, a minimum of 0 divides by zero",
+        name: "bounds, a minimum of 0 divides by zero: no score",
         framework: "bounds",
         ratings: &[Some(20.0), Some(45.0), Some(0.0), Some(60.0)],
         largest: &[50.0, 45.0, 0.0, 60.0],
-        priority: Some(0xc020_9999_9999_999a),
+        priority: None,
         value: Some(0x3fe6_6666_6666_6666),
         effort: Some(0x3fd1_1111_1111_1111),
-        formula: Some(0xc020_aaaa_aaaa_aaab),
+        formula: None,
     },
     Case {
         name: "formula reading some criteria, the rest unrated",
@@ -451,14 +493,14 @@ const CASES: &[Case] = &[
         formula: Some(0x4002_6bb1_bbb5_5516),
     },
     Case {
-        name: "logarithm of 0 is a defined 0",
+        name: "logarithm of 0: no score",
         framework: "logarithm",
         ratings: &[Some(0.0)],
         largest: &[10.0],
-        priority: Some(0x0000_0000_0000_0000),
+        priority: None,
         value: Some(0x0000_0000_0000_0000),
         effort: None,
-        formula: Some(0x0000_0000_0000_0000),
+        formula: None,
     },
     Case {
         name: "cube root of 27",
@@ -507,14 +549,15 @@ fn actual(case: &Case) -> [Option<u64>; 4] {
         formula::parse(source, &names)
             .expect("a reference formula parses")
             .evaluate(&values)
-            .to_bits()
+            .ok()
+            .map(f64::to_bits)
     });
     let bits = |x: Option<f64>| x.map(f64::to_bits);
     [
         bits(score.priority),
         bits(score.value),
         bits(score.effort),
-        formula,
+        formula.flatten(),
     ]
 }
 
@@ -570,12 +613,18 @@ fn hand_computed_cases_match_the_table() {
     // (.8 + .65) / 2 × 100 = 72.5.
     assert_eq!(case("value_effort, all rated").priority, bits(72.5));
     assert_eq!(
-        case("value_effort, 58.75 by hand, 58.7 in binary").priority,
-        bits(58.7)
+        case("value_effort, 58.75 by hand and by the engine").priority,
+        bits(58.8)
     );
+    assert_eq!(case("value_effort, 28.75 exactly").priority, bits(28.8));
+    assert_eq!(case("rice, 0.05 exactly").priority, bits(0.1));
+    assert_eq!(case("less ten, −0.45 exactly").priority, bits(-0.5));
     // 2,000 × 2 × 80 / 100 ÷ 4 = 800.
     assert_eq!(case("rice, all rated").priority, bits(800.0));
-    assert_eq!(case("rice, effort 0 divides by zero").priority, bits(0.0));
+    assert_eq!(
+        case("rice, effort 0 divides by zero: no score").priority,
+        None
+    );
     assert_eq!(case("ice, all rated").priority, bits(280.0));
     // (8 + 5 + 3) ÷ 3 = 5.333… → 5.3.
     assert_eq!(case("wsjf, a third").priority, bits(5.3));

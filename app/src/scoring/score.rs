@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::exact::Exact;
+use super::formula::NoValue;
+
 /// How a criterion is rated, and how a rating maps to 0–1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scale {
@@ -163,6 +166,27 @@ impl Scale {
             Self::Number => 0.0,
         })
     }
+
+    /// `normalise`, exactly, over the decimals `rating` and `largest`
+    /// print as; `None` when that takes more bits than `Exact` allows.
+    fn normalise_exactly(self, rating: f64, largest: f64) -> Option<Exact> {
+        let exact = Exact::decimal(rating)?;
+        let over = |n: i64| exact.div(&Exact::integer(n));
+        match self {
+            Self::ZeroToTen => over(10),
+            Self::Percentage => over(100),
+            Self::TShirt => over(4),
+            Self::YesNo => Some(exact),
+            // f64s compare as the decimals they print as do.
+            Self::Number if largest > 0.0 && largest.is_finite() && rating >= largest => {
+                Some(Exact::integer(1))
+            }
+            Self::Number if largest > 0.0 && largest.is_finite() => {
+                exact.div(&Exact::decimal(largest)?)
+            }
+            Self::Number => Some(Exact::integer(0)),
+        }
+    }
 }
 
 /// An item's score: each factor's value (0–1), and the priority (0–100, one
@@ -174,13 +198,65 @@ pub struct Score {
     pub priority: Option<f64>,
     /// Some criterion that counts has no rating.
     pub partly_rated: bool,
+    /// Why the custom formula gives no priority although every criterion
+    /// it reads is rated.
+    pub reason: Option<NoValue>,
 }
+
+/// How far the default priority computed in binary is at most from its
+/// exact value: each factor is a weighted mean of terms in 0–1 whose
+/// roundings add up to a few units in the last place per criterion, so
+/// well below this for any number of criteria a framework holds.
+const DEFAULT_PRIORITY_ERROR: f64 = 1e-9;
+
+/// Below this, a factor's heaviest weight is scaled up before summing
+/// (2⁻⁵⁰⁰: its products with ratings stay far from subnormal numbers).
+const TINY_WEIGHT: f64 = 3.054936363499605e-151;
 
 /// The score of one item: `ratings[i]` rates `criteria[i]` (`None`, or a
 /// rating its scale does not take, leaves it out); `largest[i]` is the
 /// largest rating of `criteria[i]` in the workspace (for `Number` scales).
 pub fn score(criteria: &[Criterion], ratings: &[Option<f64>], largest: &[f64]) -> Score {
+    let (mut sums, partly_rated, heaviest) = weighted_sums(criteria, ratings, largest, [0, 0]);
+    // A factor whose weights all lie far below 1 loses precision in binary
+    // (its products with ratings turn subnormal): it is summed again with
+    // its weights scaled by a power of two, which changes no mean.
+    let tiny = |weight: f64| weight > 0.0 && weight < TINY_WEIGHT;
+    if heaviest.into_iter().any(tiny) {
+        let shift = heaviest.map(|w| if tiny(w) { -libm::ilogb(w) } else { 0 });
+        sums = weighted_sums(criteria, ratings, largest, shift).0;
+    }
+    let mean = |(total, weights): (f64, f64)| (weights > 0.0).then(|| total / weights);
+    let (value, effort) = (mean(sums[0]), mean(sums[1]));
+    let priority = match (value, effort) {
+        (Some(v), Some(e)) => Some(round_to_tenth_exactly(
+            (v + (1.0 - e)) / 2.0 * 100.0,
+            DEFAULT_PRIORITY_ERROR,
+            || exact_priority(criteria, ratings, largest),
+        )),
+        _ => None,
+    };
+    Score {
+        value,
+        effort,
+        priority,
+        partly_rated,
+        reason: None,
+    }
+}
+
+/// Each factor's (Value, then Effort) sum of its rated criteria's weights
+/// times their normalised ratings, and of those weights, each weight times
+/// 2 to the power `shift[factor]`; whether a criterion that counts is
+/// unrated; and each factor's heaviest rated weight.
+fn weighted_sums(
+    criteria: &[Criterion],
+    ratings: &[Option<f64>],
+    largest: &[f64],
+    shift: [i32; 2],
+) -> ([(f64, f64); 2], bool, [f64; 2]) {
     let mut sums = [(0.0, 0.0); 2];
+    let mut heaviest = [0.0_f64; 2];
     let mut partly_rated = false;
     for (index, criterion) in criteria.iter().enumerate() {
         if !(criterion.weight > 0.0 && criterion.weight.is_finite()) {
@@ -196,25 +272,62 @@ pub fn score(criteria: &[Criterion], ratings: &[Option<f64>], largest: &[f64]) -
             Direction::MoreIsMore => normalised,
             Direction::MoreIsLess => 1.0 - normalised,
         };
+        let factor = match criterion.factor {
+            Factor::Value => 0,
+            Factor::Effort => 1,
+        };
+        let weight = libm::scalbn(criterion.weight, shift[factor]);
+        sums[factor].0 += weight * counted;
+        sums[factor].1 += weight;
+        heaviest[factor] = heaviest[factor].max(criterion.weight);
+    }
+    (sums, partly_rated, heaviest)
+}
+
+/// The default priority computed exactly over the decimals of the weights,
+/// the ratings and the largest ratings, as `score` reads them; `None` when
+/// a factor has no rated criterion or the numbers outgrow `Exact`.
+fn exact_priority(
+    criteria: &[Criterion],
+    ratings: &[Option<f64>],
+    largest: &[f64],
+) -> Option<Exact> {
+    let zero = || Exact::integer(0);
+    let mut sums = [(zero(), zero()), (zero(), zero())];
+    for (index, criterion) in criteria.iter().enumerate() {
+        if !(criterion.weight > 0.0 && criterion.weight.is_finite()) {
+            continue;
+        }
+        let Some(rating) = ratings
+            .get(index)
+            .copied()
+            .flatten()
+            .filter(|r| criterion.scale.accepts(*r))
+        else {
+            continue;
+        };
+        let largest = largest.get(index).copied().unwrap_or(0.0);
+        let normalised = criterion.scale.normalise_exactly(rating, largest)?;
+        let counted = match criterion.direction {
+            Direction::MoreIsMore => normalised,
+            Direction::MoreIsLess => Exact::integer(1).sub(&normalised)?,
+        };
+        let weight = Exact::decimal(criterion.weight)?;
         let sum = match criterion.factor {
             Factor::Value => &mut sums[0],
             Factor::Effort => &mut sums[1],
         };
-        sum.0 += criterion.weight * counted;
-        sum.1 += criterion.weight;
+        sum.0 = sum.0.add(&weight.mul(&counted)?)?;
+        sum.1 = sum.1.add(&weight)?;
     }
-    let mean = |(total, weights): (f64, f64)| (weights > 0.0).then(|| total / weights);
-    let (value, effort) = (mean(sums[0]), mean(sums[1]));
-    let priority = match (value, effort) {
-        (Some(v), Some(e)) => Some(round_to_tenth((v + (1.0 - e)) / 2.0 * 100.0)),
-        _ => None,
-    };
-    Score {
-        value,
-        effort,
-        priority,
-        partly_rated,
-    }
+    let [(value, value_weights), (effort, effort_weights)] = sums;
+    let value = value.div(&value_weights)?;
+    let effort = effort.div(&effort_weights)?;
+    // (Value + (1 − Effort)) / 2 × 100 = 50 × (Value − Effort + 1).
+    value
+        .sub(&effort)?
+        .add(&Exact::integer(1))?
+        .mul(&Exact::integer(50))
 }
 
 /// To one decimal, halves away from zero. A number past 10^15 has no
@@ -225,6 +338,28 @@ pub fn round_to_tenth(x: f64) -> f64 {
         return x;
     }
     (x * 10.0).round() / 10.0 + 0.0
+}
+
+/// To one decimal, halves away from zero, as the exact decimal value
+/// rounds: `x` is that value computed in binary, at most `error` from it.
+/// Binary lands a value at a half-tenth on either side of it (the default
+/// preset's 28.75 comes out just below), so within `error` of one,
+/// `exact` computes the value exactly to decide; it is not asked otherwise,
+/// and when it cannot (`None`), binary decides.
+pub fn round_to_tenth_exactly(x: f64, error: f64, exact: impl FnOnce() -> Option<Exact>) -> f64 {
+    if x.is_nan() || x.abs() >= 1e15 {
+        return round_to_tenth(x);
+    }
+    let tenths = x * 10.0;
+    let boundary = tenths.floor() + 0.5;
+    // Twice the error, in tenths, and that of multiplying by ten: a margin
+    // for the bound's own rounding.
+    let margin = 2.0 * (10.0 * error + tenths.abs() * f64::EPSILON);
+    let near = margin.is_nan() || (tenths - boundary).abs() <= margin;
+    if near && let Some(rounded) = exact().and_then(|value| value.to_tenth()) {
+        return rounded;
+    }
+    round_to_tenth(x)
 }
 
 #[cfg(test)]
@@ -318,6 +453,23 @@ mod tests {
         ];
         let s = score(&weightless, &[None, Some(5.0)], &[]);
         assert_eq!((s.value, s.priority, s.partly_rated), (None, None, false));
+    }
+
+    #[test]
+    fn the_tiniest_weights_still_give_a_weighted_mean() {
+        // 5e-324 × 0.7 is 5e-324 in binary, which made Value 1, not 0.7.
+        let criteria = [
+            criterion(Factor::Value, 5e-324, Scale::ZeroToTen),
+            criterion(Factor::Value, 1e-320, Scale::ZeroToTen),
+            criterion(Factor::Effort, 1e-300, Scale::ZeroToTen),
+        ];
+        let s = score(&criteria, &[Some(7.0), None, Some(5.0)], &[]);
+        assert_eq!(s.value, Some(0.7));
+        assert_eq!(s.priority, Some(60.0));
+        // 5e-324 and 1e-320 are 1 and 2024 times 2⁻¹⁰⁷⁴.
+        let s = score(&criteria, &[Some(7.0), Some(2.0), Some(5.0)], &[]);
+        let expected = (0.7 + 0.2 * 2024.0) / 2025.0;
+        assert!((s.value.unwrap() - expected).abs() < 1e-12, "{s:?}");
     }
 
     #[test]

@@ -84,6 +84,10 @@ pub struct ItemBrief {
     pub score: Option<f64>,
     /// Some criterion that counts is not rated yet.
     pub partly_rated: bool,
+    /// Why the workspace's formula gives the item no score although every
+    /// criterion it reads is rated: `Effort is 0, and the formula divides
+    /// by it`. `null` otherwise.
+    pub no_score_reason: Option<String>,
     /// RFC 3339, UTC.
     pub updated_at: String,
     /// The item's page.
@@ -136,6 +140,7 @@ pub(super) fn brief(state: &AppState, slug: &str, item: &model::ItemSummary) -> 
         version: item.version,
         score: item.score,
         partly_rated: item.partly_rated,
+        no_score_reason: item.no_score_reason.clone(),
         updated_at: rfc3339(item.updated_ms),
         url: item_url(state, slug, &item.key),
     }
@@ -867,6 +872,9 @@ pub struct ItemScores {
     pub score: Option<f64>,
     /// Some criterion that counts is not rated yet.
     pub partly_rated: bool,
+    /// Why the workspace's formula gives the item no score although every
+    /// criterion it reads is rated; `null` otherwise.
+    pub no_score_reason: Option<String>,
     /// In the framework's order.
     pub ratings: Vec<Rating>,
 }
@@ -876,6 +884,7 @@ fn scores(scoring: model::ItemScoring) -> ItemScores {
     ItemScores {
         score: scoring.score,
         partly_rated: scoring.partly_rated,
+        no_score_reason: scoring.no_score_reason,
         ratings: scoring
             .framework
             .criteria

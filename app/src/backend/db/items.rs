@@ -33,6 +33,8 @@ pub struct ItemRow {
     /// The priority score its ratings give (none when too few are rated).
     pub score: Option<f64>,
     pub score_partial: bool,
+    /// Why a formula gives it no score although it is rated.
+    pub no_score_reason: Option<String>,
 }
 
 /// Tags are kept joined for showing; `item_tags` has one row per tag.
@@ -52,7 +54,8 @@ fn split_tags(joined: &str) -> Vec<String> {
 
 const COLUMNS: &str = "i.id, i.number, i.title, i.status_id, i.assignee_id, \
      a.display_name AS assignee_name, i.start_date, i.end_date, i.horizon, i.rank, \
-     i.roadmap_rank, i.tags, i.archived, i.version, i.updated_at, i.score, i.score_partial";
+     i.roadmap_rank, i.tags, i.archived, i.version, i.updated_at, i.score, i.score_partial, \
+     i.no_score_reason";
 
 const DETAIL_COLUMNS: &str = "i.description, c.display_name AS created_by_name, i.created_at, \
      u.display_name AS updated_by_name";
@@ -99,6 +102,7 @@ fn from_row(row: &AnyRow, detail: bool) -> Result<ItemRow, sqlx::Error> {
         updated_at: row.try_get("updated_at")?,
         score: row.try_get("score")?,
         score_partial: flag(row, "score_partial")?,
+        no_score_reason: row.try_get("no_score_reason")?,
     })
 }
 
@@ -366,10 +370,18 @@ pub async fn update(
 /// Rows per statement when scores are stored in bulk.
 const SCORES_PER_STATEMENT: usize = 200;
 
+/// An item's score as stored: the engine's, and the sentence that says why
+/// a formula gives it none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredScore {
+    pub score: Score,
+    pub no_score_reason: Option<String>,
+}
+
 /// Stores each item's score: (item id, score).
 pub async fn set_scores(
     tx: &mut Transaction<'static, Any>,
-    scores: &[(i64, Score)],
+    scores: &[(i64, StoredScore)],
 ) -> Result<(), sqlx::Error> {
     // The values are numbers the engine computed, never text anyone typed,
     // so they are written into the statement: a bound NULL would make
@@ -381,7 +393,8 @@ pub async fn set_scores(
     for chunk in scores.chunks(SCORES_PER_STATEMENT) {
         let rows: Vec<String> = chunk
             .iter()
-            .map(|(id, score)| {
+            .map(|(id, stored)| {
+                let score = &stored.score;
                 format!(
                     "(CAST({id} AS BIGINT), {}, {}, {}, CAST({} AS BIGINT))",
                     number(score.priority),
@@ -394,11 +407,22 @@ pub async fn set_scores(
         // VALUES names its columns column1, column2 … in both databases.
         let sql = format!(
             "UPDATE items SET score = v.column2, score_value = v.column3, \
-                 score_effort = v.column4, score_partial = v.column5 \
+                 score_effort = v.column4, score_partial = v.column5, no_score_reason = NULL \
              FROM (VALUES {}) AS v WHERE items.id = v.column1",
             rows.join(", ")
         );
         sqlx::query(&sql).execute(&mut **tx).await?;
+    }
+    // Reasons are rare, and hold criterion names people typed: bound, one
+    // statement each.
+    for (id, stored) in scores {
+        if let Some(reason) = &stored.no_score_reason {
+            sqlx::query("UPDATE items SET no_score_reason = $2 WHERE id = $1")
+                .bind(id)
+                .bind(reason)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -985,6 +1009,7 @@ pub struct ChartRow {
     pub number: i64,
     pub title: String,
     pub score: Option<f64>,
+    pub no_score_reason: Option<String>,
     pub value: f64,
     pub effort: f64,
     /// Its rating of the sizing criterion.
@@ -1026,7 +1051,8 @@ pub async fn chart(
         None => ("NULL", String::new()),
     };
     let sql = format!(
-        "SELECT i.number, i.title, i.score, i.score_value, i.score_effort, {size} AS size \
+        "SELECT i.number, i.title, i.score, i.no_score_reason, i.score_value, i.score_effort, \
+         {size} AS size \
          FROM items i{join} WHERE {filter} AND {PLACED} \
          ORDER BY i.score DESC NULLS LAST, i.id DESC LIMIT {limit}"
     );
@@ -1040,6 +1066,7 @@ pub async fn chart(
                 number: row.try_get("number")?,
                 title: row.try_get("title")?,
                 score: row.try_get("score")?,
+                no_score_reason: row.try_get("no_score_reason")?,
                 value: row.try_get("score_value")?,
                 effort: row.try_get("score_effort")?,
                 size: row.try_get("size")?,

@@ -7,6 +7,10 @@ use super::{Db, now_ms};
 /// When this instance first ran its migrations, in Unix milliseconds.
 pub const CREATED_AT: &str = "instance.created_at";
 
+/// Present when a migration asks for every item to be scored again (the
+/// engine changed how it scores): `backend::scoring::rescore_if_asked`.
+pub const RESCORE_ALL: &str = "scoring.rescore_all";
+
 /// Whether the instance has any account yet, and a setting's value: what
 /// every page a visitor opens asks, in one round trip (and without counting
 /// the users).
@@ -104,6 +108,15 @@ pub(super) async fn record_first_start(db: &Db) -> Result<(), sqlx::Error> {
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    tx.commit().await
+}
+
+pub async fn remove(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM instance_settings WHERE key = $1")
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await
 }
 

@@ -63,6 +63,13 @@ async fn is_old_slug_of_another(
     Ok(owner.is_some_and(|id| Some(id) != own))
 }
 
+/// Every workspace's id, oldest first.
+pub async fn ids(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM workspaces ORDER BY id")
+        .fetch_all(db.reader())
+        .await
+}
+
 /// Whether no workspace has `slug` now or had it before.
 pub async fn slug_is_free(
     tx: &mut Transaction<'static, Any>,
