@@ -20,7 +20,7 @@ function server(name: string, port: number) {
   return {
     command: `"${bin}" serve`,
     cwd: root,
-    url: `${url}/healthz`,
+    url: `${url}/readyz`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: "ignore" as const,

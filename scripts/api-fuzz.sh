@@ -41,10 +41,10 @@ WAYMARK_ADDR="127.0.0.1:$PORT" WAYMARK_PUBLIC_URL="$BASE" WAYMARK_API_RATE_LIMIT
   LEPTOS_SITE_ROOT="$ROOT/target/site" "$BIN" serve >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
-  curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break
+  curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break
   sleep 0.1
 done
-curl -fsS "$BASE/healthz" >/dev/null || { echo "the server did not start; see $OUT/server.log" >&2; exit 1; }
+curl -fsS "$BASE/readyz" >/dev/null || { echo "the server did not start; see $OUT/server.log" >&2; exit 1; }
 
 SESSION="$(curl -fsS -D - -o /dev/null -H "Origin: $BASE" -H 'Accept: application/json' \
   --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" \

@@ -59,10 +59,10 @@ WAYMARK_ADDR="127.0.0.1:$PORT" WAYMARK_PUBLIC_URL="$BASE" WAYMARK_LOG=warn \
   "$BIN" serve >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
-  curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break
+  curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break
   sleep 0.1
 done
-curl -fsS "$BASE/healthz" >/dev/null || { echo "the server did not start; see $OUT/server.log" >&2; exit 1; }
+curl -fsS "$BASE/readyz" >/dev/null || { echo "the server did not start; see $OUT/server.log" >&2; exit 1; }
 # Resident memory in MB, from the kernel's view of the process.
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 RSS_IDLE="$(rss_mb)"
