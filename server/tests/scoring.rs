@@ -1072,6 +1072,23 @@ async fn an_upgrade_scores_every_item_again_once() {
         common::write(&app.db, sqlx::query("UPDATE items SET score_partial = 0"))
             .await
             .unwrap();
+        // A new instance's migrations found no items: nothing to do.
+        assert_eq!(
+            app::backend::scoring::rescore_if_asked(&app.db)
+                .await
+                .unwrap(),
+            0
+        );
+        // What the migration leaves in a database that holds items.
+        common::write(
+            &app.db,
+            sqlx::query(
+                "INSERT INTO instance_settings (key, value, updated_at) \
+                 VALUES ('scoring.rescore_all', '', 0)",
+            ),
+        )
+        .await
+        .unwrap();
 
         // The migration asked for it; the server does it as it starts.
         let rescored = app::backend::scoring::rescore_if_asked(&app.db)

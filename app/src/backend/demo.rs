@@ -3,7 +3,7 @@
 //! benchmark (`waymark seed-demo`). One transaction writes it all.
 
 use crate::backend::db::item_activity::{self, Change};
-use crate::backend::db::items::{self, NewItem};
+use crate::backend::db::items::{self, NewItem, StoredScore};
 use crate::backend::db::saved_views::{self, NewView};
 use crate::backend::db::workspaces::{self, NewWorkspace, SlugError};
 use crate::backend::db::{comments, criteria, memberships, now_ms, ratings, statuses};
@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::model::{Horizon, Role, ViewKind};
 use crate::rank;
 use crate::scoring::framework::PRESETS;
+use crate::scoring::score::Score;
 
 /// The hand-written part of the demo: what a small product team's backlog
 /// for a notes app looks like. (title, tags, status index, horizon,
@@ -542,6 +543,16 @@ pub async fn seed(
         ));
     }
     let now = now_ms();
+    let unscored = StoredScore {
+        score: Score {
+            value: None,
+            effort: None,
+            priority: None,
+            partly_rated: false,
+            reason: None,
+        },
+        no_score_reason: None,
+    };
     let mut item_ids = Vec::with_capacity(count);
     for (n, spec) in specs.iter().enumerate() {
         let rank = ranks[spec.status]
@@ -567,6 +578,8 @@ pub async fn seed(
                 rank: &rank,
                 roadmap_rank: &roadmap_rank,
                 tags: &spec.tags,
+                // Scored with the rest once they are rated, below.
+                score: &unscored,
                 actor_id: owner_id,
                 now,
             },

@@ -224,6 +224,7 @@ pub async fn create(
     let roadmap_rank = top_of(&mut tx, workspace_id, Lane::Horizon(item.horizon)).await?;
     let now = now_ms();
     let actor = access.actor.user.id;
+    let score = scoring::new_item_score(&mut tx, workspace_id).await?;
     let id = items::insert(
         &mut tx,
         NewItem {
@@ -239,12 +240,12 @@ pub async fn create(
             rank: &rank,
             roadmap_rank: &roadmap_rank,
             tags: &item.tags,
+            score: &score,
             actor_id: actor,
             now,
         },
     )
     .await?;
-    scoring::score_new_item(&mut tx, workspace_id, id).await?;
     let change = Change {
         field: "created",
         old_value: "",

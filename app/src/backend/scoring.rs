@@ -282,22 +282,19 @@ pub async fn after_removing_items(
     Ok(())
 }
 
-/// Stores a new item's score as a rescore would: nobody has rated it, so
-/// it is partly rated (and scored only by a formula that reads no
-/// criterion).
-pub async fn score_new_item(
+/// A new item's score, as a rescore would store it: nobody has rated it,
+/// so it is partly rated (and scored only by a formula that reads no
+/// criterion). Stored with the item, by the statement that makes it.
+pub async fn new_item_score(
     tx: &mut Transaction<'static, Any>,
     workspace_id: i64,
-    item_id: i64,
-) -> Result<(), AppError> {
+) -> Result<StoredScore, AppError> {
     let framework = criteria::framework_in(tx, workspace_id).await?;
     let score = engine(&framework)?.score(&vec![None; framework.criteria.len()], &[]);
-    let stored = StoredScore {
+    Ok(StoredScore {
         score,
         no_score_reason: framework.no_score_reason(&score),
-    };
-    items::set_scores(tx, &[(item_id, stored)]).await?;
-    Ok(())
+    })
 }
 
 /// What a scale takes, for an error message.

@@ -196,6 +196,8 @@ pub struct NewItem<'a> {
     pub rank: &'a str,
     pub roadmap_rank: &'a str,
     pub tags: &'a [String],
+    /// What it scores before anyone rates it.
+    pub score: &'a StoredScore,
     pub actor_id: i64,
     pub now: i64,
 }
@@ -207,8 +209,11 @@ pub async fn insert(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO items (workspace_id, number, title, description, status_id, assignee_id, \
              start_date, end_date, horizon, rank, roadmap_rank, tags, created_by, created_at, \
-             updated_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $14) RETURNING id",
+             updated_by, updated_at, score, score_value, score_effort, score_partial, \
+             no_score_reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $14, \
+             CAST($15 AS DOUBLE PRECISION), CAST($16 AS DOUBLE PRECISION), \
+             CAST($17 AS DOUBLE PRECISION), $18, $19) RETURNING id",
     )
     .bind(new.workspace_id)
     .bind(new.number)
@@ -224,6 +229,11 @@ pub async fn insert(
     .bind(join_tags(new.tags))
     .bind(new.actor_id)
     .bind(new.now)
+    .bind(new.score.score.priority.filter(|v| v.is_finite()))
+    .bind(new.score.score.value.filter(|v| v.is_finite()))
+    .bind(new.score.score.effort.filter(|v| v.is_finite()))
+    .bind(i64::from(new.score.score.partly_rated))
+    .bind(new.score.no_score_reason.as_deref())
     .fetch_one(&mut **tx)
     .await?;
     insert_tags(tx, new.workspace_id, id, new.tags).await?;
