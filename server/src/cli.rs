@@ -1,4 +1,4 @@
-//! The command line: `waymark [serve|migrate|check|backup|help|version]`.
+//! The command line: `waymark [serve|migrate|check|backup|create-admin|seed-demo|help|version]`.
 
 use std::path::{Path, PathBuf};
 

@@ -13,7 +13,7 @@ pub mod rest;
 pub mod router;
 pub mod security;
 pub mod serve;
-pub mod shared;
+pub mod share_link;
 pub mod static_files;
 pub mod telemetry;
 pub mod url_errors;

@@ -32,7 +32,7 @@ use app::{App, shell};
 use crate::csrf::{self, OriginPolicy};
 use crate::metrics::{self, Instance};
 use crate::security::{self, SecurityPolicy};
-use crate::{compression, events, health, rest, shared, static_files};
+use crate::{compression, events, health, rest, share_link, static_files};
 
 /// Requests larger than this are refused with 413 before they are read.
 pub const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -81,7 +81,7 @@ pub fn build_with(state: AppState, policy: SecurityPolicy, instance: Arc<Instanc
             "/readyz",
             get(health::ready).with_state((state.clone(), instance.clone())),
         )
-        .route("/s/{token}", get(shared::page))
+        .route("/s/{token}", get(share_link::page))
         .route("/w/{slug}/events", get(events::stream))
         .merge(rest::routes(&state))
         .leptos_routes_with_context(

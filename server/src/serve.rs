@@ -11,11 +11,11 @@ use tokio::net::TcpListener;
 use std::sync::Arc;
 
 use app::backend::auth::password::Hasher;
-use app::backend::auth::session;
 use app::backend::db::postgres_url;
 use app::backend::events::postgres::PgBus;
 use app::backend::events::streams::OpenStreams;
 use app::backend::events::{Event, LocalBus};
+use app::backend::housekeeping;
 use app::backend::{AppState, Db, db::DbError};
 
 use crate::config::Config;
@@ -280,15 +280,15 @@ fn password_hashing_permits() -> usize {
     (cores / 2).max(1)
 }
 
-/// Removes expired sessions, challenges and throttle records once an hour,
+/// Runs the instance-wide purge (see `backend::housekeeping`) once an hour,
 /// by whichever instance claims the turn (each looks every five minutes).
 fn spawn_purge(state: AppState) {
     tokio::spawn(async move {
         let mut every_five_minutes = tokio::time::interval(Duration::from_secs(5 * 60));
         loop {
             every_five_minutes.tick().await;
-            if let Err(err) = session::purge_expired_if_due(&state).await {
-                tracing::warn!(%err, "could not purge expired sessions");
+            if let Err(err) = housekeeping::purge_if_due(&state).await {
+                tracing::warn!(%err, "could not purge what has expired");
             }
         }
     });

@@ -87,10 +87,6 @@ impl Site {
         embedded::HASHES
     }
 
-    pub fn is_built_in(&self) -> bool {
-        matches!(self, Self::Embedded(_))
-    }
-
     /// The hashed build output (`/pkg/...`, nested so paths arrive
     /// relative to `pkg_dir`).
     pub fn build_output(&self, pkg_dir: &str) -> FileService {

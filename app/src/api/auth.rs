@@ -7,10 +7,14 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{AccountsState, CurrentUser};
 
+#[cfg(feature = "ssr")]
+use crate::backend::request::answer;
+
 #[server(prefix = "/fn", endpoint = "accounts_state")]
 pub async fn load_accounts_state() -> Result<AccountsState, AppError> {
-    use crate::backend::{accounts, request::scoped, state};
-    scoped(async { accounts::accounts_state(&state()).await }).await
+    use crate::backend::{accounts, state};
+
+    answer(async { accounts::accounts_state(&state()).await }).await
 }
 
 #[server(prefix = "/fn", endpoint = "current_user")]
@@ -18,7 +22,7 @@ pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::backend::request;
     use crate::model::WorkspaceLink;
 
-    request::scoped(async {
+    answer(async {
         let Some(auth) = request::current().await? else {
             return Ok(None);
         };
@@ -44,15 +48,14 @@ pub async fn create_first_admin(
     password: String,
 ) -> Result<(), AppError> {
     use crate::backend::accounts::Registration;
-    request_respond(
-        scoped(register(
-            email,
-            display_name,
-            password,
-            Registration::FirstAdmin,
-        ))
-        .await,
-    )
+
+    answer(register(
+        email,
+        display_name,
+        password,
+        Registration::FirstAdmin,
+    ))
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "sign_up")]
@@ -62,26 +65,18 @@ pub async fn sign_up(
     password: String,
 ) -> Result<(), AppError> {
     use crate::backend::accounts::Registration;
-    request_respond(
-        scoped(register(
-            email,
-            display_name,
-            password,
-            Registration::SignUp,
-        ))
-        .await,
-    )
+
+    answer(register(
+        email,
+        display_name,
+        password,
+        Registration::SignUp,
+    ))
+    .await
 }
 
 #[cfg(feature = "ssr")]
 use crate::backend::auth::redirect::on_this_site;
-#[cfg(feature = "ssr")]
-use crate::backend::request::scoped;
-
-#[cfg(feature = "ssr")]
-fn request_respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    crate::backend::request::respond(result)
-}
 
 #[cfg(feature = "ssr")]
 async fn register(
@@ -90,33 +85,22 @@ async fn register(
     password: String,
     registration: crate::backend::accounts::Registration,
 ) -> Result<(), AppError> {
-    use crate::backend::auth::session;
-    use crate::backend::{accounts, request, state};
+    use crate::backend::accounts::sign_in;
+    use crate::backend::{request, state};
     use crate::model::{Email, parse_display_name};
 
-    let state = state();
-    let client = request::client();
     let email = Email::parse(&email).map_err(|m| AppError::invalid("email", m))?;
     let display_name =
         parse_display_name(&display_name).map_err(|m| AppError::invalid("display_name", m))?;
-    // A refusal because the email has an account tells that it has one:
-    // such refusals are counted per network and throttled.
-    let attempt = accounts::begin_sign_up(&state, email.as_str(), &client).await?;
-    let registered = accounts::register(
-        &state,
+    let cookie = sign_in::sign_up(
+        &state(),
         &email,
         &display_name,
         &password,
         registration,
-        &client,
+        &request::client(),
     )
-    .await;
-    match &registered {
-        Err(AppError::Invalid { field, .. }) if field == "email" => attempt.failed(),
-        _ => attempt.not_counted(&state.db).await?,
-    }
-    let user_id = registered?;
-    let cookie = session::start(&state, user_id, &client).await?;
+    .await?;
     request::set_cookie(&cookie);
     request::redirect("/");
     Ok(())
@@ -128,135 +112,80 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::backend::accounts::{self, PasswordCheck};
-    use crate::backend::auth::session;
+    use crate::backend::accounts::sign_in;
     use crate::backend::{request, state};
 
-    request_respond(
-        scoped(async {
-            let state = state();
-            let client = request::client();
-            let next = on_this_site(next.as_deref());
-            match accounts::check_password(&state, &email, &password, &client).await? {
-                PasswordCheck::SignedIn { user_id } => {
-                    // A new token at every sign-in: a token planted before
-                    // (session fixation) never becomes a signed-in session.
-                    let cookie = session::start(&state, user_id, &client).await?;
-                    request::set_cookie(&cookie);
-                    request::redirect(&next);
-                }
-                PasswordCheck::CodeRequired { user_id } => {
-                    ask_for_code(&state, user_id, &next).await?;
-                }
-            }
-            Ok(())
-        })
-        .await,
-    )
+    answer(async {
+        let next = on_this_site(next.as_deref());
+        let step = sign_in::sign_in(&state(), &email, &password, &request::client()).await?;
+        go_on(step, &next);
+        Ok(())
+    })
+    .await
 }
 
-/// Sends a user whose password (or reset link) was right to the second
-/// step: a challenge cookie, then the page that asks for the code.
+/// Sets the cookie of a sign-in's step and opens the page that follows:
+/// `next`, or the page that asks for the code (and then goes to `next`).
 #[cfg(feature = "ssr")]
-pub(crate) async fn ask_for_code(
-    state: &crate::backend::AppState,
-    user_id: i64,
-    next: &str,
-) -> Result<(), AppError> {
-    use crate::backend::auth::session::CHALLENGE_LIFETIME_MS;
-    use crate::backend::auth::token::SecretToken;
-    use crate::backend::db::{now_ms, two_factor};
+pub(crate) fn go_on(step: crate::backend::accounts::SignInStep, next: &str) {
+    use crate::backend::accounts::SignInStep;
     use crate::backend::request;
 
-    let token = SecretToken::generate();
-    let expires_at = now_ms() + CHALLENGE_LIFETIME_MS;
-    two_factor::insert_challenge(&state.db, &token.hash().0, user_id, expires_at).await?;
-    let settings = &state.auth;
-    request::set_cookie(&settings.cookie(
-        settings.challenge_cookie_name(),
-        token.as_str(),
-        CHALLENGE_LIFETIME_MS,
-    ));
-    request::redirect(&format!("/sign-in/code?next={}", encode_query(next)));
-    Ok(())
+    match step {
+        SignInStep::Done { cookie } => {
+            request::set_cookie(&cookie);
+            request::redirect(next);
+        }
+        SignInStep::CodeRequired { challenge_cookie } => {
+            request::set_cookie(&challenge_cookie);
+            request::redirect(&format!("/sign-in/code?next={}", encode_query(next)));
+        }
+    }
 }
 
 /// The second step of signing in with two-factor on.
 #[server(prefix = "/fn", endpoint = "sign_in_code")]
 pub async fn sign_in_with_code(code: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::backend::auth::session;
-    use crate::backend::auth::token::SecretToken;
-    use crate::backend::db::security_events::EventKind;
-    use crate::backend::db::{now_ms, two_factor, users};
-    use crate::backend::{accounts, request, state};
+    use crate::backend::accounts::two_factor;
+    use crate::backend::auth::session::read_cookie;
+    use crate::backend::{request, state};
 
-    request_respond(
-        scoped(async {
-            let state = state();
-            let client = request::client();
-            let expired = || {
-                AppError::invalid(
-                    "code",
-                    "this sign-in has expired or had too many wrong codes; enter your password again",
-                )
-            };
-            let token = session::read_cookie(&request::parts(), state.auth.challenge_cookie_name())
-                .and_then(SecretToken::from_client)
-                .ok_or_else(expired)?;
-            let hash = token.hash().0;
-            let mut tx = state.db.begin().await?;
-            let user_id = two_factor::attempt_challenge(&mut tx, &hash, now_ms()).await?;
-            tx.commit().await?;
-            let user_id = user_id.ok_or_else(expired)?;
-            let user = users::find_by_id(&state.db, user_id).await?.ok_or_else(expired)?;
-            if user.disabled {
-                return Err(AppError::AccountDisabled);
-            }
-            accounts::check_second_factor(&state, &user, &code, &client).await?;
-
-            let mut tx = state.db.begin().await?;
-            two_factor::delete_challenge(&mut tx, &hash).await?;
-            tx.commit().await?;
-            accounts::log(&state, EventKind::SignIn, Some(user.id), None, &user.email, &client, "with two-factor").await;
-            request::set_cookie(&state.auth.expired_cookie(state.auth.challenge_cookie_name()));
-            let cookie = session::start(&state, user.id, &client).await?;
-            request::set_cookie(&cookie);
-            request::redirect(&on_this_site(next.as_deref()));
-            Ok(())
-        })
-        .await,
-    )
+    answer(async {
+        let state = state();
+        let challenge = read_cookie(&request::parts(), state.auth.challenge_cookie_name());
+        let cookie =
+            two_factor::sign_in_with_code(&state, challenge, &code, &request::client()).await?;
+        request::set_cookie(
+            &state
+                .auth
+                .expired_cookie(state.auth.challenge_cookie_name()),
+        );
+        request::set_cookie(&cookie);
+        request::redirect(&on_this_site(next.as_deref()));
+        Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::backend::auth::session;
-    use crate::backend::db::security_events::EventKind;
-    use crate::backend::{accounts, request, state};
+    use crate::backend::accounts::sign_in;
+    use crate::backend::{request, state};
 
-    request_respond(
-        scoped(async {
-            let state = state();
-            let client = request::client();
-            if let Some(auth) = request::current().await? {
-                accounts::log(
-                    &state,
-                    EventKind::SignOut,
-                    Some(auth.user.id),
-                    None,
-                    &auth.user.email,
-                    &client,
-                    "",
-                )
-                .await;
-            }
-            let cookie = session::end(&state, &request::parts()).await?;
-            request::set_cookie(&cookie);
-            request::redirect("/sign-in");
-            Ok(())
-        })
-        .await,
-    )
+    answer(async {
+        let auth = request::current().await?;
+        let cookie = sign_in::sign_out(
+            &state(),
+            auth.as_ref(),
+            &request::parts(),
+            &request::client(),
+        )
+        .await?;
+        request::set_cookie(&cookie);
+        request::redirect("/sign-in");
+        Ok(())
+    })
+    .await
 }
 
 /// Percent-encodes a value for a query string.

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::model::{BoardColumn, ChartData, ItemChoices, ItemDetail, ItemPage};
 
 #[cfg(feature = "ssr")]
-use crate::backend::request::{respond, scoped};
+use crate::backend::request::answer;
 
 /// A page of the workspace's items. `params` is the view's URL query
 /// (`q=…&status=…&sort=…&after=…`), read the same way on every path.
@@ -20,14 +20,12 @@ pub async fn load_items(slug: String, params: String) -> Result<ItemPage, AppErr
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::View).await?;
-            let query = item_query(&params);
-            items::list(&state(), &access.workspace, &query).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::View).await?;
+        let query = item_query(&params);
+        items::list(&state(), &access.workspace, &query).await
+    })
+    .await
 }
 
 /// The board's columns, with the filter of `params` (as for `load_items`).
@@ -36,14 +34,12 @@ pub async fn load_board(slug: String, params: String) -> Result<Vec<BoardColumn>
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::View).await?;
-            let query = item_query(&params);
-            items::board(&state(), &access.workspace, &query).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::View).await?;
+        let query = item_query(&params);
+        items::board(&state(), &access.workspace, &query).await
+    })
+    .await
 }
 
 /// The value-vs-effort chart, with the filter of `params` (as for
@@ -53,18 +49,16 @@ pub async fn load_chart(slug: String, params: String) -> Result<ChartData, AppEr
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::View).await?;
-            let query = item_query(&params);
-            let size = url::form_urlencoded::parse(params.as_bytes())
-                .take(32)
-                .find(|(name, _)| name == "size")
-                .and_then(|(_, id)| id.trim().parse().ok());
-            items::chart(&state(), &access.workspace, &query, size).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::View).await?;
+        let query = item_query(&params);
+        let size = url::form_urlencoded::parse(params.as_bytes())
+            .take(32)
+            .find(|(name, _)| name == "size")
+            .and_then(|(_, id)| id.trim().parse().ok());
+        items::chart(&state(), &access.workspace, &query, size).await
+    })
+    .await
 }
 
 /// Moves a card: into the column of `status`, below the card `after` and
@@ -79,25 +73,21 @@ pub async fn move_item(
     after: Option<String>,
     before: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::backend::db::items::Lane;
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            let status_id = parse_status(Some(status))?.ok_or_else(|| {
-                AppError::invalid("status", "choose one of the workspace's statuses")
-            })?;
-            let drop = items::Drop {
-                lane: Lane::Status(status_id),
-                after,
-                before,
-            };
-            items::move_to(&state(), &access, &key, version, drop).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        let status_id = parse_status(Some(status))?
+            .ok_or_else(|| AppError::invalid("status", "choose one of the workspace's statuses"))?;
+        let place = items::Placement {
+            lane: items::Lane::Status(status_id),
+            after,
+            before,
+        };
+        items::move_to(&state(), &access, &key, version, place).await
+    })
+    .await
 }
 
 /// A view's URL query (`q=…&status=…`), at most 32 parameters of it.
@@ -117,13 +107,11 @@ pub async fn load_item_choices(slug: String) -> Result<ItemChoices, AppError> {
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::View).await?;
-            items::choices(&state(), &access.workspace).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::View).await?;
+        items::choices(&state(), &access.workspace).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "w/items/get")]
@@ -131,13 +119,11 @@ pub async fn load_item(slug: String, key: String) -> Result<ItemDetail, AppError
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::View).await?;
-            items::detail(&state(), &access, &key).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::View).await?;
+        items::detail(&state(), &access, &key).await
+    })
+    .await
 }
 
 /// Adds an item; only the title is needed. With `open` set the browser
@@ -159,28 +145,26 @@ pub async fn create_item(
     use crate::backend::{access, items, request, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            let input = items::ItemInput {
-                title: Some(title),
-                description,
-                status_id: parse_status(status)?,
-                tags,
-                assignee,
-                start_date,
-                end_date,
-                horizon,
-                archived: None,
-            };
-            let key = items::create(&state(), &access, input).await?;
-            if open.is_some() {
-                request::redirect(&format!("/w/{}/items/{key}", access.workspace.slug));
-            }
-            Ok(key)
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        let input = items::ItemInput {
+            title: Some(title),
+            description,
+            status_id: parse_status(status)?,
+            tags,
+            assignee,
+            start_date,
+            end_date,
+            horizon,
+            archived: None,
+        };
+        let key = items::create(&state(), &access, input).await?;
+        if open.is_some() {
+            request::redirect(&format!("/w/{}/items/{key}", access.workspace.slug));
+        }
+        Ok(key)
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -218,34 +202,32 @@ pub async fn update_item(
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            let archived = match archived.as_deref().map(str::trim) {
-                None => None,
-                Some("1" | "true") => Some(true),
-                Some("0" | "false") => Some(false),
-                Some(_) => return Err(AppError::invalid("archived", "use 1 or 0")),
-            };
-            let emptied = |field: Option<String>| match full {
-                Some(_) => Some(field.unwrap_or_default()),
-                None => field,
-            };
-            let input = items::ItemInput {
-                title: emptied(title),
-                description: emptied(description),
-                status_id: parse_status(status)?,
-                tags: emptied(tags),
-                assignee: emptied(assignee),
-                start_date: emptied(start_date),
-                end_date: emptied(end_date),
-                horizon,
-                archived,
-            };
-            items::update(&state(), &access, &key, version, input).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        let archived = match archived.as_deref().map(str::trim) {
+            None => None,
+            Some("1" | "true") => Some(true),
+            Some("0" | "false") => Some(false),
+            Some(_) => return Err(AppError::invalid("archived", "use 1 or 0")),
+        };
+        let emptied = |field: Option<String>| match full {
+            Some(_) => Some(field.unwrap_or_default()),
+            None => field,
+        };
+        let input = items::ItemInput {
+            title: emptied(title),
+            description: emptied(description),
+            status_id: parse_status(status)?,
+            tags: emptied(tags),
+            assignee: emptied(assignee),
+            start_date: emptied(start_date),
+            end_date: emptied(end_date),
+            horizon,
+            archived,
+        };
+        items::update(&state(), &access, &key, version, input).await
+    })
+    .await
 }
 
 /// Applies one action to the selected items, in one transaction: `action`
@@ -263,27 +245,26 @@ pub async fn bulk_update_items(
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            let action = match action.as_str() {
-                "status" => BulkAction::SetStatus(parse_status(status)?.ok_or_else(|| {
-                    AppError::invalid("status", "choose the status to give them")
-                })?),
-                "archive" => BulkAction::Archive,
-                "restore" => BulkAction::Restore,
-                "delete" => BulkAction::Delete,
-                _ => {
-                    return Err(AppError::invalid(
-                        "action",
-                        "use status, archive, restore or delete",
-                    ));
-                }
-            };
-            items::bulk(&state(), &access, &keys, action).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        let action = match action.as_str() {
+            "status" => BulkAction::SetStatus(
+                parse_status(status)?
+                    .ok_or_else(|| AppError::invalid("status", "choose the status to give them"))?,
+            ),
+            "archive" => BulkAction::Archive,
+            "restore" => BulkAction::Restore,
+            "delete" => BulkAction::Delete,
+            _ => {
+                return Err(AppError::invalid(
+                    "action",
+                    "use status, archive, restore or delete",
+                ));
+            }
+        };
+        items::bulk(&state(), &access, &keys, action).await
+    })
+    .await
 }
 
 /// Deletes an item for good, with its comments and history. An item that
@@ -293,18 +274,16 @@ pub async fn delete_item(slug: String, key: String) -> Result<(), AppError> {
     use crate::backend::{access, items, request, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            match items::delete(&state(), &access, &key).await {
-                Ok(()) | Err(AppError::NotFound) => {}
-                Err(other) => return Err(other),
-            }
-            request::redirect(&format!("/w/{}/items", access.workspace.slug));
-            Ok(())
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        match items::delete(&state(), &access, &key).await {
+            Ok(()) | Err(AppError::NotFound) => {}
+            Err(other) => return Err(other),
+        }
+        request::redirect(&format!("/w/{}/items", access.workspace.slug));
+        Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "w/items/comments/add")]
@@ -312,15 +291,13 @@ pub async fn add_comment(slug: String, key: String, body: String) -> Result<(), 
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Contribute).await?;
-            items::add_comment(&state(), &access, &key, &body)
-                .await
-                .map(drop)
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Contribute).await?;
+        items::add_comment(&state(), &access, &key, &body)
+            .await
+            .map(drop)
+    })
+    .await
 }
 
 /// Changes a comment's text; only its author may.
@@ -329,13 +306,11 @@ pub async fn edit_comment(slug: String, comment_id: i64, body: String) -> Result
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Contribute).await?;
-            items::edit_comment(&state(), &access, comment_id, &body).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Contribute).await?;
+        items::edit_comment(&state(), &access, comment_id, &body).await
+    })
+    .await
 }
 
 /// Deletes a comment; its author or an owner may.
@@ -344,11 +319,9 @@ pub async fn delete_comment(slug: String, comment_id: i64) -> Result<(), AppErro
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Contribute).await?;
-            items::delete_comment(&state(), &access, comment_id).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Contribute).await?;
+        items::delete_comment(&state(), &access, comment_id).await
+    })
+    .await
 }

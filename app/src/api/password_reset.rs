@@ -4,95 +4,31 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
+#[cfg(feature = "ssr")]
+use crate::backend::request::answer;
+
 /// Whether a reset link still works (for the page to say so up front).
 #[server(prefix = "/fn", endpoint = "password_reset/check")]
 pub async fn check_reset_link(token: String) -> Result<bool, AppError> {
-    use crate::backend::auth::token::SecretToken;
-    use crate::backend::db::{now_ms, password_resets};
-    use crate::backend::{request::scoped, state};
+    use crate::backend::accounts::password_reset;
+    use crate::backend::state;
 
-    let Some(token) = SecretToken::from_client(token) else {
-        return Ok(false);
-    };
-    scoped(async {
-        Ok(
-            password_resets::find_live(&state().db, &token.hash().0, now_ms())
-                .await?
-                .is_some(),
-        )
-    })
-    .await
+    answer(async { password_reset::link_works(&state(), token).await }).await
 }
 
 /// Uses the link: sets the password, ends every session of the account,
 /// revokes its API tokens (whoever took the account over may hold them)
-/// and signs this browser in.
+/// and signs this browser in, or asks for the second factor when it is on.
 #[server(prefix = "/fn", endpoint = "password_reset")]
 pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
-    use crate::backend::auth::password::check_strength;
-    use crate::backend::auth::session;
-    use crate::backend::auth::token::SecretToken;
-    use crate::backend::db::security_events::EventKind;
-    use crate::backend::db::{api_tokens, now_ms, password_resets, sessions, users};
-    use crate::backend::request::{self, respond, scoped};
-    use crate::backend::{accounts, state};
+    use crate::backend::accounts::password_reset;
+    use crate::backend::{request, state};
 
-    respond(
-        scoped(async {
-            let state = state();
-            let client = request::client();
-            let dead = || {
-                AppError::invalid(
-                    "new_password",
-                    "this link has expired or was used already; ask an admin for a new one",
-                )
-            };
-            let token = SecretToken::from_client(token).ok_or_else(dead)?;
-            let hash = token.hash().0;
-            let user_id = password_resets::find_live(&state.db, &hash, now_ms())
-                .await?
-                .ok_or_else(dead)?;
-            let user = users::find_by_id(&state.db, user_id)
-                .await?
-                .ok_or_else(dead)?;
-            if user.disabled {
-                return Err(AppError::AccountDisabled);
-            }
-            check_strength(&new_password, &[&user.email, &user.display_name])
-                .map_err(|m| AppError::invalid("new_password", m))?;
-            let password_hash = state.hasher.hash(&new_password).await?;
-            let mut tx = state.db.begin().await?;
-            if password_resets::consume(&mut tx, &hash, now_ms())
-                .await?
-                .is_none()
-            {
-                return Err(dead());
-            }
-            users::set_password_hash(&mut tx, user.id, password_hash.as_str()).await?;
-            sessions::delete_all_for_user(&mut tx, user.id, None).await?;
-            let revoked = api_tokens::delete_all_for_user(&mut tx, user.id).await?;
-            tx.commit().await?;
-            accounts::log(
-                &state,
-                EventKind::PasswordReset,
-                Some(user.id),
-                None,
-                &user.email,
-                &client,
-                &format!("with a reset link, {revoked} API tokens revoked"),
-            )
-            .await;
-            // A reset replaces the password, not the second factor: with
-            // two-factor on, the code is still asked for.
-            if user.totp_secret.is_some() {
-                crate::api::auth::ask_for_code(&state, user.id, "/").await?;
-                return Ok(());
-            }
-            let cookie = session::start(&state, user.id, &client).await?;
-            request::set_cookie(&cookie);
-            request::redirect("/");
-            Ok(())
-        })
-        .await,
-    )
+    answer(async {
+        let step =
+            password_reset::reset(&state(), token, &new_password, &request::client()).await?;
+        crate::api::auth::go_on(step, "/");
+        Ok(())
+    })
+    .await
 }

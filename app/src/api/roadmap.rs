@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::model::{RoadmapLane, TimelineData};
 
 #[cfg(feature = "ssr")]
-use crate::backend::request::{respond, scoped};
+use crate::backend::request::answer;
 
 /// The roadmap's lanes, with the filter of `params` (as for
 /// `load_items`; its horizon is ignored, since each lane is one).
@@ -18,13 +18,11 @@ pub async fn load_roadmap(slug: String, params: String) -> Result<Vec<RoadmapLan
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::View).await?;
-            items::roadmap(&state(), &access.workspace, &item_query(&params)).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::View).await?;
+        items::roadmap(&state(), &access.workspace, &item_query(&params)).await
+    })
+    .await
 }
 
 /// Moves a card on the roadmap: into the lane of `horizon` (`now`, `next`,
@@ -39,25 +37,21 @@ pub async fn plan_item(
     after: Option<String>,
     before: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::backend::db::items::Lane;
     use crate::backend::{access, items, state};
     use crate::model::{Horizon, Permission};
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            let horizon = Horizon::parse(horizon.trim()).ok_or_else(|| {
-                AppError::invalid("horizon", "choose Now, Next, Later or Unplanned")
-            })?;
-            let drop = items::Drop {
-                lane: Lane::Horizon(horizon),
-                after,
-                before,
-            };
-            items::move_to(&state(), &access, &key, version, drop).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        let horizon = Horizon::parse(horizon.trim())
+            .ok_or_else(|| AppError::invalid("horizon", "choose Now, Next, Later or Unplanned"))?;
+        let place = items::Placement {
+            lane: items::Lane::Horizon(horizon),
+            after,
+            before,
+        };
+        items::move_to(&state(), &access, &key, version, place).await
+    })
+    .await
 }
 
 /// The timeline, with the filter of `params` (as for `load_items`).
@@ -67,11 +61,9 @@ pub async fn load_timeline(slug: String, params: String) -> Result<TimelineData,
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::View).await?;
-            items::timeline(&state(), &access.workspace, &item_query(&params)).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::View).await?;
+        items::timeline(&state(), &access.workspace, &item_query(&params)).await
+    })
+    .await
 }

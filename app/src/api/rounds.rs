@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::model::{RoundChoices, RoundSummary, RoundView};
 
 #[cfg(feature = "ssr")]
-use crate::backend::request::{respond, scoped};
+use crate::backend::request::answer;
 
 /// The workspace's rounds, newest first.
 #[server(prefix = "/fn", endpoint = "w/rounds")]
@@ -19,13 +19,11 @@ pub async fn load_rounds(slug: String) -> Result<Vec<RoundSummary>, AppError> {
     use crate::backend::{access, rounds, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Contribute).await?;
-            rounds::list(&state(), &access).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Contribute).await?;
+        rounds::list(&state(), &access).await
+    })
+    .await
 }
 
 /// What the form that starts a round offers.
@@ -34,13 +32,11 @@ pub async fn load_round_choices(slug: String) -> Result<RoundChoices, AppError> 
     use crate::backend::{access, rounds, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            rounds::choices(&state(), &access).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        rounds::choices(&state(), &access).await
+    })
+    .await
 }
 
 /// Starts a round on the chosen items (keys), criteria and participants
@@ -57,29 +53,27 @@ pub async fn create_round(
     use crate::backend::{access, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            let ids = |field: &str, values: &[String]| {
-                values
-                    .iter()
-                    .map(|v| {
-                        v.trim()
-                            .parse::<i64>()
-                            .map_err(|_| AppError::invalid(field, "choose from the list"))
-                    })
-                    .collect::<Result<Vec<i64>, AppError>>()
-            };
-            let new = NewRound {
-                name,
-                item_keys: items.iter().map(|k| k.trim().to_owned()).collect(),
-                criteria: ids("criteria", &criteria)?,
-                participants: ids("participants", &participants)?,
-            };
-            rounds::create(&state(), &access, &new).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        let ids = |field: &str, values: &[String]| {
+            values
+                .iter()
+                .map(|v| {
+                    v.trim()
+                        .parse::<i64>()
+                        .map_err(|_| AppError::invalid(field, "choose from the list"))
+                })
+                .collect::<Result<Vec<i64>, AppError>>()
+        };
+        let new = NewRound {
+            name,
+            item_keys: items.iter().map(|k| k.trim().to_owned()).collect(),
+            criteria: ids("criteria", &criteria)?,
+            participants: ids("participants", &participants)?,
+        };
+        rounds::create(&state(), &access, &new).await
+    })
+    .await
 }
 
 /// One round as the viewer may see it.
@@ -88,13 +82,11 @@ pub async fn load_round(slug: String, id: i64) -> Result<RoundView, AppError> {
     use crate::backend::{access, rounds, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Contribute).await?;
-            rounds::view(&state(), &access, id).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Contribute).await?;
+        rounds::view(&state(), &access, id).await
+    })
+    .await
 }
 
 /// The viewer's ratings in a round: `ratings` maps `KEY:criterion id` to
@@ -109,15 +101,13 @@ pub async fn rate_in_round(
     use crate::backend::{access, rounds, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Contribute).await?;
-            let ratings = parse_cells(ratings.unwrap_or_default())?;
-            let finished = finished.is_some_and(|f| f == "1" || f == "on" || f == "true");
-            rounds::rate(&state(), &access, id, &ratings, finished).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Contribute).await?;
+        let ratings = parse_cells(ratings.unwrap_or_default())?;
+        let finished = finished.is_some_and(|f| f == "1" || f == "on" || f == "true");
+        rounds::rate(&state(), &access, id, &ratings, finished).await
+    })
+    .await
 }
 
 /// Shows everyone in the round every rating.
@@ -126,13 +116,11 @@ pub async fn reveal_round(slug: String, id: i64) -> Result<RoundView, AppError> 
     use crate::backend::{access, rounds, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            rounds::reveal(&state(), &access, id).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        rounds::reveal(&state(), &access, id).await
+    })
+    .await
 }
 
 /// Applies a revealed round: `agreed` maps `KEY:criterion id` to the value
@@ -146,17 +134,15 @@ pub async fn apply_round(
     use crate::backend::{access, rounds, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            let agreed: Vec<(String, i64, f64)> = parse_cells(agreed.unwrap_or_default())?
-                .into_iter()
-                .filter_map(|(key, criterion, value)| value.map(|v| (key, criterion, v)))
-                .collect();
-            rounds::apply(&state(), &access, id, &agreed).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        let agreed: Vec<(String, i64, f64)> = parse_cells(agreed.unwrap_or_default())?
+            .into_iter()
+            .filter_map(|(key, criterion, value)| value.map(|v| (key, criterion, v)))
+            .collect();
+        rounds::apply(&state(), &access, id, &agreed).await
+    })
+    .await
 }
 
 /// A round form's cells: `KEY:criterion id` → a rating as typed, as (key,

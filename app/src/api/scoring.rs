@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::model::{CriterionInput, FrameworkPreview, ItemScoring, ScoringFramework};
 
 #[cfg(feature = "ssr")]
-use crate::backend::request::{respond, scoped};
+use crate::backend::request::answer;
 
 /// The item's ratings, the workspace's framework and the stored score.
 #[server(prefix = "/fn", endpoint = "w/items/scoring")]
@@ -18,13 +18,11 @@ pub async fn load_item_scoring(slug: String, key: String) -> Result<ItemScoring,
     use crate::backend::{access, scoring, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::View).await?;
-            scoring::item_scoring(&state(), &access, &key).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::View).await?;
+        scoring::item_scoring(&state(), &access, &key).await
+    })
+    .await
 }
 
 /// Rates an item. `ratings` maps a criterion's id to its rating as typed
@@ -41,14 +39,12 @@ pub async fn rate_item(
     use crate::backend::{access, scoring, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            let changes = parse_ratings(ratings.unwrap_or_default(), unrated.unwrap_or_default())?;
-            scoring::rate(&state(), &access, &key, &changes).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        let changes = parse_ratings(ratings.unwrap_or_default(), unrated.unwrap_or_default())?;
+        scoring::rate(&state(), &access, &key, &changes).await
+    })
+    .await
 }
 
 /// The ratings a form asks for: (criterion id, rating or none), sorted by id.
@@ -102,13 +98,11 @@ pub async fn load_framework(slug: String) -> Result<ScoringFramework, AppError> 
     use crate::backend::{access, scoring, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::View).await?;
-            scoring::framework(&state(), &access).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::View).await?;
+        scoring::framework(&state(), &access).await
+    })
+    .await
 }
 
 /// Saves the settings form's framework and rescores every item; `shift`
@@ -123,18 +117,16 @@ pub async fn save_framework(
     use crate::backend::{access, scoring, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            let draft = scoring::parse_draft(
-                &criteria.unwrap_or_default(),
-                formula.as_deref().unwrap_or_default(),
-                shift.as_deref(),
-            )?;
-            scoring::save_framework(&state(), &access, &draft).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        let draft = scoring::parse_draft(
+            &criteria.unwrap_or_default(),
+            formula.as_deref().unwrap_or_default(),
+            shift.as_deref(),
+        )?;
+        scoring::save_framework(&state(), &access, &draft).await
+    })
+    .await
 }
 
 /// The top ten items' scores now and under the form's framework, and the
@@ -148,16 +140,14 @@ pub async fn preview_framework(
     use crate::backend::{access, scoring, state};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            let draft = scoring::parse_draft(
-                &criteria.unwrap_or_default(),
-                formula.as_deref().unwrap_or_default(),
-                None,
-            )?;
-            scoring::preview(&state(), &access, &draft).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        let draft = scoring::parse_draft(
+            &criteria.unwrap_or_default(),
+            formula.as_deref().unwrap_or_default(),
+            None,
+        )?;
+        scoring::preview(&state(), &access, &draft).await
+    })
+    .await
 }

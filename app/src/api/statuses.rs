@@ -7,20 +7,18 @@ use crate::error::AppError;
 use crate::model::Status;
 
 #[cfg(feature = "ssr")]
-use crate::backend::request::{respond, scoped};
+use crate::backend::request::answer;
 
 #[server(prefix = "/fn", endpoint = "w/statuses")]
 pub async fn load_statuses(slug: String) -> Result<Vec<Status>, AppError> {
     use crate::backend::{access, state, statuses};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::View).await?;
-            statuses::list(&state(), &access).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::View).await?;
+        statuses::list(&state(), &access).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "w/statuses/create")]
@@ -33,13 +31,11 @@ pub async fn create_status(
     use crate::backend::{access, state, statuses};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            statuses::create(&state(), &access, &name, &color, &category).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        statuses::create(&state(), &access, &name, &color, &category).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "w/statuses/update")]
@@ -53,13 +49,11 @@ pub async fn update_status(
     use crate::backend::{access, state, statuses};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            statuses::update(&state(), &access, status_id, &name, &color, &category).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        statuses::update(&state(), &access, status_id, &name, &color, &category).await
+    })
+    .await
 }
 
 /// Moves a status one place `up` or `down` in the list (and on the board).
@@ -68,18 +62,16 @@ pub async fn shift_status(slug: String, status_id: i64, direction: String) -> Re
     use crate::backend::{access, state, statuses};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            let up = match direction.as_str() {
-                "up" => true,
-                "down" => false,
-                _ => return Err(AppError::invalid("direction", "use up or down")),
-            };
-            statuses::shift(&state(), &access, status_id, up).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        let up = match direction.as_str() {
+            "up" => true,
+            "down" => false,
+            _ => return Err(AppError::invalid("direction", "use up or down")),
+        };
+        statuses::shift(&state(), &access, status_id, up).await
+    })
+    .await
 }
 
 /// Deletes a status; its items move to `move_to` first. Returns how many
@@ -89,11 +81,9 @@ pub async fn delete_status(slug: String, status_id: i64, move_to: i64) -> Result
     use crate::backend::{access, state, statuses};
     use crate::model::Permission;
 
-    respond(
-        scoped(async {
-            let access = access::require_current(&slug, Permission::Edit).await?;
-            statuses::delete(&state(), &access, status_id, move_to).await
-        })
-        .await,
-    )
+    answer(async {
+        let access = access::require_current(&slug, Permission::Edit).await?;
+        statuses::delete(&state(), &access, status_id, move_to).await
+    })
+    .await
 }

@@ -8,17 +8,17 @@ use crate::model::Theme;
 
 #[server(prefix = "/fn", endpoint = "set_theme")]
 pub async fn set_theme(theme: String) -> Result<Theme, AppError> {
-    use http::header::{HeaderValue, SET_COOKIE};
-    use leptos_axum::ResponseOptions;
+    use crate::backend::request::{self, answer};
 
-    let theme = Theme::parse(&theme)
-        .ok_or_else(|| AppError::invalid("theme", "choose system, light or dark"))?;
-    let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        Theme::COOKIE,
-        theme.as_str()
-    );
-    let value = HeaderValue::from_str(&cookie).map_err(AppError::internal)?;
-    expect_context::<ResponseOptions>().append_header(SET_COOKIE, value);
-    Ok(theme)
+    answer(async {
+        let theme = Theme::parse(&theme)
+            .ok_or_else(|| AppError::invalid("theme", "choose system, light or dark"))?;
+        request::set_cookie(&format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            Theme::COOKIE,
+            theme.as_str()
+        ));
+        Ok(theme)
+    })
+    .await
 }

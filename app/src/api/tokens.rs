@@ -8,19 +8,17 @@ use crate::error::AppError;
 use crate::model::{ApiTokenList, NewApiToken};
 
 #[cfg(feature = "ssr")]
-use crate::backend::request::{respond, scoped};
+use crate::backend::request::answer;
 
 #[server(prefix = "/fn", endpoint = "account/tokens")]
 pub async fn load_api_tokens() -> Result<ApiTokenList, AppError> {
     use crate::backend::{api_tokens, request, state};
 
-    respond(
-        scoped(async {
-            let actor = request::require_user().await?;
-            api_tokens::list(&state(), &actor).await
-        })
-        .await,
-    )
+    answer(async {
+        let actor = request::require_user().await?;
+        api_tokens::list(&state(), &actor).await
+    })
+    .await
 }
 
 /// Makes a token: `scope` is `read` or `write`; `days` empty for one that
@@ -33,33 +31,29 @@ pub async fn create_api_token(
 ) -> Result<NewApiToken, AppError> {
     use crate::backend::{api_tokens, request, state};
 
-    respond(
-        scoped(async {
-            let actor = request::require_user().await?;
-            let days = match days.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(text) => Some(text.parse::<i64>().map_err(|_| {
-                    AppError::invalid("days", "a number of days, or nothing for no expiry")
-                })?),
-            };
-            let state = state();
-            let made = api_tokens::create(&state, &actor, &name, &scope, days).await?;
-            api_tokens::remember_new(&state, &made);
-            Ok(made)
-        })
-        .await,
-    )
+    answer(async {
+        let actor = request::require_user().await?;
+        let days = match days.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(text.parse::<i64>().map_err(|_| {
+                AppError::invalid("days", "a number of days, or nothing for no expiry")
+            })?),
+        };
+        let state = state();
+        let made = api_tokens::create(&state, &actor, &name, &scope, days).await?;
+        api_tokens::remember_new(&state, &made);
+        Ok(made)
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "account/tokens/revoke")]
 pub async fn revoke_api_token(token_id: i64) -> Result<(), AppError> {
     use crate::backend::{api_tokens, request, state};
 
-    respond(
-        scoped(async {
-            let actor = request::require_user().await?;
-            api_tokens::revoke(&state(), &actor, token_id).await
-        })
-        .await,
-    )
+    answer(async {
+        let actor = request::require_user().await?;
+        api_tokens::revoke(&state(), &actor, token_id).await
+    })
+    .await
 }

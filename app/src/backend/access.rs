@@ -1,11 +1,10 @@
 //! The one authorization rule for workspace data. Every server function,
-//! page and (later) API route that touches a workspace goes through
-//! [`require`]. Anyone who is not a member gets `NotFound`, exactly as for a
+//! page, REST handler and share of a workspace goes through [`require`]. Anyone who is not a member gets `NotFound`, exactly as for a
 //! workspace that does not exist; an instance admin is no exception.
 
 use crate::backend::AppState;
 use crate::backend::auth::session::Authenticated;
-use crate::backend::db::memberships::{self, Membership};
+use crate::backend::db::memberships::{self, WorkspaceMembership};
 use crate::backend::db::workspaces::{self, WorkspaceRow};
 use crate::backend::request::{self, RenderMemo};
 use crate::error::AppError;
@@ -29,13 +28,6 @@ impl WorkspaceAccess {
     pub fn permit(&self, permission: Permission) -> Result<(), AppError> {
         permit(self.role, self.actor.scope, permission)
     }
-}
-
-/// A workspace and the membership of the user who asked for it.
-#[derive(Debug, Clone)]
-pub struct WorkspaceMembership {
-    pub workspace: WorkspaceRow,
-    pub membership: Membership,
 }
 
 /// Checks that `actor` may do `permission` in the workspace at `slug`.

@@ -1,5 +1,6 @@
 //! Server-only code: the data layer and the state every request can reach.
 
+pub mod about;
 pub mod access;
 pub mod accounts;
 pub mod api_tokens;
@@ -7,6 +8,8 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod events;
+pub mod housekeeping;
+pub mod invitations;
 pub mod items;
 pub mod markdown;
 pub mod members;
@@ -14,7 +17,7 @@ pub mod metrics;
 pub mod request;
 pub mod rounds;
 pub mod scoring;
-pub mod shared;
+pub mod share_link;
 pub mod statuses;
 pub mod views;
 pub mod webhooks;
@@ -73,7 +76,6 @@ pub fn state() -> AppState {
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub std::sync::Arc<str>);
 
-/// A stored time (Unix milliseconds) as people read it: `2026-11-24 09:30 UTC`.
 /// A time as RFC 3339 in UTC with milliseconds (`2026-12-01T09:30:00.000Z`),
 /// for machines: the REST API and feeds.
 pub fn rfc3339(ms: i64) -> String {
@@ -86,6 +88,7 @@ pub fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A stored time (Unix milliseconds) as people read it: `2026-11-24 09:30 UTC`.
 pub fn format_time(ms: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)

@@ -13,12 +13,19 @@ use leptos::reactive::computed::ScopedFuture;
 use leptos_axum::ResponseOptions;
 use tokio::sync::OnceCell;
 
-use crate::backend::access::WorkspaceMembership;
 use crate::backend::auth::client::{self, ClientInfo};
 use crate::backend::auth::session::{self, Authenticated};
-use crate::backend::db::memberships::{self, MyWorkspace};
+use crate::backend::db::memberships::{self, MyWorkspace, WorkspaceMembership};
 use crate::backend::{AppState, state};
 use crate::error::AppError;
+
+/// Runs a server function's body: every poll under the request's reactive
+/// owner (see [`scoped`]), and an error answered with its HTTP status (see
+/// [`respond`]). Every server function's body goes through here, so that
+/// neither half can be forgotten.
+pub async fn answer<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    respond(scoped(body).await)
+}
 
 /// Wraps a server function's body so that every poll runs under the
 /// request's reactive owner, wherever the future resumes after an `.await`.
@@ -27,7 +34,7 @@ use crate::error::AppError;
 /// the page's owner and its contexts are gone while the resource's task
 /// still runs. Such a body stops at its next poll, with `Internal` (no one
 /// reads it), instead of panicking where it looks the request's state up.
-pub fn scoped<T, F>(future: F) -> impl Future<Output = Result<T, AppError>>
+fn scoped<T, F>(future: F) -> impl Future<Output = Result<T, AppError>>
 where
     F: Future<Output = Result<T, AppError>>,
 {
@@ -108,8 +115,7 @@ impl RenderMemo {
 /// per page render.
 pub async fn my_workspaces(auth: &Authenticated) -> Result<Vec<MyWorkspace>, AppError> {
     let state = state();
-    let look_up =
-        || async { Ok::<_, AppError>(memberships::list_for_user(&state.db, auth.user.id).await?) };
+    let look_up = || crate::backend::workspaces::mine(&state, auth.user.id);
     match RenderMemo::current() {
         Some(memo) => memo.0.my_workspaces.get_or_try_init(look_up).await.cloned(),
         None => look_up().await,
@@ -196,7 +202,7 @@ fn is_form_post() -> bool {
 /// Passes a server function's result through, giving errors their HTTP
 /// status (and `Retry-After`) for callers that read statuses. A plain form
 /// post keeps the redirect back to its page, which shows the error.
-pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+pub(crate) fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     // Only a server function called over HTTP answers with its own status;
     // one that feeds a page being rendered must not change the page's.
     let called_over_http = with_context::<Parts, _>(is_server_fn_call).unwrap_or(false);

@@ -8,7 +8,6 @@ use std::collections::{HashMap, HashSet};
 
 use crate::backend::access::{self, WorkspaceAccess};
 use crate::backend::db::{criteria, items, memberships, now_ms, rounds};
-use crate::backend::items::{key_of, number_of};
 use crate::backend::{AppState, format_time, scoring};
 use crate::error::AppError;
 use crate::model::{
@@ -16,6 +15,7 @@ use crate::model::{
     MAX_ROUND_PARTICIPANTS, Participant, Permission, RoundChoices, RoundItem, RoundState,
     RoundSummary, RoundView, SortColumn,
 };
+use crate::model::{key_of, number_of};
 use crate::scoring::round::summarise;
 
 /// How many items the form that starts a round offers.
@@ -48,7 +48,7 @@ pub async fn choices(state: &AppState, access: &WorkspaceAccess) -> Result<Round
             .items
             .iter()
             .map(|row| RoundItem {
-                key: key_of(&access.workspace, row.number),
+                key: key_of(&access.workspace.key_prefix, row.number),
                 title: row.title.clone(),
             })
             .collect(),
@@ -254,7 +254,7 @@ pub async fn view(
         items: items
             .iter()
             .map(|(_, number, title)| RoundItem {
-                key: key_of(&access.workspace, *number),
+                key: key_of(&access.workspace.key_prefix, *number),
                 title: title.clone(),
             })
             .collect(),

@@ -12,12 +12,12 @@ use crate::backend::access::{self, WorkspaceAccess};
 use crate::backend::db::item_activity::{self, Change};
 use crate::backend::db::items::StoredScore;
 use crate::backend::db::{Db, criteria, items, now_ms, ratings, settings, workspaces};
-use crate::backend::items::{key_of, number_of};
 use crate::error::AppError;
 use crate::model::{
     CriterionInfo, CriterionInput, FrameworkPreview, ItemQuery, ItemScoring, Permission,
     PreviewRow, ScoringFramework, SortColumn, UnfitRatings, show_score,
 };
+use crate::model::{key_of, number_of};
 use crate::scoring::framework::{Framework, variable_name};
 use crate::scoring::score::{Criterion, Direction, Factor, Scale};
 
@@ -105,8 +105,8 @@ pub async fn rate(
     access::recheck_in(state, &mut tx, access, Permission::Edit).await?;
     if rate_in(state, &mut tx, access, key, changes, None).await? {
         tx.commit().await?;
-        let changed = crate::backend::items::number_of(key)
-            .map(|number| crate::backend::items::key_of(&access.workspace, number))
+        let changed = crate::model::number_of(key)
+            .map(|number| crate::model::key_of(&access.workspace.key_prefix, number))
             .ok();
         state.changed(access, changed.as_deref());
     } else {
@@ -646,7 +646,7 @@ pub async fn preview(
             .map(|(id, _)| id.and_then(|id| rated.iter().find(|(c, _)| *c == id).map(|(_, v)| *v)))
             .collect();
         rows.push(PreviewRow {
-            key: key_of(&access.workspace, item.number),
+            key: key_of(&access.workspace.key_prefix, item.number),
             title: item.title,
             before: item.score,
             after: engine.score(&ratings, &largest).priority,

@@ -244,14 +244,14 @@ pub struct StatusChange {
 /// An item as a payload names it: its key, title, status and version as
 /// they are after the change.
 #[derive(Debug, Clone, Copy)]
-pub struct Told<'a> {
+pub struct HookItem<'a> {
     pub number: i64,
     pub title: &'a str,
     pub status_id: i64,
     pub version: i64,
 }
 
-impl<'a> From<&'a ItemRow> for Told<'a> {
+impl<'a> From<&'a ItemRow> for HookItem<'a> {
     fn from(row: &'a ItemRow) -> Self {
         Self {
             number: row.number,
@@ -265,12 +265,12 @@ impl<'a> From<&'a ItemRow> for Told<'a> {
 /// Queues `event` for every webhook of the workspace that wants it, in the
 /// change's transaction `tx`: it is sent if and only if the change
 /// commits. Costs one read when the workspace has no webhook.
-pub async fn tell(
+pub async fn queue(
     state: &AppState,
     tx: &mut Transaction<'static, Any>,
     access: &WorkspaceAccess,
     event: HookEvent,
-    item: Told<'_>,
+    item: HookItem<'_>,
     detail: Detail<'_>,
 ) -> Result<(), AppError> {
     let workspace = &access.workspace;
@@ -279,7 +279,7 @@ pub async fn tell(
         return Ok(());
     }
     let now = now_ms();
-    let key = crate::backend::items::key_of(workspace, item.number);
+    let key = crate::model::key_of(&workspace.key_prefix, item.number);
     let payload = Payload {
         event: event.as_str(),
         occurred_at: rfc3339(now),
@@ -316,14 +316,14 @@ pub async fn tell(
 
 /// Tells of a change to an item (its values after the change), and of its
 /// move to another status when `status_before` differs.
-pub async fn tell_changed(
+pub async fn queue_changed(
     state: &AppState,
     tx: &mut Transaction<'static, Any>,
     access: &WorkspaceAccess,
-    item: Told<'_>,
+    item: HookItem<'_>,
     status_before: i64,
 ) -> Result<(), AppError> {
-    tell(
+    queue(
         state,
         tx,
         access,
@@ -337,7 +337,7 @@ pub async fn tell_changed(
             from: status_before,
             to: item.status_id,
         };
-        tell(state, tx, access, HookEvent::StatusChanged, item, moved).await?;
+        queue(state, tx, access, HookEvent::StatusChanged, item, moved).await?;
     }
     Ok(())
 }

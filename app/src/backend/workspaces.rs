@@ -1,12 +1,162 @@
-//! Rules for making workspaces and choosing their addresses: how many an
-//! account may make, how fast, and how often it may hear that an address
-//! is taken (which says that a workspace exists).
+//! Workspaces: making, opening, renaming and deleting one, and the rules
+//! for their addresses: how many an account may make, how fast, and how
+//! often it may hear that an address is taken (which says that a
+//! workspace exists).
 
 use sqlx::{Any, Transaction};
 
+use crate::backend::AppState;
+use crate::backend::access::{self, WorkspaceAccess};
+use crate::backend::auth::session::Authenticated;
 use crate::backend::auth::throttle::{self, Key, Scope};
-use crate::backend::db::{Db, now_ms, workspaces};
+use crate::backend::db::workspaces::{Changes, NewWorkspace, SlugError};
+use crate::backend::db::{Db, criteria, memberships, now_ms, statuses, workspaces};
+use crate::backend::events::Event;
 use crate::error::AppError;
+use crate::model::{Permission, Role};
+use crate::scoring::framework::Preset;
+
+pub use crate::backend::db::memberships::MyWorkspace;
+pub use crate::backend::db::workspaces::WorkspaceRow;
+
+/// A workspace's name, address, description and key prefix, each parsed.
+pub struct WorkspaceFields {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub key_prefix: String,
+}
+
+/// Makes a workspace with the default statuses and the criteria of
+/// `preset`; its creator is its first owner. An account is held to
+/// `limits` (an instance admin is not: `None`).
+pub async fn create(
+    state: &AppState,
+    creator: &Authenticated,
+    fields: &WorkspaceFields,
+    preset: &Preset,
+    limits: Option<WorkspaceLimits>,
+) -> Result<(), AppError> {
+    let user_id = creator.user.id;
+    let address = try_address(&state.db, user_id).await?;
+    let mut taken = false;
+    let made = async {
+        let mut tx = state.db.begin().await?;
+        if let Some(limits) = limits {
+            check_limits(&state.db, &mut tx, user_id, limits).await?;
+        }
+        let id = workspaces::insert(
+            &mut tx,
+            NewWorkspace {
+                name: &fields.name,
+                slug: &fields.slug,
+                description: &fields.description,
+                key_prefix: &fields.key_prefix,
+                created_by: user_id,
+            },
+        )
+        .await
+        .map_err(|err| address_error(err, "slug", &mut taken))?;
+        memberships::insert(&mut tx, id, user_id, Role::Owner).await?;
+        statuses::insert_defaults(&mut tx, id).await?;
+        criteria::insert_preset(&mut tx, id, preset).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    address.settle(&state.db, taken).await?;
+    made
+}
+
+/// The user's workspaces, most recently used first.
+pub async fn mine(state: &AppState, user_id: i64) -> Result<Vec<MyWorkspace>, AppError> {
+    Ok(memberships::list_for_user(&state.db, user_id).await?)
+}
+
+/// Counts opening the workspace as using it (which orders the member's
+/// list of workspaces).
+pub async fn opened(state: &AppState, access: &WorkspaceAccess) -> Result<(), AppError> {
+    // A write per page view would queue behind every other write; only a
+    // change of order needs one.
+    if !access.most_recently_used {
+        memberships::touch(&state.db, access.workspace.id, access.actor.user.id).await?;
+    }
+    Ok(())
+}
+
+/// Saves the general settings. A new slug keeps the old one working as a
+/// redirect for members.
+pub async fn update(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    fields: &WorkspaceFields,
+) -> Result<(), AppError> {
+    let moves = fields.slug != access.workspace.slug;
+    let address = match moves {
+        true => Some(try_address(&state.db, access.actor.user.id).await?),
+        false => None,
+    };
+    let mut taken = false;
+    let saved = async {
+        let mut tx = state.db.begin().await?;
+        access::recheck_in(state, &mut tx, access, Permission::Manage).await?;
+        workspaces::update(
+            &mut tx,
+            &access.workspace,
+            Changes {
+                name: &fields.name,
+                slug: &fields.slug,
+                description: &fields.description,
+                key_prefix: &fields.key_prefix,
+            },
+        )
+        .await
+        .map_err(|err| address_error(err, "new_slug", &mut taken))?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    if let Some(address) = address {
+        address.settle(&state.db, taken).await?;
+    }
+    saved
+}
+
+/// Deletes the workspace and everything in it, once the owner has typed
+/// its name to confirm.
+pub async fn delete(
+    state: &AppState,
+    access: &WorkspaceAccess,
+    confirm_name: &str,
+) -> Result<(), AppError> {
+    if confirm_name.trim() != access.workspace.name {
+        return Err(AppError::invalid(
+            "confirm_name",
+            "type the workspace's name exactly to confirm",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    access::recheck_in(state, &mut tx, access, Permission::Delete).await?;
+    workspaces::delete(&mut tx, access.workspace.id).await?;
+    tx.commit().await?;
+    state.events.publish(Event::Deleted {
+        workspace_id: access.workspace.id,
+    });
+    Ok(())
+}
+
+/// A workspace address refused, as the form's `field` shows it; notes in
+/// `taken` whether another workspace has it (which counts against the
+/// caller, see [`try_address`]).
+fn address_error(err: SlugError, field: &str, taken: &mut bool) -> AppError {
+    match err {
+        SlugError::Taken => {
+            *taken = true;
+            AppError::invalid(field, "another workspace has this address; choose another")
+        }
+        SlugError::Db(err) => err.into(),
+    }
+}
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 

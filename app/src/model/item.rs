@@ -580,6 +580,19 @@ pub fn parse_date(input: &str) -> Result<Option<String>, String> {
     Ok(Some(value.to_owned()))
 }
 
+/// An item's key: its workspace's prefix, a dash and its number (`WAY-12`).
+pub fn key_of(key_prefix: &str, number: i64) -> String {
+    format!("{key_prefix}-{number}")
+}
+
+/// The item's number from a key in a URL; any prefix is accepted, so a
+/// link keeps working after the workspace's prefix changed.
+pub fn number_of(key: &str) -> Result<i64, crate::error::AppError> {
+    split_key(key)
+        .map(|(_, number)| number)
+        .ok_or(crate::error::AppError::NotFound)
+}
+
 /// `WAY-12` → (`WAY`, 12).
 pub fn split_key(key: &str) -> Option<(&str, i64)> {
     let (prefix, number) = key.rsplit_once('-')?;

@@ -28,8 +28,8 @@ pub use instance::{DatabaseKind, InstanceInfo};
 pub use item::{
     ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery,
     ItemSummary, MAX_BODY, MAX_QUERY_TEXT, MAX_TAGS, MAX_TITLE, Person, RoadmapLane, ScoreBound,
-    SortColumn, Status, StatusCategory, parse_body, parse_date, parse_tag, parse_tags, parse_title,
-    query_pairs, split_key,
+    SortColumn, Status, StatusCategory, key_of, number_of, parse_body, parse_date, parse_tag,
+    parse_tags, parse_title, query_pairs, split_key,
 };
 pub use round::{
     Candidate, MAX_ROUND_CRITERIA, MAX_ROUND_ITEMS, MAX_ROUND_NAME, MAX_ROUND_PARTICIPANTS,

@@ -18,7 +18,7 @@ mod rounds;
 mod scoring;
 mod setup;
 #[cfg(feature = "ssr")]
-pub mod shared;
+pub mod share_link;
 mod sign_in;
 mod sign_up;
 mod statuses;

@@ -50,14 +50,14 @@ enum Grouping {
 
 /// The timeline's own parameters, beside the filter's: `scale` and `group`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct View {
+struct Layout {
     scale: Scale,
     grouping: Grouping,
 }
 
-impl View {
+impl Layout {
     fn from_params(params: &str) -> Self {
-        let mut view = View::default();
+        let mut view = Layout::default();
         for pair in params.split('&') {
             match pair.split_once('=') {
                 Some(("scale", value)) => view.scale = Scale::parse(value).unwrap_or_default(),
@@ -75,7 +75,7 @@ struct TimelinePageData {
     timeline: Resource<Result<TimelineData, AppError>>,
     choices: Resource<Result<ItemChoices, AppError>>,
     query: Memo<ItemQuery>,
-    view: Memo<View>,
+    view: Memo<Layout>,
     pending: RwSignal<bool>,
 }
 
@@ -117,7 +117,7 @@ pub fn TimelinePage() -> impl IntoView {
             |(slug, _)| load_item_choices(slug),
         ),
         query: Memo::new(move |_| parse_params(&params.get())),
-        view: Memo::new(move |_| View::from_params(&params.get())),
+        view: Memo::new(move |_| Layout::from_params(&params.get())),
         pending: RwSignal::new(false),
     };
     with_workspace(
@@ -172,7 +172,7 @@ fn grouping_param(grouping: Grouping) -> &'static str {
 
 /// The axis's scale and the grouping: a GET form that keeps the filter.
 #[component]
-fn ViewForm(query: ItemQuery, shown: View) -> impl IntoView {
+fn ViewForm(query: ItemQuery, shown: Layout) -> impl IntoView {
     view! {
         <Form method="GET" action="" attr:class="chart-size timeline-view">
             {query.to_params().into_iter().map(|(name, value)| view! {
@@ -412,7 +412,7 @@ fn Plot(
     slug: String,
     timeline: TimelineData,
     statuses: Vec<Status>,
-    shown: View,
+    shown: Layout,
     can_edit: bool,
     saved: ServerAction<UpdateItem>,
 ) -> impl IntoView {
@@ -606,7 +606,7 @@ pub(crate) fn SharedTimeline(
     statuses: Vec<Status>,
     params: String,
 ) -> impl IntoView {
-    let shown = View::from_params(&params);
+    let shown = Layout::from_params(&params);
     let (axis, today, width) = axis_for(&timeline, shown.scale);
     let groups = groups(&timeline.scheduled, &statuses, shown.grouping);
     let (drawing, height) = plot_html(None, &axis, &groups, &statuses, today, false);

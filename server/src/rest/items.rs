@@ -10,7 +10,6 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use app::backend::access::{self, WorkspaceAccess};
-use app::backend::db::items::cursor_fits;
 use app::backend::items::{self as domain, ItemInput, MAX_PAGE_SIZE, PAGE_SIZE};
 use app::backend::scoring::{self, scale_rule};
 use app::backend::{AppState, rfc3339};
@@ -285,7 +284,7 @@ pub(super) fn cursor(
     };
     let prefix = format!("{}.{}.", sort.as_str(), direction(descending));
     text.strip_prefix(&prefix)
-        .filter(|inner| text.len() <= 300 && cursor_fits(inner, sort))
+        .filter(|inner| text.len() <= 300 && domain::cursor_fits(inner, sort))
         .map(|inner| Some(inner.to_owned()))
         .ok_or_else(|| {
             ApiError::invalid(

@@ -6,11 +6,9 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use app::backend::db::memberships;
-use app::backend::db::workspaces::WorkspaceRow;
 use app::backend::items as domain;
+use app::backend::workspaces::{self, WorkspaceRow};
 use app::backend::{AppState, access, members, rfc3339, statuses, views};
-use app::error::AppError;
 use app::model::{ItemQuery, Permission, Role, StatusCategory, ViewKind, query_pairs};
 
 use super::items::{ItemList, cursor, item_list, page_size};
@@ -81,9 +79,7 @@ pub async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<WorkspaceList>, ApiError> {
-    let mine = memberships::list_for_user(&state.db, caller.user.id)
-        .await
-        .map_err(AppError::from)?;
+    let mine = workspaces::mine(&state, caller.user.id).await?;
     Ok(Json(WorkspaceList {
         workspaces: mine
             .iter()

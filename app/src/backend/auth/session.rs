@@ -7,9 +7,9 @@ use http::request::Parts;
 use crate::backend::AppState;
 use crate::backend::auth::client::{ClientInfo, TrustedProxy};
 use crate::backend::auth::token::SecretToken;
+use crate::backend::db::now_ms;
 use crate::backend::db::sessions::{self, NewSession};
 use crate::backend::db::users::UserRow;
-use crate::backend::db::{self, now_ms};
 use crate::model::CurrentUser;
 
 /// Don't write `last_seen_at` on every request: once a minute is precise
@@ -207,37 +207,6 @@ pub async fn end(state: &AppState, parts: &Parts) -> Result<String, sqlx::Error>
         sessions::delete_by_token_hash(&state.db, &token.hash().0).await?;
     }
     Ok(settings.expired_cookie(settings.session_cookie_name()))
-}
-
-/// How often the purge runs, across all instances together.
-pub const PURGE_EVERY_MS: i64 = 60 * 60 * 1000;
-
-/// Runs [`purge_expired`] if no instance has in the last hour; true if it
-/// ran here.
-pub async fn purge_expired_if_due(state: &AppState) -> Result<bool, sqlx::Error> {
-    let due =
-        db::settings::claim_turn(&state.db, "purge.last_run", PURGE_EVERY_MS, now_ms()).await?;
-    if due {
-        purge_expired(state).await?;
-    }
-    Ok(due)
-}
-
-/// Deletes expired sessions and challenges, old throttle records and
-/// security-log lines past their retention; run now
-/// and then in the background.
-pub async fn purge_expired(state: &AppState) -> Result<(), sqlx::Error> {
-    let now = now_ms();
-    let removed = sessions::purge_expired(&state.db, now, state.auth.session_idle_ms).await?;
-    db::two_factor::purge_challenges(&state.db, now).await?;
-    crate::backend::auth::throttle::purge(&state.db, now).await?;
-    db::api_rate_limits::purge(&state.db, now - 3_600_000).await?;
-    db::webhooks::purge_finished(&state.db, now - 30 * DAY_MS).await?;
-    db::security_events::purge_before(&state.db, now - db::security_events::RETENTION_MS).await?;
-    if removed > 0 {
-        tracing::info!(removed, "purged expired sessions");
-    }
-    Ok(())
 }
 
 #[cfg(test)]

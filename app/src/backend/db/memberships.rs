@@ -94,6 +94,13 @@ pub async fn touch(db: &Db, workspace_id: i64, user_id: i64) -> Result<(), sqlx:
     tx.commit().await
 }
 
+/// A workspace and the membership of the user who asked for it.
+#[derive(Debug, Clone)]
+pub struct WorkspaceMembership {
+    pub workspace: WorkspaceRow,
+    pub membership: Membership,
+}
+
 #[derive(Debug, Clone)]
 pub struct MyWorkspace {
     pub workspace: WorkspaceRow,

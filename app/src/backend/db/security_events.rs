@@ -190,11 +190,3 @@ pub async fn list_recent(
         })
         .collect()
 }
-
-/// The kinds of the events about one user, newest first.
-pub async fn kinds_for_user(db: &Db, user_id: i64) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT kind FROM security_events WHERE user_id = $1 ORDER BY id DESC")
-        .bind(user_id)
-        .fetch_all(db.reader())
-        .await
-}

@@ -9,7 +9,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use app::backend::AppState;
-use app::backend::shared;
+use app::backend::share_link;
 use app::error::AppError;
 use app::model::query_pairs;
 
@@ -24,10 +24,10 @@ pub async fn page(
         .and_then(|pairs| pairs.into_iter().find(|(name, _)| name == "after"))
         .map(|(_, value)| value);
     let stylesheet = app::stylesheet_href(&state.leptos_options);
-    match shared::load(&state, &token, after.as_deref()).await {
+    match share_link::load(&state, &token, after.as_deref()).await {
         Ok(page) => html(
             StatusCode::OK,
-            app::pages::shared::document(page, stylesheet),
+            app::pages::share_link::document(page, stylesheet),
         ),
         // Wrong, expired and revoked links are one and the same answer.
         Err(AppError::NotFound) => html(StatusCode::NOT_FOUND, not_found(stylesheet)),

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::backend::shared::{SharedContent, SharedPage};
+use crate::backend::share_link::{SharedContent, SharedPage};
 use crate::components::markup::escape_html;
 use crate::pages::board::SharedBoard;
 use crate::pages::chart::Plot;

@@ -1,6 +1,13 @@
 //! Account rules: creating accounts, checking passwords and second factors,
 //! changing credentials. Server functions parse input and handle cookies;
-//! the decisions live here.
+//! the decisions live here, one module per page of the account's life.
+
+pub mod admin;
+pub mod password_reset;
+pub mod profile;
+pub mod sessions;
+pub mod sign_in;
+pub mod two_factor;
 
 use crate::backend::AppState;
 use crate::backend::auth::client::ClientInfo;
@@ -10,11 +17,21 @@ use crate::backend::auth::throttle::{self, Attempt, Key, Scope};
 use crate::backend::auth::{recovery, totp};
 use crate::backend::db::security_events::{self, EventKind, NewEvent};
 use crate::backend::db::users::{self, CreateUserError, NewUser, UserRow};
-use crate::backend::db::{now_ms, settings, two_factor};
+use crate::backend::db::{self, now_ms, settings};
 use sqlx::{Any, Transaction};
 
 use crate::error::AppError;
 use crate::model::{AccountsState, Email, SignUpMode};
+
+/// Where a right password (or reset link) leads.
+#[derive(Debug)]
+pub enum SignInStep {
+    /// Signed in: the new session's cookie.
+    Done { cookie: String },
+    /// Two-factor is on: the challenge's cookie, for the page that asks
+    /// for the code.
+    CodeRequired { challenge_cookie: String },
+}
 
 /// The instance setting that says who may sign up.
 pub const SIGN_UP_MODE: &str = "accounts.sign_up_mode";
@@ -376,10 +393,11 @@ async fn code_is_right(
         return Ok(false);
     }
     let mut tx = state.db.begin().await?;
-    let used = two_factor::use_recovery_code(&mut tx, user.id, &recovery::hash(code), now).await?;
+    let used =
+        db::two_factor::use_recovery_code(&mut tx, user.id, &recovery::hash(code), now).await?;
     tx.commit().await?;
     if used {
-        let left = two_factor::unused_recovery_codes(&state.db, user.id).await?;
+        let left = db::two_factor::unused_recovery_codes(&state.db, user.id).await?;
         log(
             state,
             EventKind::RecoveryCodeUsed,
