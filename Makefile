@@ -8,12 +8,11 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 export PATH := $(ROOT)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
-# cargo-leptos builds debug with this flag; `cargo test` and `cargo run`
-# use it too so that all three share one set of compiled dependencies.
-DEBUG_RUSTFLAGS := --cfg erase_components
-POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+# The PostgreSQL the tests use (a database they may create databases in).
+export WAYMARK_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PG_URL := $(WAYMARK_TEST_POSTGRES_URL)
 
-.PHONY: help tools run dev build release test test-unit test-api test-e2e test-cluster bench lint fmt clean
+.PHONY: help tools run dev build release test test-rust test-api-fuzz test-browser test-cluster bench lint fmt clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,27 +34,23 @@ build: tools ## Debug build of the site and server
 
 test: ## Run every test: unit, integration (SQLite, PostgreSQL when reachable), end2end in Chromium
 	@scripts/install-tools.sh test
-	@$(MAKE) --no-print-directory test-unit test-api test-e2e test-cluster
+	@$(MAKE) --no-print-directory test-rust test-api-fuzz test-browser test-cluster
 
-test-unit: ## Unit and integration tests
-	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo build -q -p server --bin waymark
-	@if DATABASE_URL="$(POSTGRES_TEST_URL)" timeout 20 "$(TARGET_DIR)/debug/waymark" check >/dev/null 2>&1; then \
-	  echo "PostgreSQL reachable at $(POSTGRES_TEST_URL): its tests run too"; \
-	elif [ "$${CI:-}" = true ]; then \
-	  echo "CI=true but PostgreSQL is not reachable at $(POSTGRES_TEST_URL)" >&2; exit 1; \
-	else \
-	  echo "PostgreSQL not reachable at $(POSTGRES_TEST_URL): skipping its tests (set WAYMARK_TEST_POSTGRES_URL)"; \
-	fi
-	WAYMARK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test --workspace --exclude frontend
+test-rust: ## Rust unit and integration tests (SQLite, and PostgreSQL when reachable), and the scoring engine in wasm
+	cargo build -q -p server --bin waymark
+	@if scripts/postgres-reachable.sh "$(TARGET_DIR)/debug/waymark" "$(PG_URL)" "its tests"; then \
+	  echo "PostgreSQL reachable at $(PG_URL): its tests run too"; \
+	else [ $$? -eq 1 ]; fi
+	cargo test --workspace --exclude frontend
 	@echo "The scoring engine compiled to wasm, in Node.js: the same bits as natively"
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner RUSTFLAGS="$(DEBUG_RUSTFLAGS)" \
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	  cargo test -p app --lib --target wasm32-unknown-unknown --features hydrate scoring::
 
-test-api: ## Fuzz the REST API with schemathesis against its OpenAPI document
-	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo build -q -p server --bin waymark
+test-api-fuzz: ## Fuzz the REST API with schemathesis against its OpenAPI document
+	cargo build -q -p server --bin waymark
 	scripts/api-fuzz.sh "$(TARGET_DIR)/debug/waymark"
 
-test-e2e: ## Browser tests in headless Chromium, JavaScript on and off
+test-browser: ## Browser tests in headless Chromium, JavaScript on and off
 	cargo leptos build --split
 	rm -rf target/e2e
 	cd end2end && WAYMARK_BIN="$(TARGET_DIR)/debug/waymark" npx playwright test
@@ -63,13 +58,9 @@ test-e2e: ## Browser tests in headless Chromium, JavaScript on and off
 test-cluster: ## Three instances on one PostgreSQL behind nginx: sessions, live updates, throttling, a drain under load
 	@scripts/install-tools.sh test
 	cargo leptos build --split
-	@if DATABASE_URL="$(POSTGRES_TEST_URL)" timeout 20 "$(TARGET_DIR)/debug/waymark" check >/dev/null 2>&1; then \
-	  scripts/cluster-test.sh "$(TARGET_DIR)/debug/waymark" "$(POSTGRES_TEST_URL)"; \
-	elif [ "$${CI:-}" = true ]; then \
-	  echo "CI=true but PostgreSQL is not reachable at $(POSTGRES_TEST_URL)" >&2; exit 1; \
-	else \
-	  echo "PostgreSQL not reachable at $(POSTGRES_TEST_URL): skipping the cluster test"; \
-	fi
+	@if scripts/postgres-reachable.sh "$(TARGET_DIR)/debug/waymark" "$(PG_URL)" "the cluster test"; then \
+	  scripts/cluster-test.sh "$(TARGET_DIR)/debug/waymark" "$(PG_URL)"; \
+	else [ $$? -eq 1 ]; fi
 
 bench: ## Measure throughput and latency of a release server, and the wasm size
 	@scripts/install-tools.sh bench
@@ -78,8 +69,9 @@ bench: ## Measure throughput and latency of a release server, and the wasm size
 	scripts/bench.sh "$(TARGET_DIR)/release/waymark" "$(TARGET_DIR)/release/examples/hello_world" \
 	  "$(TARGET_DIR)/release/examples/event_fanout" "$(TARGET_DIR)/release/examples/sqlite_inserts"
 
-lint: ## Formatting and clippy for both the server and the browser build
+lint: ## Formatting, the layering rule, and clippy for both the server and the browser build
 	cargo fmt --all --check
+	scripts/check-layers.sh
 	cargo clippy --all-targets -p app -p server --features app/ssr -- -D warnings
 	cargo clippy --all-targets -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
