@@ -8,13 +8,11 @@
 //! so a new one fails these tests until it has a row here or a reason in
 //! the list of those that touch no workspace.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
+use crate::support::{PASSWORD, TestApp, Visitor};
 use app::model::Role;
-use common::{PASSWORD, TestApp, Visitor};
 
 /// Who asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1172,7 +1170,7 @@ impl Request<'_> {
                 visitor
                     .client
                     .get(visitor.url(&path))
-                    .headers(common::browser_accept())
+                    .headers(crate::support::browser_accept())
                     .send()
                     .await
                     .expect("the page answers")
@@ -1236,7 +1234,7 @@ async fn check(
         ));
     }
     if outcome != Expect::Allowed {
-        let leaks = common::internal_details(&got.body);
+        let leaks = crate::support::internal_details(&got.body);
         if !leaks.is_empty() {
             fail(format!("the answer shows internal details {leaks:?}"));
         }

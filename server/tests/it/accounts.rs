@@ -2,10 +2,8 @@
 //! admin, sign-up policy, passwords, sessions, throttling, CSRF, two-factor
 //! and admin actions.
 
-mod common;
-
+use crate::support::{ADMIN_EMAIL, PASSWORD, TestApp, enable_two_factor, now_secs, set_cookie};
 use app::backend::auth::totp;
-use common::{ADMIN_EMAIL, PASSWORD, TestApp, enable_two_factor, now_secs, set_cookie};
 
 async fn error_code(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
@@ -171,7 +169,7 @@ async fn repeated_failures_are_throttled_and_the_throttle_resets() {
 
         // Once the wait is over (moved into the past here), the right
         // password works and the account's count starts afresh.
-        common::write(
+        crate::support::write(
             &app.db,
             sqlx::query("UPDATE sign_in_failures SET at = at - 31000"),
         )
@@ -746,7 +744,7 @@ async fn without_javascript_the_new_reset_link_is_shown_after_the_post() {
     let page = admin
         .client
         .get(admin.url("/admin/users"))
-        .headers(common::browser_accept())
+        .headers(crate::support::browser_accept())
         .send()
         .await
         .unwrap()

@@ -4,9 +4,7 @@
 //! error shape, and shows a non-member the same 404 as a workspace that
 //! does not exist.
 
-mod common;
-
-use common::{TestApp, Visitor};
+use crate::support::{TestApp, Visitor};
 use serde_json::Value;
 
 async fn make_token(visitor: &Visitor, name: &str, scope: &str, days: &str) -> (String, i64) {
@@ -31,7 +29,7 @@ async fn api(
     path: &str,
     authorization: Option<&str>,
 ) -> (u16, Value, reqwest::header::HeaderMap) {
-    let mut request = common::new_client().get(app.url(path));
+    let mut request = crate::support::new_client().get(app.url(path));
     if let Some(value) = authorization {
         request = request.header("authorization", value);
     }
@@ -103,7 +101,7 @@ async fn only_a_live_well_formed_bearer_token_is_taken() {
     let member = app.member(&admin, "max@example.com").await;
     admin.create_workspace("Token plans", "token-plans").await;
     let (expired, expired_id) = make_token(&admin, "Old", "write", "7").await;
-    common::write(
+    crate::support::write(
         &app.db,
         sqlx::query(&format!(
             "UPDATE api_tokens SET expires_at = 1 WHERE id = {expired_id}"
@@ -227,7 +225,7 @@ async fn a_token_made_without_javascript_is_shown_once_more_on_its_page() {
     // Another browser of the same user never sees it.
     let elsewhere = app.visitor();
     elsewhere
-        .sign_in(common::ADMIN_EMAIL, common::PASSWORD)
+        .sign_in(crate::support::ADMIN_EMAIL, crate::support::PASSWORD)
         .await;
     assert!(
         !elsewhere
@@ -298,7 +296,7 @@ async fn a_new_password_can_revoke_the_tokens_and_a_reset_link_always_does() {
             .call_ok(
                 "account/password",
                 &[
-                    ("current_password", common::PASSWORD),
+                    ("current_password", crate::support::PASSWORD),
                     ("new_password", new_password),
                     ("revoke_api_tokens", "on"),
                 ],

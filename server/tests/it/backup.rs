@@ -3,13 +3,11 @@
 //! `PRAGMA integrity_check`) and holds every write acknowledged before it
 //! began; it never overwrites a file.
 
-mod common;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{TempDir, TestApp};
+use crate::support::{TempDir, TestApp};
 use sqlx::{AnyConnection, Connection};
 
 const WRITERS: usize = 32;
@@ -155,7 +153,7 @@ async fn the_database_its_wal_and_its_backups_are_private_to_the_server_s_user()
     let url = format!("sqlite://{}", path.display());
     let db = app::backend::Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    common::write(
+    crate::support::write(
         &db,
         sqlx::query("UPDATE instance_settings SET value = value"),
     )

@@ -1,11 +1,9 @@
 //! The data layer on SQLite and PostgreSQL: migrations, the settings table,
 //! and writes that never fail with "database is locked".
 
-mod common;
-
+use crate::support::{TestApp, TestDatabase};
 use app::backend::Db;
 use app::backend::db::settings;
-use common::{TestApp, TestDatabase};
 
 #[tokio::test]
 async fn migrations_are_idempotent_and_first_start_is_recorded_once() {
@@ -238,7 +236,7 @@ async fn reads_decode_as_sqlx_does_and_never_write() {
 
 #[tokio::test]
 async fn sqlite_creates_the_folder_for_its_file() {
-    let folder = common::TempDir::new("nested");
+    let folder = crate::support::TempDir::new("nested");
     let url = format!("sqlite://{}/a/b/waymark.db", folder.path().display());
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();

@@ -4,10 +4,10 @@
 //! the second factor. Each attack must be counted and slowed, and must not
 //! grow the database without bound.
 
-mod common;
-
+use crate::support::{
+    ADMIN_EMAIL, PASSWORD, TestApp, Visitor, enable_two_factor, now_secs, set_cookie,
+};
 use app::backend::auth::totp;
-use common::{ADMIN_EMAIL, PASSWORD, TestApp, Visitor, enable_two_factor, now_secs, set_cookie};
 
 /// How many of `responses` had each status.
 fn tally(statuses: &[u16], status: u16) -> usize {
@@ -106,7 +106,7 @@ async fn two_factor_codes_are_counted_across_fresh_challenges_and_logged() {
 
         // When the wait is over, the right code signs in and clears the
         // count.
-        common::write(
+        crate::support::write(
             &app.db,
             sqlx::query("UPDATE sign_in_failures SET at = at - 31000"),
         )
@@ -219,13 +219,13 @@ async fn the_purge_removes_old_failures_and_log_lines() {
     let visitor = app.visitor();
     visitor.sign_in(ADMIN_EMAIL, "wrong password").await;
     let year_ms: i64 = 365 * 24 * 60 * 60 * 1000;
-    common::write(
+    crate::support::write(
         &app.db,
         sqlx::query("UPDATE security_events SET at = at - $1").bind(year_ms),
     )
     .await
     .unwrap();
-    common::write(
+    crate::support::write(
         &app.db,
         sqlx::query("UPDATE sign_in_failures SET at = at - $1").bind(year_ms),
     )

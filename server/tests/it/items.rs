@@ -3,11 +3,9 @@
 //! data out of reach, and the table's filters and pages. Who may call each
 //! function is checked in `access_matrix.rs`.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{TestApp, Visitor, lane_keys};
+use crate::support::{TestApp, Visitor, lane_keys};
 use serde_json::Value;
 
 /// `count` items titled "TITLE 0", "TITLE 1", …; their keys in order.

@@ -5,12 +5,10 @@
 //! streams; the stream comes through the compression layer as it is
 //! written.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::support::{TestApp, Visitor};
 use app::backend::events::streams;
-use common::{TestApp, Visitor};
 use serde_json::Value;
 
 /// An open event stream, read frame by frame.
@@ -514,7 +512,9 @@ async fn one_account_holds_a_bounded_number_of_streams() {
         let mut devices = Vec::new();
         for _ in 0..2 {
             let device = app.visitor();
-            let signed_in = device.sign_in(common::ADMIN_EMAIL, common::PASSWORD).await;
+            let signed_in = device
+                .sign_in(crate::support::ADMIN_EMAIL, crate::support::PASSWORD)
+                .await;
             assert_eq!(signed_in.status(), 200);
             devices.push(device);
         }

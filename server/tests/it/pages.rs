@@ -1,9 +1,7 @@
 //! The site over HTTP: pages render on the server with their data, unknown
 //! paths get a real 404, and every response carries the security headers.
 
-mod common;
-
-use common::TestApp;
+use crate::support::TestApp;
 
 #[tokio::test]
 async fn a_new_instance_leads_to_creating_the_admin_account() {
@@ -78,7 +76,7 @@ async fn a_database_failure_shows_the_error_page_and_readiness_fails() {
     // The markers catch this very failure's own message.
     let cause = app.db.ping().await.expect_err("the database is closed");
     assert!(
-        !common::internal_details(&cause.to_string()).is_empty(),
+        !crate::support::internal_details(&cause.to_string()).is_empty(),
         "{cause}"
     );
 
@@ -106,8 +104,11 @@ async fn a_database_failure_shows_the_error_page_and_readiness_fails() {
         .post(app.url("/fn/sign_in"))
         .header("origin", &app.address)
         .header("referer", app.url("/sign-in"))
-        .headers(common::browser_accept())
-        .form(&[("email", common::ADMIN_EMAIL), ("password", "wrong")])
+        .headers(crate::support::browser_accept())
+        .form(&[
+            ("email", crate::support::ADMIN_EMAIL),
+            ("password", "wrong"),
+        ])
         .send()
         .await
         .unwrap();
@@ -125,7 +126,7 @@ async fn a_database_failure_shows_the_error_page_and_readiness_fails() {
     answers.push(("GET /readyz".to_owned(), body));
 
     for (what, answer) in &answers {
-        let leaks = common::internal_details(answer);
+        let leaks = crate::support::internal_details(answer);
         assert!(
             leaks.is_empty(),
             "{what} shows internal details {leaks:?}: {answer}"

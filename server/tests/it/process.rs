@@ -2,14 +2,12 @@
 //! with one line, SIGTERM lets a slow request finish before it exits 0, and
 //! a client that holds a connection without sending a request is cut off.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::TempDir;
+use crate::support::TempDir;
 
 fn waymark() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_waymark"));

@@ -1,14 +1,13 @@
 //! What the request log keeps: the route's template, never the path itself
 //! (invitation and reset links carry their secret token in it) nor the
 //! query; and that a client's malformed call is no error of the server's.
-//! Its own test binary, because it captures the process's logs.
-
-mod common;
+//! It captures the logs of its own thread only: the app it starts runs on
+//! the test's single-threaded runtime, and the other tests' apps on theirs.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::TestApp;
+use crate::support::TestApp;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -27,11 +26,12 @@ impl Write for Captured {
 async fn secret_tokens_in_paths_never_reach_the_request_log() {
     let captured = Captured::default();
     let writer = captured.clone();
-    tracing_subscriber::fmt()
+    let subscriber = tracing_subscriber::fmt()
         .with_env_filter("info")
         .with_writer(move || writer.clone())
         .with_ansi(false)
-        .init();
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
 
     let app = TestApp::sqlite().await;
     let admin = app.admin().await;

@@ -5,11 +5,9 @@
 //! the pages, capped by the token's scope, for every operation the OpenAPI
 //! document lists.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{TestApp, Visitor};
+use crate::support::{TestApp, Visitor};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -48,7 +46,7 @@ impl Answer {
 impl Api {
     fn new(app: &TestApp, token: Option<String>) -> Self {
         Self {
-            client: common::new_client(),
+            client: crate::support::new_client(),
             address: app.address.clone(),
             token,
         }
@@ -889,12 +887,12 @@ async fn each_token_has_its_own_rate_limit_counted_across_instances() {
         // the same database: one count.
         let (elsewhere_address, _elsewhere) = app.another_instance().await;
         let elsewhere = Api {
-            client: common::new_client(),
+            client: crate::support::new_client(),
             address: elsewhere_address,
             token: Some(token),
         };
         // All of it within one minute's window.
-        let into_minute = common::now_secs() % 60;
+        let into_minute = crate::support::now_secs() % 60;
         if into_minute > 50 {
             tokio::time::sleep(std::time::Duration::from_secs((61 - into_minute) as u64)).await;
         }
@@ -939,7 +937,7 @@ async fn each_token_has_its_own_rate_limit_counted_across_instances() {
         // Calls without a valid token are counted by address, at a tenth
         // of a token's limit (never below 10).
         let nobody = Api::new(&app, Some("wm_nonsense".to_owned()));
-        let into_minute = common::now_secs() % 60;
+        let into_minute = crate::support::now_secs() % 60;
         if into_minute > 55 {
             tokio::time::sleep(std::time::Duration::from_secs((61 - into_minute) as u64)).await;
         }
@@ -956,16 +954,16 @@ async fn each_token_has_its_own_rate_limit_counted_across_instances() {
 
 #[tokio::test]
 async fn calls_without_a_token_count_by_ipv6_network_not_by_address() {
-    let setup = common::Setup {
+    let setup = crate::support::Setup {
         api_rate_limit: Some(20),
         behind_proxy: true,
-        ..common::Setup::default()
+        ..crate::support::Setup::default()
     };
     for app in TestApp::each_backend_with(setup).await {
         // One client hopping across the addresses of its /64, as any
         // IPv6 host can: each call from a new address, all counted as one.
         let from = |n: u32| format!("2001:db8:1:2::{n:x}");
-        let client = common::new_client();
+        let client = crate::support::new_client();
         let call = |address: String| {
             let request = client
                 .get(app.url("/api/v1/workspaces"))
@@ -973,7 +971,7 @@ async fn calls_without_a_token_count_by_ipv6_network_not_by_address() {
                 .header("x-forwarded-for", address);
             async move { request.send().await.unwrap().status().as_u16() }
         };
-        let into_minute = common::now_secs() % 60;
+        let into_minute = crate::support::now_secs() % 60;
         if into_minute > 55 {
             tokio::time::sleep(std::time::Duration::from_secs((61 - into_minute) as u64)).await;
         }

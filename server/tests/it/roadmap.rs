@@ -4,9 +4,7 @@
 //! items by date, undated ones aside, the same picture without JavaScript. Who may call each
 //! function is checked in `access_matrix.rs`.
 
-mod common;
-
-use common::{TestApp, Visitor, lane_keys};
+use crate::support::{TestApp, Visitor, lane_keys};
 use serde_json::Value;
 
 const HORIZONS: [&str; 4] = ["now", "next", "later", "unplanned"];

@@ -5,9 +5,7 @@
 //! their history, once. Who may call each function is checked in
 //! `access_matrix.rs`.
 
-mod common;
-
-use common::{PASSWORD, TestApp, Visitor};
+use crate::support::{PASSWORD, TestApp, Visitor};
 use serde_json::Value;
 
 /// Someone who signs up as `name` and joins `slug` as `role`.

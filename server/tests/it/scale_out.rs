@@ -3,14 +3,12 @@
 //! not ready while it migrates; a binary older than the database refuses
 //! it; a periodic chore runs once per period whichever instances ask.
 
-mod common;
-
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{TempDir, TestDatabase};
 use app::backend::Db;
 use app::backend::db::settings;
-use common::{TempDir, TestDatabase};
 use sqlx::{AnyConnection, Connection, Executor};
 
 fn waymark() -> Command {

@@ -5,12 +5,10 @@
 //! FTS5 table on SQLite, a tsvector column on PostgreSQL), so it is left
 //! out of the comparison and checked by the items tests on both.
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::support::TestApp;
 use app::backend::Db;
-use common::TestApp;
 use sqlx::Row;
 
 /// `BIGINT`, `INTEGER`, `int8` … are one integer type in this schema, and
@@ -234,12 +232,77 @@ async fn sqlite_and_postgresql_migrate_to_the_same_schema() {
     );
 }
 
+/// The migration files of one database: (number, name without the number).
+fn migration_files(database: &str) -> Vec<(u32, String)> {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../app/migrations")
+        .join(database);
+    let mut files: Vec<(u32, String)> = std::fs::read_dir(&folder)
+        .unwrap_or_else(|err| panic!("{}: {err}", folder.display()))
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".sql"))
+        .map(|name| {
+            let (number, rest) = name.split_once('_').expect("NNNN_name.sql");
+            (
+                number.parse().expect("a numbered migration"),
+                rest.to_owned(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The first migration numbered alike in both folders. SQLite has one
+/// migration PostgreSQL never needed (`0008_search_scope`), so up to here
+/// PostgreSQL's numbers run one behind; shipped files are never
+/// renumbered (see `app/migrations/README.md`).
+const FIRST_SHARED_NUMBER: u32 = 19;
+
+#[test]
+fn from_the_first_shared_number_on_each_migration_has_one_number_and_name_in_both_folders() {
+    let sqlite = migration_files("sqlite");
+    let postgres = migration_files("postgres");
+    let before = |files: &[(u32, String)]| {
+        files
+            .iter()
+            .filter(|(n, _)| *n < FIRST_SHARED_NUMBER)
+            .count()
+    };
+    assert_eq!(
+        before(&sqlite),
+        18,
+        "shipped SQLite migrations stay as they are"
+    );
+    assert_eq!(
+        before(&postgres),
+        17,
+        "shipped PostgreSQL migrations stay as they are"
+    );
+    let shared = |files: &[(u32, String)]| -> Vec<(u32, String)> {
+        files
+            .iter()
+            .filter(|(n, _)| *n >= FIRST_SHARED_NUMBER)
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        shared(&sqlite),
+        shared(&postgres),
+        "a migration from {FIRST_SHARED_NUMBER:04} on has the same number and name for SQLite and PostgreSQL"
+    );
+    for files in [&sqlite, &postgres] {
+        let numbers: BTreeSet<u32> = files.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers.len(), files.len(), "one file per number: {files:?}");
+    }
+}
+
 #[tokio::test]
 async fn a_role_outside_the_four_is_refused_by_the_database() {
     for app in TestApp::each_backend().await {
         let owner = app.admin().await;
         owner.create_workspace("Mobile", "mobile").await;
-        let refused = common::write(
+        let refused = crate::support::write(
             &app.db,
             sqlx::query("UPDATE memberships SET role = 'superuser'"),
         )

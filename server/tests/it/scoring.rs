@@ -4,11 +4,9 @@
 //! with nothing changed, and each change in the item's history. Who may
 //! call each function is checked in `access_matrix.rs`.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{TestApp, Visitor};
+use crate::support::{TestApp, Visitor};
 use serde_json::Value;
 
 async fn scoring(visitor: &Visitor, slug: &str, key: &str) -> Value {
@@ -810,7 +808,7 @@ async fn read_token(visitor: &Visitor) -> String {
 }
 
 async fn api_get(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = common::new_client()
+    let response = crate::support::new_client()
         .get(app.url(&format!("/api/v1{path}")))
         .bearer_auth(token)
         .send()
@@ -1063,13 +1061,13 @@ async fn an_upgrade_scores_every_item_again_once() {
         rate(&admin, &slug, &rated, &ratings).await;
         // As an older build left them: 28.75 rounded the binary way, and an
         // item nobody rated stored as fully rated.
-        common::write(
+        crate::support::write(
             &app.db,
             sqlx::query("UPDATE items SET score = 28.7 WHERE score IS NOT NULL"),
         )
         .await
         .unwrap();
-        common::write(&app.db, sqlx::query("UPDATE items SET score_partial = 0"))
+        crate::support::write(&app.db, sqlx::query("UPDATE items SET score_partial = 0"))
             .await
             .unwrap();
         // A new instance's migrations found no items: nothing to do.
@@ -1080,7 +1078,7 @@ async fn an_upgrade_scores_every_item_again_once() {
             0
         );
         // What the migration leaves in a database that holds items.
-        common::write(
+        crate::support::write(
             &app.db,
             sqlx::query(
                 "INSERT INTO instance_settings (key, value, updated_at) \

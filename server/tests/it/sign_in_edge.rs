@@ -2,9 +2,7 @@
 //! browser next, what an error in the address may say, which client
 //! address counts, and what the request log keeps.
 
-mod common;
-
-use common::{ADMIN_EMAIL, PASSWORD, TestApp};
+use crate::support::{ADMIN_EMAIL, PASSWORD, TestApp};
 
 #[tokio::test]
 async fn signing_in_never_sends_the_browser_to_another_site() {
@@ -188,7 +186,7 @@ async fn an_error_planted_in_next_is_never_signed() {
     let page = visitor
         .client
         .get(&location)
-        .headers(common::browser_accept())
+        .headers(crate::support::browser_accept())
         .send()
         .await
         .unwrap();

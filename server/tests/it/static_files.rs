@@ -1,9 +1,7 @@
 //! Static files: hashed build output is cached for a year and served
 //! pre-compressed; other assets get a short cache.
 
-mod common;
-
-use common::TestApp;
+use crate::support::TestApp;
 
 #[tokio::test]
 async fn hashed_build_output_is_immutable_and_served_precompressed() {

@@ -6,9 +6,7 @@
 //! link is one and the same 404. Who may call each function is checked in
 //! `access_matrix.rs`.
 
-mod common;
-
-use common::{TestApp, Visitor, browser_accept, new_client};
+use crate::support::{TestApp, Visitor, browser_accept, new_client};
 use serde_json::Value;
 
 const MEMBER: &str = "max@example.com";
@@ -551,7 +549,7 @@ async fn wrong_expired_and_revoked_links_are_the_same_404() {
                 &[("slug", &slug), ("link_id", &revoked_id.to_string())],
             )
             .await;
-        common::write(
+        crate::support::write(
             &app.db,
             sqlx::query(&format!(
                 "UPDATE share_links SET expires_at = 1 WHERE id = {expired_id}"

@@ -4,15 +4,13 @@
 //! what was queued before a restart, refuses private addresses unless the
 //! instance allows them, and the settings show each delivery.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::{TestApp, Visitor};
 use app::backend::Db;
 use app::backend::webhooks::signature;
 use axum::http::{HeaderMap, StatusCode};
-use common::{TestApp, Visitor};
 use serde_json::Value;
 use server::webhooks::{Sender, SenderSettings};
 

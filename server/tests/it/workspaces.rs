@@ -2,9 +2,7 @@
 //! revocation, the wrong workspace). The access rule itself is checked for
 //! every function and page in `access_matrix.rs`.
 
-mod common;
-
-use common::{PASSWORD, TestApp, Visitor};
+use crate::support::{PASSWORD, TestApp, Visitor};
 
 #[tokio::test]
 async fn the_last_owner_cannot_leave_be_removed_or_be_demoted() {
@@ -74,7 +72,7 @@ async fn an_invitation_works_once_and_not_after_it_expires_or_is_revoked() {
         );
 
         let token = owner.invite(&slug, "viewer", "").await;
-        common::write(
+        crate::support::write(
             &app.db,
             sqlx::query("UPDATE invitations SET expires_at = 1 WHERE accepted_at IS NULL"),
         )
@@ -277,7 +275,7 @@ async fn a_renamed_workspace_keeps_its_old_address_for_members_only() {
     let page = owner
         .client
         .get(app.url("/w/mobile/settings"))
-        .headers(common::browser_accept())
+        .headers(crate::support::browser_accept())
         .send()
         .await
         .unwrap();
@@ -392,7 +390,7 @@ async fn my_workspaces_are_listed_most_recently_used_first_with_my_role() {
 
     // Two opened in the same millisecond: still exactly one is the latest,
     // and opening the other makes it the latest.
-    common::write(
+    crate::support::write(
         &app.db,
         sqlx::query("UPDATE memberships SET last_used_at = 1000"),
     )
@@ -503,12 +501,12 @@ async fn try_create(visitor: &Visitor, slug: &str) -> (u16, String) {
 
 #[tokio::test]
 async fn an_account_makes_workspaces_at_a_bounded_rate_and_number_even_in_parallel() {
-    let setup = common::Setup {
+    let setup = crate::support::Setup {
         workspace_limits: Some(app::backend::workspaces::WorkspaceLimits {
             per_account: 6,
             per_hour: 4,
         }),
-        ..common::Setup::default()
+        ..crate::support::Setup::default()
     };
     for app in TestApp::each_backend_with(setup).await {
         let admin = app.admin().await;
@@ -545,7 +543,7 @@ async fn an_account_makes_workspaces_at_a_bounded_rate_and_number_even_in_parall
 
         // An hour later two more fit; then the account has as many as it
         // may, until it deletes one.
-        common::write(
+        crate::support::write(
             &app.db,
             sqlx::query("UPDATE workspaces SET created_at = created_at - 3600001"),
         )

@@ -7,8 +7,6 @@
 //! database of its own, dropped afterwards. With `CI=true` an unreachable
 //! PostgreSQL fails the test instead of skipping it.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
@@ -437,7 +435,8 @@ pub struct TestDatabase {
 }
 
 enum Cleanup {
-    Folder(TempDir),
+    // Never read: the folder goes when it is dropped.
+    Folder(#[allow(dead_code)] TempDir),
     Postgres { admin_url: String, name: String },
 }
 
