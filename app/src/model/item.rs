@@ -5,8 +5,6 @@ use serde::{Deserialize, Serialize};
 
 /// Where an item sits on the roadmap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = HorizonName))]
-#[serde(rename_all = "lowercase")]
 pub enum Horizon {
     Now,
     Next,
@@ -58,15 +56,6 @@ impl std::str::FromStr for Horizon {
 /// What a status means for reports and views: not started, under way, or
 /// finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "ssr",
-    derive(utoipa::ToSchema),
-    schema(
-        as = CategoryName,
-        description = "What a status means: not started, under way, or finished."
-    )
-)]
-#[serde(rename_all = "lowercase")]
 pub enum StatusCategory {
     Planned,
     Active,
@@ -222,12 +211,6 @@ pub struct ItemChoices {
 
 /// A column the table sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[cfg_attr(
-    feature = "ssr",
-    derive(utoipa::ToSchema),
-    schema(as = SortName, description = "How a list is sorted.")
-)]
-#[serde(rename_all = "lowercase")]
 pub enum SortColumn {
     Key,
     Title,

@@ -7,12 +7,6 @@ use crate::model::item::{escape_query_value, query_pairs};
 
 /// Which page a saved view opens: each lists the workspace's items its way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "ssr",
-    derive(utoipa::ToSchema),
-    schema(as = ViewKindName, description = "Which page a saved view opens.")
-)]
-#[serde(rename_all = "lowercase")]
 pub enum ViewKind {
     Items,
     Board,

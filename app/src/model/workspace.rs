@@ -2,11 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A member's role in one workspace, from least to most powerful (the
-/// order `Ord` compares by). Its OpenAPI schema, written out below, lists
-/// them from the most powerful.
+/// A member's role in one workspace, from most to least powerful.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
 pub enum Role {
     Viewer,
     Contributor,
@@ -261,27 +258,5 @@ mod tests {
         }
         assert_eq!(key_prefix_from_name("Mobile App"), "MOB");
         assert_eq!(key_prefix_from_name("7"), "WAY");
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl utoipa::PartialSchema for Role {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
-
-        ObjectBuilder::new()
-            .schema_type(SchemaType::Type(Type::String))
-            .enum_values(Some(
-                [Role::Owner, Role::Editor, Role::Contributor, Role::Viewer].map(Role::as_str),
-            ))
-            .description(Some("A member's role in a workspace."))
-            .into()
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl utoipa::ToSchema for Role {
-    fn name() -> std::borrow::Cow<'static, str> {
-        "RoleName".into()
     }
 }

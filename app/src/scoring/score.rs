@@ -10,19 +10,12 @@ use super::formula::NoValue;
 
 /// How a criterion is rated, and how a rating maps to 0–1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "ssr",
-    derive(utoipa::ToSchema),
-    schema(as = ScaleName, description = "How a criterion is rated.")
-)]
-#[serde(rename_all = "snake_case")]
 pub enum Scale {
     /// An integer 0..=10, as n / 10.
     ZeroToTen,
     /// 0..=100, as n / 100.
     Percentage,
     /// XS, S, M, L, XL, rated 0..=4, as 0, .25, .5, .75, 1.
-    #[serde(rename = "tshirt")]
     TShirt,
     /// 0 (no) or 1 (yes).
     YesNo,

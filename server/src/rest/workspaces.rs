@@ -14,6 +14,27 @@ use app::model::{ItemQuery, Permission, Role, StatusCategory, ViewKind, query_pa
 use super::items::{ItemList, cursor, item_list, page_size};
 use super::{ApiError, ApiPath, ApiQuery, Caller};
 
+/// A member's role in a workspace.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleName {
+    Owner,
+    Editor,
+    Contributor,
+    Viewer,
+}
+
+impl From<Role> for RoleName {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Owner => Self::Owner,
+            Role::Editor => Self::Editor,
+            Role::Contributor => Self::Contributor,
+            Role::Viewer => Self::Viewer,
+        }
+    }
+}
+
 /// A workspace as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Workspace {
@@ -24,7 +45,7 @@ pub struct Workspace {
     /// Item keys are this prefix, a dash and a number (`WAY-12`).
     pub key_prefix: String,
     /// The caller's role in it.
-    pub role: Role,
+    pub role: RoleName,
 }
 
 fn workspace(row: &WorkspaceRow, role: Role) -> Workspace {
@@ -33,7 +54,7 @@ fn workspace(row: &WorkspaceRow, role: Role) -> Workspace {
         name: row.name.clone(),
         description: row.description.clone(),
         key_prefix: row.key_prefix.clone(),
-        role,
+        role: role.into(),
     }
 }
 
@@ -89,13 +110,22 @@ pub async fn get(
     Ok(Json(workspace(&access.workspace, access.role)))
 }
 
+/// What a status means: not started, under way, or finished.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CategoryName {
+    Planned,
+    Active,
+    Done,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Status {
     pub id: i64,
     pub name: String,
     /// `#rrggbb`
     pub color: String,
-    pub category: StatusCategory,
+    pub category: CategoryName,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -129,7 +159,11 @@ pub async fn statuses(
                 id: s.id,
                 name: s.name,
                 color: s.color,
-                category: s.category,
+                category: match s.category {
+                    StatusCategory::Planned => CategoryName::Planned,
+                    StatusCategory::Active => CategoryName::Active,
+                    StatusCategory::Done => CategoryName::Done,
+                },
             })
             .collect(),
     }))
@@ -140,7 +174,7 @@ pub struct Member {
     pub user_id: i64,
     pub name: String,
     pub email: String,
-    pub role: Role,
+    pub role: RoleName,
     /// When they joined, RFC 3339, UTC.
     pub since: String,
 }
@@ -175,11 +209,34 @@ pub async fn members(
                 user_id: m.user_id,
                 name: m.display_name,
                 email: m.email,
-                role: m.role,
+                role: m.role.into(),
                 since: rfc3339(m.since_ms),
             })
             .collect(),
     }))
+}
+
+/// Which page a saved view opens.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ViewKindName {
+    Items,
+    Board,
+    Roadmap,
+    Timeline,
+    Chart,
+}
+
+impl From<ViewKind> for ViewKindName {
+    fn from(kind: ViewKind) -> Self {
+        match kind {
+            ViewKind::Items => Self::Items,
+            ViewKind::Board => Self::Board,
+            ViewKind::Roadmap => Self::Roadmap,
+            ViewKind::Timeline => Self::Timeline,
+            ViewKind::Chart => Self::Chart,
+        }
+    }
 }
 
 /// A saved view: a named filter, sort and grouping of the items.
@@ -187,7 +244,7 @@ pub async fn members(
 pub struct View {
     pub id: i64,
     pub name: String,
-    pub kind: ViewKind,
+    pub kind: ViewKindName,
     /// Its page.
     pub url: String,
 }
@@ -202,7 +259,7 @@ fn view(state: &AppState, saved: app::model::SavedView) -> View {
     View {
         id: saved.id,
         name: saved.name,
-        kind: saved.kind,
+        kind: saved.kind.into(),
         url: format!("{}{}", state.auth.public_url, saved.href),
     }
 }
