@@ -1,6 +1,8 @@
 //! Plain data shared by the server and the browser.
 
 mod account;
+#[cfg(feature = "ssr")]
+pub mod api_enum;
 mod api_token;
 mod chart;
 mod email;

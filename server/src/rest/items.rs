@@ -18,40 +18,9 @@ use app::model::{
     self, Horizon, ItemDetail, ItemQuery, MAX_BODY, MAX_QUERY_TEXT, MAX_TAGS, MAX_TITLE,
     Permission, ScoreBound, SortColumn, parse_tag,
 };
+use app::scoring::score::Scale;
 
 use super::{ApiError, ApiPath, ApiQuery, Caller, JsonBody};
-
-/// Where an item sits on the roadmap.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum HorizonName {
-    Now,
-    Next,
-    Later,
-    Unplanned,
-}
-
-impl From<Horizon> for HorizonName {
-    fn from(horizon: Horizon) -> Self {
-        match horizon {
-            Horizon::Now => Self::Now,
-            Horizon::Next => Self::Next,
-            Horizon::Later => Self::Later,
-            Horizon::Unplanned => Self::Unplanned,
-        }
-    }
-}
-
-impl From<HorizonName> for Horizon {
-    fn from(name: HorizonName) -> Self {
-        match name {
-            HorizonName::Now => Self::Now,
-            HorizonName::Next => Self::Next,
-            HorizonName::Later => Self::Later,
-            HorizonName::Unplanned => Self::Unplanned,
-        }
-    }
-}
 
 /// A member of the workspace, as an item names them.
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,7 +38,8 @@ pub struct ItemBrief {
     pub title: String,
     pub status_id: i64,
     pub assignee: Option<Person>,
-    pub horizon: HorizonName,
+    #[serde(with = "app::model::api_enum")]
+    pub horizon: Horizon,
     /// `YYYY-MM-DD`
     pub start_date: Option<String>,
     /// `YYYY-MM-DD`, not before the start.
@@ -131,7 +101,7 @@ pub(super) fn brief(state: &AppState, slug: &str, item: &model::ItemSummary) -> 
             id: p.id,
             name: p.name.clone(),
         }),
-        horizon: item.horizon.into(),
+        horizon: item.horizon,
         start_date: item.start_date.clone(),
         end_date: item.end_date.clone(),
         tags: item.tags.clone(),
@@ -168,39 +138,6 @@ fn tagged(status: StatusCode, item: Item, location: Option<String>) -> Response 
     response
 }
 
-/// How a list is sorted.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SortName {
-    Key,
-    Title,
-    Status,
-    Assignee,
-    Horizon,
-    Start,
-    End,
-    Tags,
-    Updated,
-    Score,
-}
-
-impl From<SortName> for SortColumn {
-    fn from(name: SortName) -> Self {
-        match name {
-            SortName::Key => Self::Key,
-            SortName::Title => Self::Title,
-            SortName::Status => Self::Status,
-            SortName::Assignee => Self::Assignee,
-            SortName::Horizon => Self::Horizon,
-            SortName::Start => Self::Start,
-            SortName::End => Self::End,
-            SortName::Tags => Self::Tags,
-            SortName::Updated => Self::Updated,
-            SortName::Score => Self::Score,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SortDirection {
@@ -227,7 +164,8 @@ pub struct ItemListParams {
     #[param(pattern = r"^(none|[1-9][0-9]{0,17})$")]
     pub assignee: Option<String>,
     #[param(inline)]
-    pub horizon: Option<HorizonName>,
+    #[serde(default, with = "app::model::api_enum::option")]
+    pub horizon: Option<Horizon>,
     /// Only items scored at least this (unscored items are left out).
     #[param(minimum = -1e14, maximum = 1e14)]
     pub score_min: Option<f64>,
@@ -238,7 +176,8 @@ pub struct ItemListParams {
     pub archived: Option<bool>,
     /// Default `updated`.
     #[param(inline)]
-    pub sort: Option<SortName>,
+    #[serde(default, with = "app::model::api_enum::option")]
+    pub sort: Option<SortColumn>,
     /// Default: `desc` for `updated`, `key` and `score`, else `asc`.
     #[param(inline)]
     pub dir: Option<SortDirection>,
@@ -332,7 +271,7 @@ impl ItemListParams {
                     .ok_or_else(|| ApiError::invalid("assignee", "a user id, or none"))?,
             ),
         };
-        let sort = self.sort.map_or(SortColumn::default(), SortColumn::from);
+        let sort = self.sort.unwrap_or_default();
         let descending = match self.dir {
             Some(SortDirection::Asc) => false,
             Some(SortDirection::Desc) => true,
@@ -343,7 +282,7 @@ impl ItemListParams {
             status: self.status,
             tag,
             assignee,
-            horizon: self.horizon.map(Horizon::from),
+            horizon: self.horizon,
             score_min: bound("score_min", self.score_min)?,
             score_max: bound("score_max", self.score_max)?,
             archived: self.archived.unwrap_or(false),
@@ -465,7 +404,8 @@ pub struct NewItem {
     #[schema(format = Date)]
     pub end_date: Option<String>,
     /// Default `unplanned`.
-    pub horizon: Option<HorizonName>,
+    #[serde(default, with = "app::model::api_enum::option")]
+    pub horizon: Option<Horizon>,
 }
 
 fn check_text(field: &str, text: &str, most: usize) -> Result<(), ApiError> {
@@ -507,7 +447,7 @@ impl NewItem {
             assignee: self.assignee_id.map(|id| id.to_string()),
             start_date: self.start_date,
             end_date: self.end_date,
-            horizon: self.horizon.map(|h| Horizon::from(h).as_str().to_owned()),
+            horizon: self.horizon.map(|h| h.as_str().to_owned()),
             archived: None,
         })
     }
@@ -588,7 +528,8 @@ pub struct ItemChanges {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, format = Date)]
     pub end_date: Option<Option<String>>,
-    pub horizon: Option<HorizonName>,
+    #[serde(default, with = "app::model::api_enum::option")]
+    pub horizon: Option<Horizon>,
     pub archived: Option<bool>,
 }
 
@@ -610,7 +551,7 @@ impl ItemChanges {
                 .map(|id| id.map_or_else(String::new, |id| id.to_string())),
             start_date: self.start_date.map(Option::unwrap_or_default),
             end_date: self.end_date.map(Option::unwrap_or_default),
-            horizon: self.horizon.map(|h| Horizon::from(h).as_str().to_owned()),
+            horizon: self.horizon.map(|h| h.as_str().to_owned()),
             archived: self.archived,
         })
     }
@@ -835,28 +776,13 @@ pub async fn add_comment(
     Ok((StatusCode::CREATED, Json(comment(made))))
 }
 
-/// How a criterion is rated.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ScaleName {
-    /// An integer from 0 to 10.
-    ZeroToTen,
-    /// 0 to 100.
-    Percentage,
-    /// 0 to 4 for XS, S, M, L, XL.
-    Tshirt,
-    /// 0 for no, 1 for yes.
-    YesNo,
-    /// Any number from 0.
-    Number,
-}
-
 /// One criterion of the workspace's framework and the item's rating of it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Rating {
     pub criterion_id: i64,
     pub criterion: String,
-    pub scale: ScaleName,
+    #[serde(with = "app::model::api_enum")]
+    pub scale: Scale,
     /// What the scale takes, for people.
     pub rule: String,
     /// 0 for a criterion that does not count.
@@ -879,7 +805,6 @@ pub struct ItemScores {
 }
 
 fn scores(scoring: model::ItemScoring) -> ItemScores {
-    use app::scoring::score::Scale;
     ItemScores {
         score: scoring.score,
         partly_rated: scoring.partly_rated,
@@ -892,13 +817,7 @@ fn scores(scoring: model::ItemScoring) -> ItemScores {
             .map(|(info, value)| Rating {
                 criterion_id: info.id,
                 criterion: info.name.clone(),
-                scale: match info.criterion.scale {
-                    Scale::ZeroToTen => ScaleName::ZeroToTen,
-                    Scale::Percentage => ScaleName::Percentage,
-                    Scale::TShirt => ScaleName::Tshirt,
-                    Scale::YesNo => ScaleName::YesNo,
-                    Scale::Number => ScaleName::Number,
-                },
+                scale: info.criterion.scale,
                 rule: scale_rule(info.criterion.scale).to_owned(),
                 weight: info.criterion.weight,
                 value: *value,

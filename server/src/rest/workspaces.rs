@@ -14,27 +14,6 @@ use app::model::{ItemQuery, Permission, Role, StatusCategory, ViewKind, query_pa
 use super::items::{ItemList, cursor, item_list, page_size};
 use super::{ApiError, ApiPath, ApiQuery, Caller};
 
-/// A member's role in a workspace.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum RoleName {
-    Owner,
-    Editor,
-    Contributor,
-    Viewer,
-}
-
-impl From<Role> for RoleName {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::Owner => Self::Owner,
-            Role::Editor => Self::Editor,
-            Role::Contributor => Self::Contributor,
-            Role::Viewer => Self::Viewer,
-        }
-    }
-}
-
 /// A workspace as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Workspace {
@@ -45,7 +24,8 @@ pub struct Workspace {
     /// Item keys are this prefix, a dash and a number (`WAY-12`).
     pub key_prefix: String,
     /// The caller's role in it.
-    pub role: RoleName,
+    #[serde(with = "app::model::api_enum")]
+    pub role: Role,
 }
 
 fn workspace(row: &WorkspaceRow, role: Role) -> Workspace {
@@ -54,7 +34,7 @@ fn workspace(row: &WorkspaceRow, role: Role) -> Workspace {
         name: row.name.clone(),
         description: row.description.clone(),
         key_prefix: row.key_prefix.clone(),
-        role: role.into(),
+        role,
     }
 }
 
@@ -110,22 +90,14 @@ pub async fn get(
     Ok(Json(workspace(&access.workspace, access.role)))
 }
 
-/// What a status means: not started, under way, or finished.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum CategoryName {
-    Planned,
-    Active,
-    Done,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Status {
     pub id: i64,
     pub name: String,
     /// `#rrggbb`
     pub color: String,
-    pub category: CategoryName,
+    #[serde(with = "app::model::api_enum")]
+    pub category: StatusCategory,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -159,11 +131,7 @@ pub async fn statuses(
                 id: s.id,
                 name: s.name,
                 color: s.color,
-                category: match s.category {
-                    StatusCategory::Planned => CategoryName::Planned,
-                    StatusCategory::Active => CategoryName::Active,
-                    StatusCategory::Done => CategoryName::Done,
-                },
+                category: s.category,
             })
             .collect(),
     }))
@@ -174,7 +142,8 @@ pub struct Member {
     pub user_id: i64,
     pub name: String,
     pub email: String,
-    pub role: RoleName,
+    #[serde(with = "app::model::api_enum")]
+    pub role: Role,
     /// When they joined, RFC 3339, UTC.
     pub since: String,
 }
@@ -209,34 +178,11 @@ pub async fn members(
                 user_id: m.user_id,
                 name: m.display_name,
                 email: m.email,
-                role: m.role.into(),
+                role: m.role,
                 since: rfc3339(m.since_ms),
             })
             .collect(),
     }))
-}
-
-/// Which page a saved view opens.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ViewKindName {
-    Items,
-    Board,
-    Roadmap,
-    Timeline,
-    Chart,
-}
-
-impl From<ViewKind> for ViewKindName {
-    fn from(kind: ViewKind) -> Self {
-        match kind {
-            ViewKind::Items => Self::Items,
-            ViewKind::Board => Self::Board,
-            ViewKind::Roadmap => Self::Roadmap,
-            ViewKind::Timeline => Self::Timeline,
-            ViewKind::Chart => Self::Chart,
-        }
-    }
 }
 
 /// A saved view: a named filter, sort and grouping of the items.
@@ -244,7 +190,8 @@ impl From<ViewKind> for ViewKindName {
 pub struct View {
     pub id: i64,
     pub name: String,
-    pub kind: ViewKindName,
+    #[serde(with = "app::model::api_enum")]
+    pub kind: ViewKind,
     /// Its page.
     pub url: String,
 }
@@ -259,7 +206,7 @@ fn view(state: &AppState, saved: app::model::SavedView) -> View {
     View {
         id: saved.id,
         name: saved.name,
-        kind: saved.kind.into(),
+        kind: saved.kind,
         url: format!("{}{}", state.auth.public_url, saved.href),
     }
 }
