@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 
 use crate::components::markup::{Markup, Options};
+use crate::components::status_dot_html;
 use crate::model::{ItemSummary, Status, show_score};
 
 /// A list of cards in the order people gave them.
@@ -343,11 +344,9 @@ pub fn cards_html(
         }
         m.raw("</p>");
         if let Some(status) = statuses.and_then(|all| all.iter().find(|s| s.id == item.status_id)) {
-            m.raw("<p class=\"card__status small\"><svg class=\"status-chip__dot\" viewBox=\"0 0 10 10\" aria-hidden=\"true\"><circle cx=\"5\" cy=\"5\" r=\"5\" fill=\"")
-                .text(&status.color)
-                .raw("\"></circle></svg>")
-                .text(&status.name)
-                .raw("</p>");
+            m.raw("<p class=\"card__status small\">");
+            status_dot_html(&mut m, &status.color);
+            m.text(&status.name).raw("</p>");
         }
         match slug {
             Some(slug) => m

@@ -123,6 +123,58 @@ fn escape_into(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
+/// HTML as a browser reads it, for tests that hold a `view!` and its
+/// markup twin to the same page: without Leptos's hydration markers
+/// (`<!>`), with each tag's attributes in one order, and with the quotes
+/// that only [`Markup`] escapes in text written plainly.
+#[cfg(all(test, feature = "ssr"))]
+pub(crate) fn as_read(html: &str) -> String {
+    let html = html.replace("<!>", "");
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(open) = rest.find('<') {
+        out.push_str(&plain_quotes(&rest[..open]).replace("&quot;", "\""));
+        let close = open + rest[open..].find('>').expect("a tag ends");
+        let tag = &rest[open + 1..close];
+        let self_closing = tag.ends_with('/');
+        let tag = tag.trim_end_matches('/');
+        // Attribute values are quoted and escaped, so a space outside
+        // quotes ends an attribute.
+        let mut parts = Vec::new();
+        let (mut start, mut quoted) = (0, false);
+        for (at, c) in tag.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                ' ' if !quoted => {
+                    parts.push(&tag[start..at]);
+                    start = at + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(&tag[start..]);
+        parts.retain(|p| !p.is_empty());
+        let (name, attributes) = parts.split_first().expect("a tag has a name");
+        let mut attributes: Vec<String> = attributes.iter().map(|a| plain_quotes(a)).collect();
+        attributes.sort();
+        out.push('<');
+        out.push_str(name);
+        for attribute in attributes {
+            out.push(' ');
+            out.push_str(&attribute);
+        }
+        out.push_str(if self_closing { "/>" } else { ">" });
+        rest = &rest[close + 1..];
+    }
+    out.push_str(&plain_quotes(rest).replace("&quot;", "\""));
+    out
+}
+
+#[cfg(all(test, feature = "ssr"))]
+fn plain_quotes(text: &str) -> String {
+    text.replace("&#39;", "'")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ use crate::api::account::{
 };
 use crate::api::tokens::load_api_tokens;
 use crate::components::CurrentUserResource;
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{
     Field, FormError, NewPasswordField, Notice, Submit, field_error, form_error, succeeded,
@@ -18,7 +19,6 @@ use crate::components::form::{
 use crate::components::suspend;
 use crate::error::AppError;
 use crate::model::{CurrentUser, SessionInfo};
-use crate::pages::guard::error_view;
 
 const HERE: &str = "/settings/account";
 

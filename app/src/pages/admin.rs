@@ -9,11 +9,11 @@ use crate::api::admin::{
     CreatePasswordResetLink, SetSignUpMode, SetUserDisabled, list_users, load_new_reset_link,
     load_security_log, load_sign_up_mode,
 };
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{FormError, Notice, form_error, succeeded};
 use crate::components::suspend;
 use crate::model::{SignUpMode, UserSummary};
-use crate::pages::guard::error_view;
 
 #[component]
 fn AdminNav(current: &'static str) -> impl IntoView {

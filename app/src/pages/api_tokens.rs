@@ -9,12 +9,12 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::tokens::{CreateApiToken, RevokeApiToken, load_api_tokens};
 use crate::components::CurrentUserResource;
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{Field, FormError, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::error::AppError;
 use crate::model::{ApiTokenInfo, ApiTokenList, MAX_TOKEN_NAME, TokenScope};
-use crate::pages::guard::error_view;
 
 const HERE: &str = "/settings/tokens";
 

@@ -7,30 +7,23 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::items::{MoveItem, load_board, load_item_choices};
+use crate::api::items::{MoveItem, load_board};
+use crate::components::StatusDot;
 use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
+use crate::components::items_view::{FilterOptions, ItemsFrame, items_view};
 use crate::components::lanes::{CardForm, Landed, Lane, MovableCards, cards_html};
-use crate::components::live::LiveUpdates;
 use crate::components::markup::Options;
-use crate::components::suspend;
 use crate::components::toast::toast_results;
-use crate::components::{Loading, PendingTransition};
+use crate::components::workspace_frame::{Section, with_workspace};
 use crate::error::AppError;
-use crate::model::{BoardColumn, ItemChoices, ItemQuery, ItemSummary, Permission, WorkspaceView};
-use crate::pages::guard::error_view;
-use crate::pages::items::{FilterBar, parse_params, url_params};
-use crate::pages::workspace::{slug_param, with_workspace};
+use crate::model::{BoardColumn, ItemSummary, Permission, WorkspaceView};
 
 #[derive(Clone, Copy)]
 struct BoardData {
+    frame: ItemsFrame,
     moved: ServerAction<MoveItem>,
     board: Resource<Result<Vec<BoardColumn>, AppError>>,
-    choices: Resource<Result<ItemChoices, AppError>>,
-    query: Memo<ItemQuery>,
-    /// Set by the `<Transition>`, read by `<Loading>`; made with the page
-    /// for the reason `TableData::pending` gives.
-    pending: RwSignal<bool>,
     /// The card a keyboard move keeps the focus on.
     focused: RwSignal<Option<String>>,
 }
@@ -51,33 +44,16 @@ impl LazyRoute for BoardRoute {
 
 #[component]
 pub fn BoardPage() -> impl IntoView {
-    let slug = slug_param();
-    let params = url_params();
     let moved = server_action::<MoveItem>();
-    let live = LiveUpdates::listen(slug);
+    let frame = ItemsFrame::new();
     let data = BoardData {
+        frame,
         moved,
-        board: Resource::new(
-            move || {
-                (
-                    slug.get(),
-                    params.get(),
-                    moved.version().get(),
-                    live.changes(),
-                )
-            },
-            |(slug, params, ..)| load_board(slug, params),
-        ),
-        choices: Resource::new(
-            move || (slug.get(), live.changes()),
-            |(slug, _)| load_item_choices(slug),
-        ),
-        query: Memo::new(move |_| parse_params(&params.get())),
-        pending: RwSignal::new(false),
+        board: frame.load(move || moved.version().get(), load_board),
         focused: RwSignal::new(None),
     };
     with_workspace(
-        "/board",
+        Section::Board,
         move |w: WorkspaceView| view! { <Board workspace=w data /> },
     )
 }
@@ -112,35 +88,20 @@ impl Lane for BoardColumn {
 
 #[component]
 fn Board(workspace: WorkspaceView, data: BoardData) -> impl IntoView {
-    let pending = data.pending;
     let can_edit = workspace.role.allows(Permission::Edit);
     let slug = workspace.slug.clone();
+    let (moved, focused) = (data.moved, data.focused);
     // The card shows where it went at once; a refusal also says why.
-    toast_results(data.moved.value(), |_: &i64| None);
+    toast_results(moved.value(), |_: &i64| None);
+    let without_status = |_: &Vec<BoardColumn>| FilterOptions {
+        without_status: true,
+        ..FilterOptions::default()
+    };
     view! {
-        <FormError error=form_error(data.moved.value(), &[]) />
-        <Loading pending />
-        <PendingTransition pending>
-            {move || {
-                let slug = slug.clone();
-                suspend(async move {
-                    let choices = match data.choices.await {
-                        Ok(choices) => choices,
-                        Err(error) => return error_view(error, "/"),
-                    };
-                    let columns = match data.board.await {
-                        Ok(columns) => columns,
-                        Err(error) => return error_view(error, "/"),
-                    };
-                    let query = data.query.get_untracked();
-                    view! {
-                        {view! { <FilterBar query choices without_status=true /> }.into_any()}
-                        {view! { <Columns slug columns can_edit moved=data.moved focused=data.focused /> }.into_any()}
-                    }
-                    .into_any()
-                })
-            }}
-        </PendingTransition>
+        <FormError error=form_error(moved.value(), &[]) />
+        {items_view(data.frame, data.board, without_status, move |columns, _, _| {
+            view! { <Columns slug=slug.clone() columns can_edit moved focused /> }.into_any()
+        })}
     }
 }
 
@@ -199,9 +160,7 @@ fn Columns(
                 view! {
                     <section class="board-column" aria-label=name.clone() data-lane=status_id>
                         <h2 class="board-column__title">
-                            <svg class="status-chip__dot" viewBox="0 0 10 10" aria-hidden="true">
-                                <circle cx="5" cy="5" r="5" fill=column.status.color.clone() />
-                            </svg>
+                            <StatusDot color=column.status.color.clone() />
                             {name.clone()}
                             <span class="muted small">{format!(" {}", column.total)}</span>
                         </h2>
@@ -233,9 +192,7 @@ pub(crate) fn SharedBoard(columns: Vec<BoardColumn>) -> impl IntoView {
                 view! {
                     <section class="board-column" aria-label=column.status.name.clone()>
                         <h2 class="board-column__title">
-                            <svg class="status-chip__dot" viewBox="0 0 10 10" aria-hidden="true">
-                                <circle cx="5" cy="5" r="5" fill=column.status.color.clone() />
-                            </svg>
+                            <StatusDot color=column.status.color.clone() />
                             {column.status.name.clone()}
                             <span class="muted small">{format!(" {}", column.total)}</span>
                         </h2>

@@ -8,29 +8,16 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::items::{load_chart, load_item_choices};
+use crate::api::items::load_chart;
 use crate::chart::{
     Bubble, HEIGHT, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Place, Quadrant, WIDTH, layout,
     x_of, y_of,
 };
-use crate::components::live::LiveUpdates;
+use crate::components::items_view::{FilterOptions, ItemsFrame, items_view};
 use crate::components::markup::Markup;
-use crate::components::suspend;
-use crate::components::{Loading, PendingTransition};
+use crate::components::workspace_frame::{Section, with_workspace};
 use crate::error::AppError;
-use crate::model::{ChartData, ChartPoint, ItemChoices, ItemQuery, WorkspaceView, show_score};
-use crate::pages::guard::error_view;
-use crate::pages::items::{FilterBar, parse_params, url_params};
-use crate::pages::workspace::{slug_param, with_workspace};
-
-#[derive(Clone, Copy)]
-struct ChartResources {
-    chart: Resource<Result<ChartData, AppError>>,
-    choices: Resource<Result<ItemChoices, AppError>>,
-    query: Memo<ItemQuery>,
-    /// Set by the `<Transition>`, read by `<Loading>`.
-    pending: RwSignal<bool>,
-}
+use crate::model::{ChartData, ChartPoint, ItemQuery, WorkspaceView, show_score};
 
 /// The route to [`ChartPage`], whose code the browser loads on the first visit.
 pub struct ChartRoute;
@@ -48,58 +35,37 @@ impl LazyRoute for ChartRoute {
 
 #[component]
 pub fn ChartPage() -> impl IntoView {
-    let slug = slug_param();
-    let params = url_params();
-    let live = LiveUpdates::listen(slug);
-    let data = ChartResources {
-        chart: Resource::new(
-            move || (slug.get(), params.get(), live.changes()),
-            |(slug, params, _)| load_chart(slug, params),
-        ),
-        choices: Resource::new(move || slug.get(), load_item_choices),
-        query: Memo::new(move |_| parse_params(&params.get())),
-        pending: RwSignal::new(false),
-    };
+    let frame = ItemsFrame::new();
+    let chart = frame.load(|| 0, load_chart);
     with_workspace(
-        "/chart",
-        move |w: WorkspaceView| view! { <ChartView workspace=w data /> },
+        Section::Chart,
+        move |w: WorkspaceView| view! { <ChartView workspace=w frame chart /> },
     )
 }
 
 #[component]
-fn ChartView(workspace: WorkspaceView, data: ChartResources) -> impl IntoView {
-    let pending = data.pending;
+fn ChartView(
+    workspace: WorkspaceView,
+    frame: ItemsFrame,
+    chart: Resource<Result<ChartData, AppError>>,
+) -> impl IntoView {
     let slug = workspace.slug;
-    view! {
-        <Loading pending />
-        <PendingTransition pending>
-            {move || {
-                let slug = slug.clone();
-                suspend(async move {
-                    let choices = match data.choices.await {
-                        Ok(choices) => choices,
-                        Err(error) => return error_view(error, "/"),
-                    };
-                    let chart = match data.chart.await {
-                        Ok(chart) => chart,
-                        Err(error) => return error_view(error, "/"),
-                    };
-                    let query = data.query.get_untracked();
-                    let keep: Vec<(&'static str, String)> = chart
-                        .size
-                        .iter()
-                        .map(|(id, _)| ("size", id.to_string()))
-                        .collect();
-                    view! {
-                        {view! { <FilterBar query=query.clone() choices keep /> }.into_any()}
-                        {view! { <SizeForm query chart=chart.clone() /> }.into_any()}
-                        {view! { <Plot slug=Some(slug) chart /> }.into_any()}
-                    }
-                    .into_any()
-                })
-            }}
-        </PendingTransition>
-    }
+    // The filter keeps the bubble size.
+    let keep_size = |chart: &ChartData| FilterOptions {
+        keep: chart
+            .size
+            .iter()
+            .map(|(id, _)| ("size", id.to_string()))
+            .collect(),
+        ..FilterOptions::default()
+    };
+    items_view(frame, chart, keep_size, move |chart, _, query| {
+        view! {
+            {view! { <SizeForm query chart=chart.clone() /> }.into_any()}
+            {view! { <Plot slug=Some(slug.clone()) chart /> }.into_any()}
+        }
+        .into_any()
+    })
 }
 
 /// Which criterion sizes the bubbles: a GET form that keeps the filter.

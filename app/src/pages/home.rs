@@ -8,12 +8,12 @@ use leptos_router::components::Redirect;
 use crate::api::auth::load_accounts_state;
 use crate::api::workspaces::{CreateDemoWorkspace, list_my_workspaces};
 use crate::components::CurrentUserResource;
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
 use crate::components::suspend;
 use crate::error::AppError;
 use crate::model::{AccountsState, CurrentUser, WorkspaceSummary};
-use crate::pages::guard::error_view;
 
 #[component]
 pub fn HomePage() -> impl IntoView {

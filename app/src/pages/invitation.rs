@@ -93,7 +93,7 @@ pub fn InvitationPage() -> impl IntoView {
                         </section>
                     }
                         .into_any(),
-                    Err(error) => crate::pages::guard::error_view(error, "/"),
+                    Err(error) => crate::components::error_view(error, "/"),
                 }
             })}
         </Suspense>

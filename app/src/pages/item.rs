@@ -15,6 +15,8 @@ use crate::api::items::{
     AddComment, DeleteComment, DeleteItem, EditComment, UpdateItem, load_item, load_item_choices,
 };
 use crate::api::scoring::{RateItem, load_item_scoring};
+use crate::components::StatusChip;
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{
     FormError, Notice, Submit, TextArea, field_error, form_error, succeeded,
@@ -22,15 +24,13 @@ use crate::components::form::{
 use crate::components::live::LiveUpdates;
 use crate::components::suspend;
 use crate::components::toast::{Toasts, toast_results};
+use crate::components::workspace_frame::{Section, slug_param, with_workspace};
 use crate::components::{Loading, PendingTransition};
 use crate::error::AppError;
 use crate::model::{
     ActivityEntry, CommentView, Horizon, ItemChoices, ItemDetail, ItemScoring, Permission,
     WorkspaceView, show_score,
 };
-use crate::pages::guard::error_view;
-use crate::pages::items::StatusChip;
-use crate::pages::workspace::{slug_param, with_workspace};
 use crate::scoring::score::{Scale, TSHIRT_SIZES};
 
 const FIELDS: &[&str] = &[
@@ -150,7 +150,7 @@ pub fn ItemPage() -> impl IntoView {
         pending: RwSignal::new(false),
     };
     with_workspace(
-        "/items",
+        Section::Item,
         move |w: WorkspaceView| view! { <ItemView workspace=w data /> },
     )
 }

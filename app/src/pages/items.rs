@@ -3,57 +3,32 @@
 //! filter, the sort and the page, so every view of the table is a link.
 
 use leptos::prelude::*;
-use leptos_router::components::Form;
-use leptos_router::hooks::use_location;
+use leptos::server_fn::ServerFn;
 use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::items::{BulkUpdateItems, CreateItem, UpdateItem, load_item_choices, load_items};
+use crate::api::items::{BulkUpdateItems, CreateItem, UpdateItem, load_items};
 use crate::components::form::server_action;
 use crate::components::form::{FormError, field_error, form_error};
-use crate::components::live::LiveUpdates;
+use crate::components::items_view::{FilterOptions, ItemsFrame, items_view};
 use crate::components::markup::{Markup, Options};
-use crate::components::suspend;
+use crate::components::status_chip_html;
 use crate::components::toast::{Toasts, toast_results};
-use crate::components::{Loading, PendingTransition};
+use crate::components::workspace_frame::{Section, with_workspace};
 use crate::error::AppError;
 use crate::model::{
-    Horizon, ItemChoices, ItemPage, ItemQuery, ItemSummary, Permission, SortColumn, Status,
-    WorkspaceView, query_pairs, show_score,
+    ItemChoices, ItemPage, ItemQuery, ItemSummary, Permission, SortColumn, Status, WorkspaceView,
+    show_score,
 };
-use crate::pages::guard::error_view;
-use crate::pages::workspace::{slug_param, with_workspace};
-use leptos::server_fn::ServerFn;
 
-/// The page's data and actions, owned by the page so that the Suspense
-/// around it cannot drop them while they load.
+/// The page's actions and its page of items, owned by the page (see
+/// [`ItemsFrame`]).
 #[derive(Clone, Copy)]
 struct TableData {
+    frame: ItemsFrame,
     create: ServerAction<CreateItem>,
     update: ServerAction<UpdateItem>,
     bulk: ServerAction<BulkUpdateItems>,
     page: Resource<Result<ItemPage, AppError>>,
-    choices: Resource<Result<ItemChoices, AppError>>,
-    query: Memo<ItemQuery>,
-    /// Set by the page's `<Transition>`, read by its `<Loading>` pill. Made
-    /// with the page, not inside the workspace's `<Suspense>`: on the server
-    /// that Suspense may draw its content more than once, on another thread,
-    /// and drop what an earlier draw made while this draw still uses it.
-    pending: RwSignal<bool>,
-}
-
-/// The view's query as the URL has it, without the `?`.
-pub(crate) fn url_params() -> Memo<String> {
-    let location = use_location();
-    Memo::new(move |_| {
-        location
-            .search
-            .with(|s| s.strip_prefix('?').unwrap_or(s).to_owned())
-    })
-}
-
-pub(crate) fn parse_params(params: &str) -> ItemQuery {
-    let pairs = query_pairs(params);
-    ItemQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// The route to [`ItemsPage`], whose code the browser loads on the first visit.
@@ -72,71 +47,38 @@ impl LazyRoute for ItemsRoute {
 
 #[component]
 pub fn ItemsPage() -> impl IntoView {
-    let slug = slug_param();
-    let params = url_params();
     let create = server_action::<CreateItem>();
     let update = server_action::<UpdateItem>();
     let bulk = server_action::<BulkUpdateItems>();
-    let live = LiveUpdates::listen(slug);
+    let frame = ItemsFrame::with_added(Some(create.version()));
     let data = TableData {
+        frame,
         create,
         update,
         bulk,
-        page: Resource::new(
-            move || {
-                (
-                    slug.get(),
-                    params.get(),
-                    create.version().get(),
-                    update.version().get(),
-                    bulk.version().get(),
-                    live.changes(),
-                )
-            },
-            |(slug, params, ..)| load_items(slug, params),
+        // Any of the page's saves loads the page again.
+        page: frame.load(
+            move || create.version().get() + update.version().get() + bulk.version().get(),
+            load_items,
         ),
-        choices: Resource::new(
-            move || (slug.get(), create.version().get(), live.changes()),
-            |(slug, ..)| load_item_choices(slug),
-        ),
-        query: Memo::new(move |_| parse_params(&params.get())),
-        pending: RwSignal::new(false),
     };
     with_workspace(
-        "/items",
+        Section::Items,
         move |w: WorkspaceView| view! { <ItemsTable workspace=w data /> },
     )
 }
 
 #[component]
 fn ItemsTable(workspace: WorkspaceView, data: TableData) -> impl IntoView {
-    let pending = data.pending;
     let can_edit = workspace.role.allows(Permission::Edit);
     let slug = workspace.slug.clone();
+    let quick_add = can_edit.then(|| view! { <QuickAdd slug=slug.clone() create=data.create /> });
+    let (update, bulk) = (data.update, data.bulk);
     view! {
-        {can_edit.then(|| view! { <QuickAdd slug=slug.clone() create=data.create /> })}
-        <Loading pending />
-        <PendingTransition pending>
-            {move || {
-                let slug = slug.clone();
-                suspend(async move {
-                    let choices = match data.choices.await {
-                        Ok(choices) => choices,
-                        Err(error) => return error_view(error, "/"),
-                    };
-                    let page = match data.page.await {
-                        Ok(page) => page,
-                        Err(error) => return error_view(error, "/"),
-                    };
-                    let query = data.query.get_untracked();
-                    view! {
-                        {view! { <FilterBar query=query.clone() choices=choices.clone() /> }.into_any()}
-                        {view! { <Table slug page query choices can_edit update=data.update bulk=data.bulk /> }.into_any()}
-                    }
-                    .into_any()
-                })
-            }}
-        </PendingTransition>
+        {quick_add}
+        {items_view(data.frame, data.page, |_| FilterOptions::default(), move |page, choices, query| {
+            view! { <Table slug=slug.clone() page query choices can_edit update bulk /> }.into_any()
+        })}
     }
 }
 
@@ -184,87 +126,6 @@ fn QuickAdd(slug: String, create: ServerAction<CreateItem>) -> impl IntoView {
                 }}
             </ActionForm>
         </section>
-    }
-}
-
-/// The filter bar: a plain GET form, so it works without JavaScript and
-/// every filter ends up in the URL. `keep`: a view's own parameters that
-/// the form sends on unchanged (the chart's bubble size). A view whose
-/// lanes are the statuses (the board) or the horizons (the roadmap) leaves
-/// that filter out: it shows them all.
-#[component]
-pub(crate) fn FilterBar(
-    query: ItemQuery,
-    choices: ItemChoices,
-    #[prop(optional)] keep: Vec<(&'static str, String)>,
-    #[prop(optional)] without_status: bool,
-    #[prop(optional)] without_horizon: bool,
-) -> impl IntoView {
-    let sort = (query.sort != SortColumn::default()).then(|| query.sort.as_str());
-    let dir = sort.map(|_| if query.descending { "desc" } else { "asc" });
-    view! {
-        <Form method="GET" action="" attr:class="filter-bar" attr:role="search" attr:aria-label="Filter items">
-            <div class="filter-bar__field filter-bar__field--grow">
-                <label for="filter-q">"Search"</label>
-                <input id="filter-q" type="search" name="q" value=query.text.clone() placeholder="Words in title, description or tags" />
-            </div>
-            <div class="filter-bar__field" hidden=without_status>
-                <label for="filter-status">"Status"</label>
-                <select id="filter-status" name="status">
-                    <option value="">"Any"</option>
-                    {choices.statuses.iter().map(|s| view! {
-                        <option value=s.id selected=query.status == Some(s.id)>{s.name.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="filter-bar__field">
-                <label for="filter-tag">"Tag"</label>
-                <select id="filter-tag" name="tag">
-                    <option value="">"Any"</option>
-                    {choices.tags.iter().map(|t| view! {
-                        <option value=t.clone() selected=query.tag.as_ref() == Some(t)>{t.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="filter-bar__field">
-                <label for="filter-assignee">"Assignee"</label>
-                <select id="filter-assignee" name="assignee">
-                    <option value="">"Anyone"</option>
-                    <option value="none" selected=query.assignee == Some(0)>"Nobody"</option>
-                    {choices.people.iter().map(|p| view! {
-                        <option value=p.id selected=query.assignee == Some(p.id)>{p.name.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="filter-bar__field" hidden=without_horizon>
-                <label for="filter-horizon">"Horizon"</label>
-                <select id="filter-horizon" name="horizon">
-                    <option value="">"Any"</option>
-                    {Horizon::ALL.iter().map(|h| view! {
-                        <option value=h.as_str() selected=query.horizon == Some(*h)>{h.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <fieldset class="filter-bar__field filter-bar__range">
-                <legend>"Score"</legend>
-                <input type="number" name="score_min" step="any" aria-label="Score at least" placeholder="from" value=query.score_min.map(|b| b.to_string()) />
-                " – "
-                <input type="number" name="score_max" step="any" aria-label="Score at most" placeholder="to" value=query.score_max.map(|b| b.to_string()) />
-            </fieldset>
-            <label class="filter-bar__check">
-                <input type="checkbox" name="archived" value="1" checked=query.archived />
-                " Archived"
-            </label>
-            {sort.map(|sort| view! { <input type="hidden" name="sort" value=sort /> })}
-            {dir.map(|dir| view! { <input type="hidden" name="dir" value=dir /> })}
-            {keep.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
-            {query.view.map(|id| view! { <input type="hidden" name="view" value=id /> })}
-            <button type="submit" class="button button--quiet">"Apply"</button>
-            {query.is_filtered().then(|| {
-                let clear = query.view.map(|id| format!("?view={id}")).unwrap_or_else(|| "?".to_owned());
-                view! { <a class="filter-bar__clear" href=clear>"Clear"</a> }
-            })}
-        </Form>
     }
 }
 
@@ -571,8 +432,8 @@ fn SortHeader(column: SortColumn, label: &'static str, query: ItemQuery) -> impl
     }
 }
 
-fn status_of(statuses: &[Status], id: i64) -> Option<Status> {
-    statuses.iter().find(|s| s.id == id).cloned()
+fn status_of(statuses: &[Status], id: i64) -> Option<&Status> {
+    statuses.iter().find(|s| s.id == id)
 }
 
 /// With JavaScript a row's status or assignee select saves on change; the
@@ -717,7 +578,7 @@ fn rows_html(items: &[ItemSummary], slug: &str, choices: &ItemChoices, can_edit:
             m.raw("</select>");
         } else {
             if let Some(status) = status_of(&choices.statuses, item.status_id) {
-                status_chip_html(&mut m, &status);
+                status_chip_html(&mut m, status);
             }
             m.raw("</td><td>");
             if let Some(person) = &item.assignee {
@@ -748,32 +609,6 @@ fn rows_html(items: &[ItemSummary], slug: &str, choices: &ItemChoices, can_edit:
             .raw("</td></tr>");
     }
     m.into_string()
-}
-
-/// [`StatusChip`] as markup.
-pub(crate) fn status_chip_html(m: &mut Markup, status: &Status) {
-    m.raw("<span class=\"status-chip\"><svg class=\"status-chip__dot\" viewBox=\"0 0 10 10\" aria-hidden=\"true\"><circle cx=\"5\" cy=\"5\" r=\"5\" fill=\"")
-        .text(&status.color)
-        .raw("\"></circle></svg>")
-        .text(&status.name)
-        .raw("</span>");
-}
-
-/// A status as a coloured dot and its name.
-#[component]
-pub fn StatusChip(status: Option<Status>) -> impl IntoView {
-    status.map(|s| {
-        view! {
-            <span class="status-chip">
-                // A fill, not a style attribute: the page's CSP allows no
-                // inline styles.
-                <svg class="status-chip__dot" viewBox="0 0 10 10" aria-hidden="true">
-                    <circle cx="5" cy="5" r="5" fill=s.color />
-                </svg>
-                {s.name}
-            </span>
-        }
-    })
 }
 
 /// The table as a shared view shows it: no links, no edits; the
@@ -851,22 +686,7 @@ pub(crate) fn SharedTable(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_the_url_query() {
-        let query = parse_params("q=dark+mode%21&tag=mobile%20app&sort=title&dir=asc&bad=%zz");
-        assert_eq!(query.text, "dark mode!");
-        assert_eq!(query.tag.as_deref(), Some("mobile app"));
-        assert_eq!(query.sort, SortColumn::Title);
-        assert!(!query.descending);
-        assert_eq!(
-            query_pairs("a=%e2%82%ac&b=%ff&c"),
-            vec![
-                ("a".to_owned(), "€".to_owned()),
-                ("c".to_owned(), String::new())
-            ]
-        );
-    }
+    use crate::model::Horizon;
 
     fn choices() -> ItemChoices {
         ItemChoices {

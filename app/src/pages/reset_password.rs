@@ -6,10 +6,10 @@ use leptos_router::hooks::use_params_map;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::password_reset::{ResetPassword, check_reset_link};
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{FormError, NewPasswordField, Submit, field_error, form_error};
 use crate::components::suspend;
-use crate::pages::guard::error_view;
 
 /// The route to [`ResetPasswordPage`], whose code the browser loads on the first visit.
 pub struct ResetPasswordRoute;

@@ -7,31 +7,22 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::items::load_item_choices;
 use crate::api::roadmap::{PlanItem, load_roadmap};
 use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
+use crate::components::items_view::{FilterOptions, ItemsFrame, items_view};
 use crate::components::lanes::{CardForm, Landed, Lane, MovableCards, cards_html};
-use crate::components::live::LiveUpdates;
 use crate::components::markup::Options;
-use crate::components::suspend;
 use crate::components::toast::toast_results;
-use crate::components::{Loading, PendingTransition};
+use crate::components::workspace_frame::{Section, with_workspace};
 use crate::error::AppError;
-use crate::model::{
-    Horizon, ItemChoices, ItemQuery, ItemSummary, Permission, RoadmapLane, Status, WorkspaceView,
-};
-use crate::pages::guard::error_view;
-use crate::pages::items::{FilterBar, parse_params, url_params};
-use crate::pages::workspace::{slug_param, with_workspace};
+use crate::model::{Horizon, ItemSummary, Permission, RoadmapLane, Status, WorkspaceView};
 
 #[derive(Clone, Copy)]
 struct RoadmapData {
+    frame: ItemsFrame,
     moved: ServerAction<PlanItem>,
     lanes: Resource<Result<Vec<RoadmapLane>, AppError>>,
-    choices: Resource<Result<ItemChoices, AppError>>,
-    query: Memo<ItemQuery>,
-    pending: RwSignal<bool>,
     /// The card a keyboard move keeps the focus on.
     focused: RwSignal<Option<String>>,
 }
@@ -52,33 +43,16 @@ impl LazyRoute for RoadmapRoute {
 
 #[component]
 pub fn RoadmapPage() -> impl IntoView {
-    let slug = slug_param();
-    let params = url_params();
     let moved = server_action::<PlanItem>();
-    let live = LiveUpdates::listen(slug);
+    let frame = ItemsFrame::new();
     let data = RoadmapData {
+        frame,
         moved,
-        lanes: Resource::new(
-            move || {
-                (
-                    slug.get(),
-                    params.get(),
-                    moved.version().get(),
-                    live.changes(),
-                )
-            },
-            |(slug, params, ..)| load_roadmap(slug, params),
-        ),
-        choices: Resource::new(
-            move || (slug.get(), live.changes()),
-            |(slug, _)| load_item_choices(slug),
-        ),
-        query: Memo::new(move |_| parse_params(&params.get())),
-        pending: RwSignal::new(false),
+        lanes: frame.load(move || moved.version().get(), load_roadmap),
         focused: RwSignal::new(None),
     };
     with_workspace(
-        "/roadmap",
+        Section::Roadmap,
         move |w: WorkspaceView| view! { <Roadmap workspace=w data /> },
     )
 }
@@ -113,35 +87,20 @@ impl Lane for RoadmapLane {
 
 #[component]
 fn Roadmap(workspace: WorkspaceView, data: RoadmapData) -> impl IntoView {
-    let pending = data.pending;
     let can_edit = workspace.role.allows(Permission::Edit);
     let slug = workspace.slug.clone();
-    toast_results(data.moved.value(), |_: &i64| None);
+    let (moved, focused) = (data.moved, data.focused);
+    toast_results(moved.value(), |_: &i64| None);
+    let without_horizon = |_: &Vec<RoadmapLane>| FilterOptions {
+        without_horizon: true,
+        ..FilterOptions::default()
+    };
     view! {
-        <FormError error=form_error(data.moved.value(), &[]) />
-        <Loading pending />
-        <PendingTransition pending>
-            {move || {
-                let slug = slug.clone();
-                suspend(async move {
-                    let choices = match data.choices.await {
-                        Ok(choices) => choices,
-                        Err(error) => return error_view(error, "/"),
-                    };
-                    let lanes = match data.lanes.await {
-                        Ok(lanes) => lanes,
-                        Err(error) => return error_view(error, "/"),
-                    };
-                    let query = data.query.get_untracked();
-                    let statuses = choices.statuses.clone();
-                    view! {
-                        {view! { <FilterBar query choices without_horizon=true /> }.into_any()}
-                        {view! { <Lanes slug lanes statuses can_edit moved=data.moved focused=data.focused /> }.into_any()}
-                    }
-                    .into_any()
-                })
-            }}
-        </PendingTransition>
+        <FormError error=form_error(moved.value(), &[]) />
+        {items_view(data.frame, data.lanes, without_horizon, move |lanes, choices, _| {
+            let statuses = choices.statuses;
+            view! { <Lanes slug=slug.clone() lanes statuses can_edit moved focused /> }.into_any()
+        })}
     }
 }
 

@@ -12,16 +12,16 @@ use leptos_router::{LazyRoute, lazy_route};
 use crate::api::rounds::{
     ApplyRound, CreateRound, RateInRound, RevealRound, load_round, load_round_choices, load_rounds,
 };
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
 use crate::components::suspend;
 use crate::components::toast::toast_results;
+use crate::components::workspace_frame::{Section, slug_param, with_workspace};
 use crate::error::AppError;
 use crate::model::{
     CriterionInfo, Permission, RoundChoices, RoundState, RoundSummary, RoundView, WorkspaceView,
 };
-use crate::pages::guard::error_view;
-use crate::pages::workspace::{slug_param, with_workspace};
 use crate::scoring::round::Summary;
 use crate::scoring::score::{Scale, TSHIRT_SIZES};
 
@@ -76,7 +76,7 @@ pub fn RoundsPage() -> impl IntoView {
             );
         }
     });
-    with_workspace("/rounds", move |w: WorkspaceView| {
+    with_workspace(Section::Rounds, move |w: WorkspaceView| {
         let can_start = w.role.allows(Permission::Edit);
         let slug = w.slug.clone();
         view! {
@@ -251,7 +251,7 @@ pub fn RoundPage() -> impl IntoView {
         },
         |(slug, id, ..)| load_round(slug, id),
     );
-    with_workspace("/rounds", move |w: WorkspaceView| {
+    with_workspace(Section::Rounds, move |w: WorkspaceView| {
         let slug = w.slug.clone();
         view! {
             <FormError error=form_error(rate.value(), &[]) />

@@ -8,15 +8,15 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::scoring::{PreviewFramework, SaveFramework, load_framework};
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{FormError, Notice, Submit, form_error, succeeded};
 use crate::components::suspend;
+use crate::components::workspace_frame::{Section, slug_param, with_workspace};
 use crate::error::AppError;
 use crate::model::{
     CriterionInfo, Permission, PreviewRow, ScoringFramework, WorkspaceView, show_score,
 };
-use crate::pages::guard::error_view;
-use crate::pages::workspace::{slug_param, with_workspace};
 use crate::scoring::score::{Direction, Factor, Scale};
 
 #[derive(Clone, Copy)]
@@ -53,7 +53,7 @@ pub fn WorkspaceScoringPage() -> impl IntoView {
         ),
     };
     with_workspace(
-        "/settings/scoring",
+        Section::Scoring,
         move |w: WorkspaceView| view! { <Scoring workspace=w data /> },
     )
 }

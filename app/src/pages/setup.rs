@@ -6,11 +6,11 @@ use leptos_router::components::Redirect;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::auth::{CreateFirstAdmin, load_accounts_state};
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::model::AccountsState;
-use crate::pages::guard::error_view;
 
 /// The route to [`SetupPage`], whose code the browser loads on the first visit.
 pub struct SetupRoute;

@@ -7,11 +7,11 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{SignIn, SignInWithCode, load_accounts_state};
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{Field, FormError, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::model::AccountsState;
-use crate::pages::guard::error_view;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

@@ -5,11 +5,11 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::auth::{SignUp, load_accounts_state};
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{FormError, NewAccountFields, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::model::AccountsState;
-use crate::pages::guard::error_view;
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {

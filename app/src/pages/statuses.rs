@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::statuses::{CreateStatus, DeleteStatus, ShiftStatus, UpdateStatus, load_statuses};
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{FormError, Notice, field_error, form_error, succeeded};
-use crate::components::suspend;
+use crate::components::workspace_frame::{Section, slug_param, with_workspace};
+use crate::components::{StatusChip, suspend};
 use crate::error::AppError;
 use crate::model::{Permission, Status, StatusCategory, WorkspaceView};
-use crate::pages::guard::error_view;
-use crate::pages::workspace::{slug_param, with_workspace};
 
 #[derive(Clone, Copy)]
 struct StatusesData {
@@ -63,7 +63,7 @@ pub fn WorkspaceStatusesPage() -> impl IntoView {
         ),
     };
     with_workspace(
-        "/settings/statuses",
+        Section::Statuses,
         move |w: WorkspaceView| view! { <Statuses workspace=w data /> },
     )
 }
@@ -162,12 +162,7 @@ fn StatusRow(
     if !can_edit {
         return view! {
             <li class="status-row">
-                <span class="status-chip">
-                    <svg class="status-chip__dot" viewBox="0 0 10 10" aria-hidden="true">
-                        <circle cx="5" cy="5" r="5" fill=status.color.clone() />
-                    </svg>
-                    {status.name.clone()}
-                </span>
+                <StatusChip status=Some(status.clone()) />
                 <span class="muted small">{status.category.label()}</span>
             </li>
         }

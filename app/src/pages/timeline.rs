@@ -10,24 +10,19 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::items::{UpdateItem, load_item_choices};
+use crate::api::items::UpdateItem;
 use crate::api::roadmap::load_timeline;
 use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
+use crate::components::items_view::{FilterOptions, ItemsFrame, items_view};
 use crate::components::lanes::cards_html;
-use crate::components::live::LiveUpdates;
 use crate::components::markup::Markup;
-use crate::components::suspend;
 use crate::components::toast::toast_results;
-use crate::components::{Loading, PendingTransition};
+use crate::components::workspace_frame::{Section, with_workspace};
 use crate::error::AppError;
 use crate::model::{
-    ItemChoices, ItemQuery, ItemSummary, MAX_TIMELINE_ITEMS, Permission, Status, TimelineData,
-    WorkspaceView,
+    ItemQuery, ItemSummary, MAX_TIMELINE_ITEMS, Permission, Status, TimelineData, WorkspaceView,
 };
-use crate::pages::guard::error_view;
-use crate::pages::items::{FilterBar, parse_params, url_params};
-use crate::pages::workspace::{slug_param, with_workspace};
 use crate::timeline::{Axis, Scale, date_of, day_number, span};
 
 /// The SVG's rows: the axis's labels, a group's name, an item's bar.
@@ -71,12 +66,10 @@ impl Layout {
 
 #[derive(Clone, Copy)]
 struct TimelinePageData {
+    frame: ItemsFrame,
     saved: ServerAction<UpdateItem>,
     timeline: Resource<Result<TimelineData, AppError>>,
-    choices: Resource<Result<ItemChoices, AppError>>,
-    query: Memo<ItemQuery>,
     view: Memo<Layout>,
-    pending: RwSignal<bool>,
 }
 
 /// The route to [`TimelinePage`], whose code the browser loads on the first visit.
@@ -95,71 +88,48 @@ impl LazyRoute for TimelineRoute {
 
 #[component]
 pub fn TimelinePage() -> impl IntoView {
-    let slug = slug_param();
-    let params = url_params();
     let saved = server_action::<UpdateItem>();
-    let live = LiveUpdates::listen(slug);
+    let frame = ItemsFrame::new();
     let data = TimelinePageData {
+        frame,
         saved,
-        timeline: Resource::new(
-            move || {
-                (
-                    slug.get(),
-                    params.get(),
-                    saved.version().get(),
-                    live.changes(),
-                )
-            },
-            |(slug, params, ..)| load_timeline(slug, params),
-        ),
-        choices: Resource::new(
-            move || (slug.get(), live.changes()),
-            |(slug, _)| load_item_choices(slug),
-        ),
-        query: Memo::new(move |_| parse_params(&params.get())),
-        view: Memo::new(move |_| Layout::from_params(&params.get())),
-        pending: RwSignal::new(false),
+        timeline: frame.load(move || saved.version().get(), load_timeline),
+        view: Memo::new(move |_| Layout::from_params(&frame.params.get())),
     };
     with_workspace(
-        "/timeline",
+        Section::Timeline,
         move |w: WorkspaceView| view! { <Timeline workspace=w data /> },
     )
 }
 
 #[component]
 fn Timeline(workspace: WorkspaceView, data: TimelinePageData) -> impl IntoView {
-    let pending = data.pending;
     let can_edit = workspace.role.allows(Permission::Edit);
     let slug = workspace.slug.clone();
-    toast_results(data.saved.value(), |_: &i64| None);
+    let (saved, layout) = (data.saved, data.view);
+    toast_results(saved.value(), |_: &i64| None);
+    // The filter keeps the axis and the grouping.
+    let keep_layout = move |_: &TimelineData| {
+        let shown = layout.get_untracked();
+        FilterOptions {
+            keep: vec![
+                ("scale", shown.scale.as_str().to_owned()),
+                ("group", grouping_param(shown.grouping).to_owned()),
+            ],
+            ..FilterOptions::default()
+        }
+    };
     view! {
-        <FormError error=form_error(data.saved.value(), &["start_date", "end_date"]) />
-        <Loading pending />
-        <PendingTransition pending>
-            {move || {
-                let slug = slug.clone();
-                suspend(async move {
-                    let choices = match data.choices.await {
-                        Ok(choices) => choices,
-                        Err(error) => return error_view(error, "/"),
-                    };
-                    let timeline = match data.timeline.await {
-                        Ok(timeline) => timeline,
-                        Err(error) => return error_view(error, "/"),
-                    };
-                    let query = data.query.get_untracked();
-                    let shown = data.view.get_untracked();
-                    let statuses = choices.statuses.clone();
-                    let keep = vec![("scale", shown.scale.as_str().to_owned()), ("group", grouping_param(shown.grouping).to_owned())];
-                    view! {
-                        {view! { <FilterBar query=query.clone() choices keep /> }.into_any()}
-                        {view! { <ViewForm query shown /> }.into_any()}
-                        {view! { <Plot slug timeline statuses shown can_edit saved=data.saved /> }.into_any()}
-                    }
-                    .into_any()
-                })
-            }}
-        </PendingTransition>
+        <FormError error=form_error(saved.value(), &["start_date", "end_date"]) />
+        {items_view(data.frame, data.timeline, keep_layout, move |timeline, choices, query| {
+            let shown = layout.get_untracked();
+            let statuses = choices.statuses;
+            view! {
+                {view! { <ViewForm query shown /> }.into_any()}
+                {view! { <Plot slug=slug.clone() timeline statuses shown can_edit saved /> }.into_any()}
+            }
+            .into_any()
+        })}
     }
 }
 

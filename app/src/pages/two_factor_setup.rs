@@ -8,11 +8,11 @@ use leptos_router::components::Redirect;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::account::{BeginTwoFactor, ConfirmTwoFactor, load_two_factor_status};
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{Field, FormError, Submit, field_error, form_error};
 use crate::components::suspend;
 use crate::model::{TwoFactorSetup, TwoFactorStatus};
-use crate::pages::guard::error_view;
 
 const HERE: &str = "/settings/account/two-factor";
 

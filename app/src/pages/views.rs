@@ -8,10 +8,10 @@ use leptos_router::hooks::{use_location, use_params_map};
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::views::open_saved_view;
+use crate::components::error_view;
 use crate::components::suspend;
+use crate::components::workspace_frame::slug_param;
 use crate::error::AppError;
-use crate::pages::guard::error_view;
-use crate::pages::workspace::slug_param;
 
 /// The route to [`SavedViewPage`], whose code the browser loads on the first visit.
 pub struct SavedViewRoute;

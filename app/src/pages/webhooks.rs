@@ -7,13 +7,13 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::webhooks::{CreateWebhook, DeleteWebhook, load_webhooks};
+use crate::components::error_view;
 use crate::components::form::server_action;
 use crate::components::form::{FormError, field_error, form_error};
 use crate::components::suspend;
+use crate::components::workspace_frame::{Section, slug_param, with_workspace};
 use crate::error::AppError;
 use crate::model::{DeliveryState, HookEvent, WebhookInfo, WebhookList, WorkspaceView};
-use crate::pages::guard::error_view;
-use crate::pages::workspace::{slug_param, with_workspace};
 
 #[derive(Clone, Copy)]
 struct WebhooksData {
@@ -50,7 +50,7 @@ pub fn WebhooksPage() -> impl IntoView {
         ),
     };
     with_workspace(
-        "/settings/webhooks",
+        Section::Webhooks,
         move |w: WorkspaceView| view! { <Webhooks workspace=w data /> },
     )
 }
