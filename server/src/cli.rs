@@ -131,7 +131,9 @@ fn parse_seed_demo(args: &[String]) -> Result<Command, String> {
         match key.as_str() {
             "--owner" => seed.owner = value,
             "--slug" => {
-                seed.slug = app::model::parse_slug(&value).map_err(|m| format!("--slug: {m}"))?
+                seed.slug = app::model::parse_slug(&value)
+                    .map_err(|m| format!("--slug: {m}"))?
+                    .into_string()
             }
             "--items" => seed.items = count(&key, &value, 1_000_000)?,
             "--comments" => seed.comments = count(&key, &value, 10_000)?,

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{BoardColumn, ChartData, ItemChoices, ItemDetail, ItemPage};
+use crate::model::{BoardColumn, ChartData, ItemChoices, ItemDetail, ItemForm, ItemPage};
 
 #[cfg(feature = "ssr")]
 use crate::backend::request::answer;
@@ -78,7 +78,7 @@ pub async fn move_item(
 
     answer(async {
         let access = access::require_current(&slug, Permission::Edit).await?;
-        let status_id = parse_status(Some(status))?
+        let status_id = items::input::status_id(Some(status))?
             .ok_or_else(|| AppError::invalid("status", "choose one of the workspace's statuses"))?;
         let place = items::Placement {
             lane: items::Lane::Status(status_id),
@@ -147,17 +147,17 @@ pub async fn create_item(
 
     answer(async {
         let access = access::require_current(&slug, Permission::Edit).await?;
-        let input = items::ItemInput {
+        let input = items::ItemInput::from_form(ItemForm {
             title: Some(title),
             description,
-            status_id: parse_status(status)?,
+            status,
             tags,
             assignee,
             start_date,
             end_date,
             horizon,
-            archived: None,
-        };
+            ..ItemForm::default()
+        })?;
         let key = items::create(&state(), &access, input).await?;
         if open.is_some() {
             request::redirect(&format!("/w/{}/items/{key}", access.workspace.slug));
@@ -167,64 +167,21 @@ pub async fn create_item(
     .await
 }
 
-#[cfg(feature = "ssr")]
-fn parse_status(status: Option<String>) -> Result<Option<i64>, AppError> {
-    status
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            s.trim()
-                .parse()
-                .map_err(|_| AppError::invalid("status", "choose one of the workspace's statuses"))
-        })
-        .transpose()
-}
-
-/// Changes the fields that are given, if the item is still at `version`;
-/// returns the new version. `archived` is `1` or `0`. A form posts an empty
-/// field as no field at all, so the item page's form, which sends every
-/// field, says `full`: then a missing field is an emptied one.
+/// Changes the fields the form gives (see [`ItemForm`]), if the item is
+/// still at `version`; returns the new version.
 #[server(prefix = "/fn", endpoint = "w/items/update")]
 pub async fn update_item(
     slug: String,
     key: String,
     version: i64,
-    title: Option<String>,
-    description: Option<String>,
-    status: Option<String>,
-    tags: Option<String>,
-    assignee: Option<String>,
-    start_date: Option<String>,
-    end_date: Option<String>,
-    horizon: Option<String>,
-    archived: Option<String>,
-    full: Option<String>,
+    #[server(flatten)] fields: ItemForm,
 ) -> Result<i64, AppError> {
     use crate::backend::{access, items, state};
     use crate::model::Permission;
 
     answer(async {
         let access = access::require_current(&slug, Permission::Edit).await?;
-        let archived = match archived.as_deref().map(str::trim) {
-            None => None,
-            Some("1" | "true") => Some(true),
-            Some("0" | "false") => Some(false),
-            Some(_) => return Err(AppError::invalid("archived", "use 1 or 0")),
-        };
-        let emptied = |field: Option<String>| match full {
-            Some(_) => Some(field.unwrap_or_default()),
-            None => field,
-        };
-        let input = items::ItemInput {
-            title: emptied(title),
-            description: emptied(description),
-            status_id: parse_status(status)?,
-            tags: emptied(tags),
-            assignee: emptied(assignee),
-            start_date: emptied(start_date),
-            end_date: emptied(end_date),
-            horizon,
-            archived,
-        };
+        let input = items::ItemInput::from_form(fields)?;
         items::update(&state(), &access, &key, version, input).await
     })
     .await
@@ -249,7 +206,7 @@ pub async fn bulk_update_items(
         let access = access::require_current(&slug, Permission::Edit).await?;
         let action = match action.as_str() {
             "status" => BulkAction::SetStatus(
-                parse_status(status)?
+                items::input::status_id(status)?
                     .ok_or_else(|| AppError::invalid("status", "choose the status to give them"))?,
             ),
             "archive" => BulkAction::Archive,

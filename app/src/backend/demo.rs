@@ -3,7 +3,7 @@
 //! benchmark (`waymark seed-demo`). One transaction writes it all.
 
 use crate::backend::db::item_activity::{self, Change};
-use crate::backend::db::items::{self, NewItem, StoredScore};
+use crate::backend::db::items::{self, Fields, NewItem, StoredScore};
 use crate::backend::db::saved_views::{self, NewView};
 use crate::backend::db::workspaces::{self, NewWorkspace, SlugError};
 use crate::backend::db::{comments, criteria, memberships, now_ms, ratings, statuses};
@@ -568,16 +568,18 @@ pub async fn seed(
             NewItem {
                 workspace_id,
                 number: first_number + n as i64,
-                title: &spec.title,
-                description: &spec.description,
-                status_id: status_ids[spec.status],
-                assignee_id: spec.assigned.then_some(owner_id),
-                start_date: spec.dates.as_ref().map(|d| d.0.as_str()),
-                end_date: spec.dates.as_ref().map(|d| d.1.as_str()),
-                horizon: spec.horizon,
-                rank: &rank,
-                roadmap_rank: &roadmap_rank,
-                tags: &spec.tags,
+                fields: Fields {
+                    title: &spec.title,
+                    description: &spec.description,
+                    status_id: status_ids[spec.status],
+                    assignee_id: spec.assigned.then_some(owner_id),
+                    start_date: spec.dates.as_ref().map(|d| d.0.as_str()),
+                    end_date: spec.dates.as_ref().map(|d| d.1.as_str()),
+                    horizon: spec.horizon,
+                    rank: &rank,
+                    roadmap_rank: &roadmap_rank,
+                    tags: &spec.tags,
+                },
                 // Scored with the rest once they are rated, below.
                 score: &unscored,
                 actor_id: owner_id,

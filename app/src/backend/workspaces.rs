@@ -13,7 +13,7 @@ use crate::backend::db::workspaces::{Changes, NewWorkspace, SlugError};
 use crate::backend::db::{Db, criteria, memberships, now_ms, statuses, workspaces};
 use crate::backend::events::Event;
 use crate::error::AppError;
-use crate::model::{Permission, Role};
+use crate::model::{Permission, Role, Slug};
 use crate::scoring::framework::Preset;
 
 pub use crate::backend::db::memberships::MyWorkspace;
@@ -22,7 +22,7 @@ pub use crate::backend::db::workspaces::WorkspaceRow;
 /// A workspace's name, address, description and key prefix, each parsed.
 pub struct WorkspaceFields {
     pub name: String,
-    pub slug: String,
+    pub slug: Slug,
     pub description: String,
     pub key_prefix: String,
 }
@@ -49,7 +49,7 @@ pub async fn create(
             &mut tx,
             NewWorkspace {
                 name: &fields.name,
-                slug: &fields.slug,
+                slug: fields.slug.as_str(),
                 description: &fields.description,
                 key_prefix: &fields.key_prefix,
                 created_by: user_id,
@@ -105,7 +105,7 @@ pub async fn update(
             &access.workspace,
             Changes {
                 name: &fields.name,
-                slug: &fields.slug,
+                slug: fields.slug.as_str(),
                 description: &fields.description,
                 key_prefix: &fields.key_prefix,
             },

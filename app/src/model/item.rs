@@ -481,6 +481,26 @@ pub(crate) fn escape_query_value(value: &str) -> String {
     out
 }
 
+/// An item's fields as its forms post them, as typed: the table's row
+/// selects, the timeline's dates and the item page's form all send these.
+/// A field left out stays as it is, except on a form marked `full`, which
+/// sends every field: a form drops an emptied field, so there a missing
+/// one is an emptied one. `status` and `assignee` are ids (`none` for
+/// nobody), `horizon` a horizon's name, `archived` `1` or `0`.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemForm {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<String>,
+    pub tags: Option<String>,
+    pub assignee: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub horizon: Option<String>,
+    pub archived: Option<String>,
+    pub full: Option<String>,
+}
+
 /// The longest title an item may have, in characters.
 pub const MAX_TITLE: usize = 200;
 /// The longest description or comment, in characters.
@@ -488,7 +508,39 @@ pub const MAX_BODY: usize = 20_000;
 /// How many tags one item may carry.
 pub const MAX_TAGS: usize = 20;
 
-pub fn parse_title(input: &str) -> Result<String, String> {
+/// An item's title: one line of 1 to [`MAX_TITLE`] characters, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemTitle(String);
+
+impl ItemTitle {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl PartialEq<&str> for ItemTitle {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for ItemTitle {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Display for ItemTitle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub fn parse_title(input: &str) -> Result<ItemTitle, String> {
     let title = input.trim();
     match title.chars().count() {
         0 => Err("give the item a title".into()),
@@ -496,7 +548,7 @@ pub fn parse_title(input: &str) -> Result<String, String> {
         _ if title.chars().any(char::is_control) => {
             Err("use a single line without control characters".into())
         }
-        _ => Ok(title.to_owned()),
+        _ => Ok(ItemTitle(title.to_owned())),
     }
 }
 
@@ -530,8 +582,14 @@ pub fn parse_tag(input: &str) -> Result<String, String> {
 /// Tags typed as one comma-separated field: each parsed, duplicates
 /// dropped, sorted.
 pub fn parse_tags(input: &str) -> Result<Vec<String>, String> {
+    parse_tag_list(input.split(',').filter(|p| !p.trim().is_empty()))
+}
+
+/// Tags given one by one (as the REST API takes them): each parsed,
+/// duplicates dropped, sorted.
+pub fn parse_tag_list<'a>(parts: impl IntoIterator<Item = &'a str>) -> Result<Vec<String>, String> {
     let mut tags = Vec::new();
-    for part in input.split(',').filter(|p| !p.trim().is_empty()) {
+    for part in parts {
         let tag = parse_tag(part)?;
         if !tags.contains(&tag) {
             tags.push(tag);

@@ -28,10 +28,10 @@ pub use chart::{ChartData, ChartPoint, MAX_CHART_POINTS};
 pub use email::{Email, parse_display_name};
 pub use instance::{DatabaseKind, InstanceInfo};
 pub use item::{
-    ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemPage, ItemQuery,
-    ItemSummary, MAX_BODY, MAX_QUERY_TEXT, MAX_TAGS, MAX_TITLE, Person, RoadmapLane, ScoreBound,
-    SortColumn, Status, StatusCategory, key_of, number_of, parse_body, parse_date, parse_tag,
-    parse_tags, parse_title, query_pairs, split_key,
+    ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemForm, ItemPage,
+    ItemQuery, ItemSummary, ItemTitle, MAX_BODY, MAX_QUERY_TEXT, MAX_TAGS, MAX_TITLE, Person,
+    RoadmapLane, ScoreBound, SortColumn, Status, StatusCategory, key_of, number_of, parse_body,
+    parse_date, parse_tag, parse_tag_list, parse_tags, parse_title, query_pairs, split_key,
 };
 pub use round::{
     Candidate, MAX_ROUND_CRITERIA, MAX_ROUND_ITEMS, MAX_ROUND_NAME, MAX_ROUND_PARTICIPANTS,
@@ -52,6 +52,7 @@ pub use webhook::{
     NewWebhook, WebhookInfo, WebhookList,
 };
 pub use workspace::{
-    InvitationInfo, InvitationPreview, MemberInfo, MembersPage, Permission, Role, WorkspaceSummary,
-    WorkspaceView, key_prefix_from_name, parse_key_prefix, parse_slug, slug_from_name,
+    InvitationInfo, InvitationPreview, MemberInfo, MembersPage, Permission, Role, Slug,
+    WorkspaceSummary, WorkspaceView, key_prefix_from_name, parse_key_prefix, parse_slug,
+    slug_from_name,
 };

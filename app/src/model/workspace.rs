@@ -144,8 +144,41 @@ pub struct InvitationPreview {
     pub email: String,
 }
 
+/// A workspace's address: lower-case letters, digits and dashes, 2 to 40
+/// characters, not a reserved word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl PartialEq<&str> for Slug {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Slug {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Display for Slug {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A URL slug: lower-case letters, digits and dashes, 2 to 40 characters.
-pub fn parse_slug(input: &str) -> Result<String, String> {
+pub fn parse_slug(input: &str) -> Result<Slug, String> {
     let slug = input.trim().to_lowercase();
     if slug.len() < 2 || slug.len() > 40 {
         return Err("use 2 to 40 characters".into());
@@ -162,7 +195,7 @@ pub fn parse_slug(input: &str) -> Result<String, String> {
     if matches!(slug.as_str(), "new" | "settings" | "admin" | "api") {
         return Err("this address is reserved; choose another".into());
     }
-    Ok(slug)
+    Ok(Slug(slug))
 }
 
 /// The slug a name suggests: "Mobile App 2.0" → "mobile-app-2-0".

@@ -470,16 +470,11 @@ fn save_row_change(ev: &leptos::ev::Event, slug: &str, update: ServerAction<Upda
             slug: slug.to_owned(),
             key,
             version,
-            title: None,
-            description: None,
-            status,
-            tags: None,
-            assignee,
-            start_date: None,
-            end_date: None,
-            horizon: None,
-            archived: None,
-            full: None,
+            fields: crate::model::ItemForm {
+                status,
+                assignee,
+                ..Default::default()
+            },
         });
     }
     #[cfg(not(feature = "hydrate"))]

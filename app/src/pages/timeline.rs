@@ -21,7 +21,8 @@ use crate::components::toast::toast_results;
 use crate::components::workspace_frame::{Section, with_workspace};
 use crate::error::AppError;
 use crate::model::{
-    ItemQuery, ItemSummary, MAX_TIMELINE_ITEMS, Permission, Status, TimelineData, WorkspaceView,
+    ItemForm, ItemQuery, ItemSummary, MAX_TIMELINE_ITEMS, Permission, Status, TimelineData,
+    WorkspaceView,
 };
 use crate::timeline::{Axis, Scale, date_of, day_number, span};
 
@@ -425,16 +426,11 @@ fn Plot(
             slug: slug.get_value(),
             key,
             version,
-            title: None,
-            description: None,
-            status: None,
-            tags: None,
-            assignee: None,
-            start_date: Some(first),
-            end_date: Some(last),
-            horizon: None,
-            archived: None,
-            full: None,
+            fields: ItemForm {
+                start_date: Some(first),
+                end_date: Some(last),
+                ..ItemForm::default()
+            },
         });
     };
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use app::backend::access::{self, WorkspaceAccess};
-use app::backend::items::{self as domain, ItemInput, MAX_PAGE_SIZE, PAGE_SIZE};
+use app::backend::items::{self as domain, ItemInput, MAX_PAGE_SIZE, PAGE_SIZE, input};
 use app::backend::scoring::{self, scale_rule};
 use app::backend::{AppState, rfc3339};
 use app::error::AppError;
@@ -418,19 +418,16 @@ fn check_text(field: &str, text: &str, most: usize) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Tags as one field of the form, each checked first: a tag with a comma
-/// would otherwise be split in two.
-fn tags_field(tags: Vec<String>) -> Result<String, ApiError> {
+/// Tags given one by one: at most [`MAX_TAGS`] before duplicates are
+/// dropped, each checked on its own (a comma in one cannot split it).
+fn tag_list(tags: Vec<String>) -> Result<Vec<String>, ApiError> {
     if tags.len() > MAX_TAGS {
         return Err(ApiError::invalid(
             "tags",
             format!("at most {MAX_TAGS} tags"),
         ));
     }
-    for tag in &tags {
-        parse_tag(tag).map_err(|m| ApiError::invalid("tags", m))?;
-    }
-    Ok(tags.join(","))
+    Ok(input::tags(tags.iter().map(String::as_str))?)
 }
 
 impl NewItem {
@@ -439,18 +436,28 @@ impl NewItem {
         if let Some(description) = &self.description {
             check_text("description", description, MAX_BODY)?;
         }
+        let tags = self.tags.map(tag_list).transpose()?;
         Ok(ItemInput {
-            title: Some(self.title),
-            description: self.description,
+            title: Some(input::title(&self.title)?),
+            description: self
+                .description
+                .as_deref()
+                .map(input::description)
+                .transpose()?,
             status_id: self.status_id,
-            tags: self.tags.map(tags_field).transpose()?,
-            assignee: self.assignee_id.map(|id| id.to_string()),
-            start_date: self.start_date,
-            end_date: self.end_date,
-            horizon: self.horizon.map(|h| h.as_str().to_owned()),
+            tags,
+            assignee: self.assignee_id.map(Some),
+            start_date: date("start_date", self.start_date)?,
+            end_date: date("end_date", self.end_date)?,
+            horizon: self.horizon,
             archived: None,
         })
     }
+}
+
+/// A date field: absent leaves it, as does `null` on a new item.
+fn date(field: &'static str, text: Option<String>) -> Result<Option<Option<String>>, ApiError> {
+    Ok(text.map(|text| input::date(field, &text)).transpose()?)
 }
 
 /// Create an item
@@ -541,17 +548,20 @@ impl ItemChanges {
         if let Some(description) = &self.description {
             check_text("description", description, MAX_BODY)?;
         }
+        let tags = self.tags.map(tag_list).transpose()?;
         Ok(ItemInput {
-            title: self.title,
-            description: self.description,
+            title: self.title.as_deref().map(input::title).transpose()?,
+            description: self
+                .description
+                .as_deref()
+                .map(input::description)
+                .transpose()?,
             status_id: self.status_id,
-            tags: self.tags.map(tags_field).transpose()?,
-            assignee: self
-                .assignee_id
-                .map(|id| id.map_or_else(String::new, |id| id.to_string())),
-            start_date: self.start_date.map(Option::unwrap_or_default),
-            end_date: self.end_date.map(Option::unwrap_or_default),
-            horizon: self.horizon.map(|h| h.as_str().to_owned()),
+            tags,
+            assignee: self.assignee_id,
+            start_date: date("start_date", self.start_date.map(Option::unwrap_or_default))?,
+            end_date: date("end_date", self.end_date.map(Option::unwrap_or_default))?,
+            horizon: self.horizon,
             archived: self.archived,
         })
     }

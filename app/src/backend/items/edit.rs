@@ -3,7 +3,7 @@
 use super::{ItemInput, Resolved, describe, resolve, stale, top_of};
 use crate::backend::access::{self, WorkspaceAccess};
 use crate::backend::db::item_activity::{self, Change};
-use crate::backend::db::items::{self, Fields, ItemRow, Lane, NewItem};
+use crate::backend::db::items::{self, Edit, ItemRow, Lane, NewItem};
 use crate::backend::db::{now_ms, statuses};
 use crate::backend::webhooks::{self, Detail, HookItem};
 use crate::backend::{AppState, scoring};
@@ -52,16 +52,7 @@ pub async fn create(
         NewItem {
             workspace_id,
             number,
-            title: &item.title,
-            description: &item.description,
-            status_id: item.status.id,
-            assignee_id: item.assignee.as_ref().map(|(id, _)| *id),
-            start_date: item.start_date.as_deref(),
-            end_date: item.end_date.as_deref(),
-            horizon: item.horizon,
-            rank: &rank,
-            roadmap_rank: &roadmap_rank,
-            tags: &item.tags,
+            fields: item.fields(&rank, &roadmap_rank),
             score: &score,
             actor_id: actor,
             now,
@@ -180,21 +171,12 @@ async fn update_in(
         current,
         workspace_id,
         version,
-        Fields {
-            title: &after.title,
-            description: &after.description,
-            status_id: after.status.id,
-            assignee_id: after.assignee.as_ref().map(|(id, _)| *id),
-            start_date: after.start_date.as_deref(),
-            end_date: after.end_date.as_deref(),
-            horizon: after.horizon,
-            rank: &rank,
-            roadmap_rank: &roadmap_rank,
-            tags: &after.tags,
+        Edit {
+            fields: after.fields(&rank, &roadmap_rank),
             archived: after.archived,
+            actor_id: actor,
+            now,
         },
-        actor,
-        now,
     )
     .await?;
     if !saved {

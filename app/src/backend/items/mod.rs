@@ -9,19 +9,19 @@ use crate::backend::db::workspaces::WorkspaceRow;
 use crate::backend::db::{memberships, statuses};
 use crate::backend::format_time;
 use crate::error::AppError;
-use crate::model::{
-    Horizon, ItemSummary, Person, Status, key_of, parse_body, parse_date, parse_tags, parse_title,
-};
+use crate::model::{Horizon, ItemSummary, ItemTitle, Person, Status, key_of};
 use crate::rank;
 use sqlx::{Any, Transaction};
 
 mod detail;
 mod edit;
+pub mod input;
 mod lists;
 mod moves;
 
 pub use detail::{add_comment, choices, delete_comment, detail, edit_comment};
 pub use edit::{BULK_LIMIT, BulkAction, bulk, create, delete, update};
+pub use input::ItemInput;
 pub use lists::{MAX_PAGE_SIZE, board, chart, list, list_page, roadmap, timeline};
 pub use moves::{Placement, move_to};
 /// Rows a table page shows.
@@ -56,22 +56,6 @@ fn summary(workspace: &WorkspaceRow, row: &ItemRow) -> ItemSummary {
     }
 }
 
-/// What a form or an API call asks to change; `None` leaves a field as it
-/// is. Text is parsed here, so every caller gets the same rules.
-#[derive(Debug, Default, Clone)]
-pub struct ItemInput {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub status_id: Option<i64>,
-    pub tags: Option<String>,
-    /// A member's id as text; empty for nobody.
-    pub assignee: Option<String>,
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
-    pub horizon: Option<String>,
-    pub archived: Option<bool>,
-}
-
 /// The stored values after applying `input` to `current` (all fields, for
 /// a new item: `current` holds the defaults).
 struct Resolved {
@@ -86,6 +70,24 @@ struct Resolved {
     archived: bool,
 }
 
+impl Resolved {
+    /// What is stored, with the item's places in its lanes.
+    fn fields<'a>(&'a self, rank: &'a str, roadmap_rank: &'a str) -> items::Fields<'a> {
+        items::Fields {
+            title: &self.title,
+            description: &self.description,
+            status_id: self.status.id,
+            assignee_id: self.assignee.as_ref().map(|(id, _)| *id),
+            start_date: self.start_date.as_deref(),
+            end_date: self.end_date.as_deref(),
+            horizon: self.horizon,
+            rank,
+            roadmap_rank,
+            tags: &self.tags,
+        }
+    }
+}
+
 async fn resolve(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     access: &WorkspaceAccess,
@@ -93,71 +95,41 @@ async fn resolve(
     current: Resolved,
 ) -> Result<Resolved, AppError> {
     let workspace_id = access.workspace.id;
-    let title = match input.title {
-        Some(title) => parse_title(&title).map_err(|m| AppError::invalid("title", m))?,
-        None => current.title,
-    };
-    let description = match input.description {
-        Some(text) => {
-            parse_body(&text, "description").map_err(|m| AppError::invalid("description", m))?
-        }
-        None => current.description,
-    };
     let status = match input.status_id {
         Some(id) if id != current.status.id => statuses::find_in(tx, workspace_id, id)
             .await?
             .ok_or_else(|| AppError::invalid("status", "choose one of the workspace's statuses"))?,
         _ => current.status,
     };
-    let tags = match input.tags {
-        Some(text) => parse_tags(&text).map_err(|m| AppError::invalid("tags", m))?,
-        None => current.tags,
-    };
-    let assignee = match input.assignee.as_deref().map(str::trim) {
+    let assignee = match input.assignee {
         None => current.assignee,
-        // A select's "Nobody" posts `none`: a form drops an empty field.
-        Some("" | "none") => None,
-        Some(text) => {
-            let id: i64 = text
-                .parse()
-                .map_err(|_| AppError::invalid("assignee", "choose a member"))?;
-            if current.assignee.as_ref().is_some_and(|(old, _)| *old == id) {
-                current.assignee
-            } else {
-                let name = member_name(tx, workspace_id, id).await?.ok_or_else(|| {
-                    AppError::invalid("assignee", "only members of this workspace can be assigned")
-                })?;
-                Some((id, name))
-            }
+        Some(None) => None,
+        Some(Some(id)) if current.assignee.as_ref().is_some_and(|(old, _)| *old == id) => {
+            current.assignee
+        }
+        Some(Some(id)) => {
+            let name = member_name(tx, workspace_id, id).await?.ok_or_else(|| {
+                AppError::invalid("assignee", "only members of this workspace can be assigned")
+            })?;
+            Some((id, name))
         }
     };
-    let start_date = match input.start_date {
-        Some(text) => parse_date(&text).map_err(|m| AppError::invalid("start_date", m))?,
-        None => current.start_date,
-    };
-    let end_date = match input.end_date {
-        Some(text) => parse_date(&text).map_err(|m| AppError::invalid("end_date", m))?,
-        None => current.end_date,
-    };
+    let start_date = input.start_date.unwrap_or(current.start_date);
+    let end_date = input.end_date.unwrap_or(current.end_date);
     if let (Some(start), Some(end)) = (&start_date, &end_date)
         && end < start
     {
         return Err(AppError::invalid("end_date", "the end is before the start"));
     }
-    let horizon = match input.horizon {
-        Some(text) => Horizon::parse(text.trim())
-            .ok_or_else(|| AppError::invalid("horizon", "choose Now, Next, Later or Unplanned"))?,
-        None => current.horizon,
-    };
     Ok(Resolved {
-        title,
-        description,
+        title: input.title.map_or(current.title, ItemTitle::into_string),
+        description: input.description.unwrap_or(current.description),
         status,
         assignee,
         start_date,
         end_date,
-        horizon,
-        tags,
+        horizon: input.horizon.unwrap_or(current.horizon),
+        tags: input.tags.unwrap_or(current.tags),
         archived: input.archived.unwrap_or(current.archived),
     })
 }

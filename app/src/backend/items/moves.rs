@@ -4,7 +4,7 @@ use super::stale;
 use crate::backend::AppState;
 use crate::backend::access::{self, WorkspaceAccess};
 use crate::backend::db::item_activity::{self, Change};
-use crate::backend::db::items::{self, Fields, Lane};
+use crate::backend::db::items::{self, Edit, Fields, Lane};
 use crate::backend::db::{now_ms, statuses};
 use crate::backend::webhooks::{self, HookItem};
 use crate::error::AppError;
@@ -98,21 +98,18 @@ pub async fn move_to(
         &current,
         workspace_id,
         version,
-        Fields {
-            title: &current.title,
-            description: &current.description,
-            status_id: status.id,
-            assignee_id: current.assignee_id,
-            start_date: current.start_date.as_deref(),
-            end_date: current.end_date.as_deref(),
-            horizon,
-            rank,
-            roadmap_rank,
-            tags: &current.tags,
+        Edit {
+            fields: Fields {
+                status_id: status.id,
+                horizon,
+                rank,
+                roadmap_rank,
+                ..Fields::of(&current)
+            },
             archived: current.archived,
+            actor_id: actor,
+            now,
         },
-        actor,
-        now,
     )
     .await?;
     if !saved {

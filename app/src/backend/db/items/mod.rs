@@ -140,19 +140,12 @@ pub async fn take_numbers(
     .await
 }
 
+/// A new item: its fields, and what only a new item has. A new item is
+/// never archived.
 pub struct NewItem<'a> {
     pub workspace_id: i64,
     pub number: i64,
-    pub title: &'a str,
-    pub description: &'a str,
-    pub status_id: i64,
-    pub assignee_id: Option<i64>,
-    pub start_date: Option<&'a str>,
-    pub end_date: Option<&'a str>,
-    pub horizon: Horizon,
-    pub rank: &'a str,
-    pub roadmap_rank: &'a str,
-    pub tags: &'a [String],
+    pub fields: Fields<'a>,
     /// What it scores before anyone rates it.
     pub score: &'a StoredScore,
     pub actor_id: i64,
@@ -174,16 +167,16 @@ pub async fn insert(
     )
     .bind(new.workspace_id)
     .bind(new.number)
-    .bind(new.title)
-    .bind(new.description)
-    .bind(new.status_id)
-    .bind(new.assignee_id)
-    .bind(new.start_date)
-    .bind(new.end_date)
-    .bind(new.horizon.as_str())
-    .bind(new.rank)
-    .bind(new.roadmap_rank)
-    .bind(join_tags(new.tags))
+    .bind(new.fields.title)
+    .bind(new.fields.description)
+    .bind(new.fields.status_id)
+    .bind(new.fields.assignee_id)
+    .bind(new.fields.start_date)
+    .bind(new.fields.end_date)
+    .bind(new.fields.horizon.as_str())
+    .bind(new.fields.rank)
+    .bind(new.fields.roadmap_rank)
+    .bind(join_tags(new.fields.tags))
     .bind(new.actor_id)
     .bind(new.now)
     .bind(new.score.score.priority.filter(|v| v.is_finite()))
@@ -193,7 +186,7 @@ pub async fn insert(
     .bind(new.score.no_score_reason.as_deref())
     .fetch_one(&mut **tx)
     .await?;
-    insert_tags(tx, new.workspace_id, id, new.tags).await?;
+    insert_tags(tx, new.workspace_id, id, new.fields.tags).await?;
     add_to_count(tx, new.workspace_id, 1).await?;
     Ok(id)
 }
@@ -269,7 +262,7 @@ pub async fn find_for_update(
     row.map(|row| from_row(&row, true)).transpose()
 }
 
-/// An item's editable fields, as they are to be stored.
+/// An item's fields as they are to be stored, by a new item or an edit.
 pub struct Fields<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -281,20 +274,49 @@ pub struct Fields<'a> {
     pub rank: &'a str,
     pub roadmap_rank: &'a str,
     pub tags: &'a [String],
-    pub archived: bool,
 }
 
-/// Saves `fields` if the item is still at `version`; false (nothing
+impl<'a> Fields<'a> {
+    /// The fields `item` has now.
+    pub fn of(item: &'a ItemRow) -> Self {
+        Self {
+            title: &item.title,
+            description: &item.description,
+            status_id: item.status_id,
+            assignee_id: item.assignee_id,
+            start_date: item.start_date.as_deref(),
+            end_date: item.end_date.as_deref(),
+            horizon: item.horizon,
+            rank: &item.rank,
+            roadmap_rank: &item.roadmap_rank,
+            tags: &item.tags,
+        }
+    }
+}
+
+/// An edit: the fields, whether the item is archived, by whom and when.
+pub struct Edit<'a> {
+    pub fields: Fields<'a>,
+    pub archived: bool,
+    pub actor_id: i64,
+    pub now: i64,
+}
+
+/// Saves `edit` if the item is still at `version`; false (nothing
 /// written) when someone changed it in between.
 pub async fn update(
     tx: &mut Transaction<'static, Any>,
     item: &ItemRow,
     workspace_id: i64,
     version: i64,
-    fields: Fields<'_>,
-    actor_id: i64,
-    now: i64,
+    edit: Edit<'_>,
 ) -> Result<bool, sqlx::Error> {
+    let Edit {
+        fields,
+        archived,
+        actor_id,
+        now,
+    } = edit;
     let result = sqlx::query(
         "UPDATE items SET title = $3, description = $4, status_id = $5, assignee_id = $6, \
              start_date = $7, end_date = $8, horizon = $9, rank = $10, roadmap_rank = $11, \
@@ -313,7 +335,7 @@ pub async fn update(
     .bind(fields.rank)
     .bind(fields.roadmap_rank)
     .bind(join_tags(fields.tags))
-    .bind(i64::from(fields.archived))
+    .bind(i64::from(archived))
     .bind(actor_id)
     .bind(now)
     .execute(&mut **tx)
@@ -321,8 +343,8 @@ pub async fn update(
     if result.rows_affected() == 0 {
         return Ok(false);
     }
-    if fields.archived != item.archived {
-        add_to_count(tx, workspace_id, if fields.archived { -1 } else { 1 }).await?;
+    if archived != item.archived {
+        add_to_count(tx, workspace_id, if archived { -1 } else { 1 }).await?;
     }
     if fields.tags != item.tags.as_slice() {
         sqlx::query("DELETE FROM item_tags WHERE item_id = $1")
