@@ -8,6 +8,7 @@ mod chart;
 mod email;
 mod instance;
 mod item;
+mod item_query;
 mod round;
 mod scoring;
 mod theme;
@@ -29,10 +30,11 @@ pub use email::{Email, parse_display_name};
 pub use instance::{DatabaseKind, InstanceInfo};
 pub use item::{
     ActivityEntry, BoardColumn, CommentView, Horizon, ItemChoices, ItemDetail, ItemForm, ItemPage,
-    ItemQuery, ItemSummary, ItemTitle, MAX_BODY, MAX_QUERY_TEXT, MAX_TAGS, MAX_TITLE, Person,
-    RoadmapLane, ScoreBound, SortColumn, Status, StatusCategory, key_of, number_of, parse_body,
-    parse_date, parse_tag, parse_tag_list, parse_tags, parse_title, query_pairs, split_key,
+    ItemSummary, ItemTitle, MAX_BODY, MAX_TAGS, MAX_TITLE, Person, RoadmapLane, Status,
+    StatusCategory, key_of, number_of, parse_body, parse_date, parse_tag, parse_tag_list,
+    parse_tags, parse_title, split_key,
 };
+pub use item_query::{ItemQuery, MAX_QUERY_TEXT, ScoreBound, SortColumn, query_pairs};
 pub use round::{
     Candidate, MAX_ROUND_CRITERIA, MAX_ROUND_ITEMS, MAX_ROUND_NAME, MAX_ROUND_PARTICIPANTS,
     Participant, RoundChoices, RoundItem, RoundState, RoundSummary, RoundView,

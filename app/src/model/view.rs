@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::ItemQuery;
-use crate::model::item::{escape_query_value, query_pairs};
+use crate::model::item_query::{escape_query_value, query_pairs};
 
 /// Which page a saved view opens: each lists the workspace's items its way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
