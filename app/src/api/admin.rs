@@ -49,10 +49,10 @@ pub async fn create_password_reset_link(user_id: i64) -> Result<String, AppError
         // Without JavaScript the page reloads after this post and the
         // returned link would be lost: hand it to the next page load in a
         // short-lived cookie only the admin pages receive.
-        let secure = if state.auth.secure_cookies() { "; Secure" } else { "" };
-        request::set_cookie(&format!(
-            "{NEW_RESET_LINK_COOKIE}={}; Path=/admin/users; Max-Age=300; HttpOnly; SameSite=Strict{secure}",
-            link.token.as_str()
+        request::set_cookie(&state.auth.hand_off_cookie(
+            NEW_RESET_LINK_COOKIE,
+            link.token.as_str(),
+            "/admin/users",
         ));
         Ok(link.url)
     })

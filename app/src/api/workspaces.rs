@@ -318,16 +318,11 @@ pub async fn create_invitation(
         let token = invitations::create(&state, &access, role, email.as_ref(), days).await?;
         // Shown again after a form post without JavaScript (see
         // `members::new_invitation_link`).
-        let secure = if state.auth.secure_cookies() {
-            "; Secure"
-        } else {
-            ""
-        };
-        request::set_cookie(&format!(
-            "{}={}; Path=/w/{}/settings/members; Max-Age=300; HttpOnly; SameSite=Strict{secure}",
+        let path = format!("/w/{}/settings/members", access.workspace.slug);
+        request::set_cookie(&state.auth.hand_off_cookie(
             members::NEW_INVITATION_COOKIE,
             token.as_str(),
-            access.workspace.slug
+            &path,
         ));
         Ok(invitations::link(&state, &token))
     })

@@ -4,7 +4,7 @@
 //! items by date, undated ones aside, the same picture without JavaScript. Who may call each
 //! function is checked in `access_matrix.rs`.
 
-use crate::support::{TestApp, Visitor, lane_keys};
+use crate::support::{CardMove, RandomMoves, TestApp, Visitor, lane_keys};
 use serde_json::Value;
 
 const HORIZONS: [&str; 4] = ["now", "next", "later", "unplanned"];
@@ -85,30 +85,22 @@ async fn roadmap_moves_keep_their_order_and_leave_the_board_alone() {
             admin.create_item(&slug, &format!("Card {n}")).await;
         }
         let board_before = board_keys(&admin, &slug).await;
-        let mut expected = lanes(&roadmap(&admin, &slug, "").await);
+        let mut moves = RandomMoves::new(
+            0x0bad_cafe_f00d_1234,
+            lanes(&roadmap(&admin, &slug, "").await),
+        );
         // New items start at the top of the unplanned tray.
-        assert_eq!(expected[3].first().map(String::as_str), Some("MOB-10"));
-        let mut seed: u64 = 0x0bad_cafe_f00d_1234;
-        let mut next = move |below: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % below as u64) as usize
-        };
+        assert_eq!(
+            moves.expected[3].first().map(String::as_str),
+            Some("MOB-10")
+        );
         for round in 0..150 {
-            let from = loop {
-                let l = next(expected.len());
-                if !expected[l].is_empty() {
-                    break l;
-                }
-            };
-            let at = next(expected[from].len());
-            let key = expected[from].remove(at);
-            let to = next(expected.len());
-            let index = next(expected[to].len() + 1);
-            let after = index.checked_sub(1).map(|i| expected[to][i].clone());
-            let before = expected[to].get(index).cloned();
-            expected[to].insert(index, key.clone());
+            let CardMove {
+                key,
+                lane: to,
+                after,
+                before,
+            } = moves.next_move();
             let version = version(&admin, &slug, &key).await;
             let response = plan(
                 &admin,
@@ -128,6 +120,7 @@ async fn roadmap_moves_keep_their_order_and_leave_the_board_alone() {
             );
         }
         let server = roadmap(&admin, &slug, "").await;
+        let expected = moves.expected;
         assert_eq!(lanes(&server), expected, "{:?}", app.kind());
         assert_eq!(
             totals(&server),

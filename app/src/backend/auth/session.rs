@@ -85,6 +85,19 @@ impl AuthSettings {
     pub fn expired_cookie(&self, name: &str) -> String {
         self.cookie(name, "", 0)
     }
+
+    /// A `Set-Cookie` value that hands a secret just made (a new link) to
+    /// the next load of the page at `path`: after a form post without
+    /// JavaScript the page reloads and the post's answer is gone. Five
+    /// minutes, that path only, never sent from another site.
+    pub fn hand_off_cookie(&self, name: &str, value: &str, path: &str) -> String {
+        let secure = if self.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        };
+        format!("{name}={value}; Path={path}; Max-Age=300; HttpOnly; SameSite=Strict{secure}")
+    }
 }
 
 pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -212,6 +225,21 @@ pub async fn end(state: &AppState, parts: &Parts) -> Result<String, sqlx::Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hand_off_cookie_reaches_one_path_for_five_minutes() {
+        let plain = AuthSettings::new("http://127.0.0.1:3000");
+        assert_eq!(
+            plain.hand_off_cookie("waymark_new_reset_link", "t0k", "/admin/users"),
+            "waymark_new_reset_link=t0k; Path=/admin/users; Max-Age=300; HttpOnly; SameSite=Strict"
+        );
+        let secure = AuthSettings::new("https://roadmap.example.com");
+        assert!(
+            secure
+                .hand_off_cookie("n", "v", "/w/team/settings/members")
+                .ends_with("; Path=/w/team/settings/members; Max-Age=300; HttpOnly; SameSite=Strict; Secure")
+        );
+    }
 
     #[test]
     fn cookies_over_http_are_plain_and_http_only() {

@@ -739,3 +739,63 @@ pub async fn write<'q>(
     transaction.commit().await?;
     Ok(done)
 }
+
+/// Random moves of cards between lanes (a board's statuses, a roadmap's
+/// horizons), for the tests that hold the server's order to a model: it
+/// keeps the lanes as they should be, and each move says which card goes
+/// to which lane, between which neighbours. The same seed gives the same
+/// moves.
+pub struct RandomMoves {
+    seed: u64,
+    /// The lanes' keys, top to bottom, as the moves so far leave them.
+    pub expected: Vec<Vec<String>>,
+}
+
+/// One card's move: into lane `lane`, after `after` and before `before`
+/// (none at either end).
+pub struct CardMove {
+    pub key: String,
+    pub lane: usize,
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+impl RandomMoves {
+    pub fn new(seed: u64, lanes: Vec<Vec<String>>) -> Self {
+        Self {
+            seed,
+            expected: lanes,
+        }
+    }
+
+    /// A number below `below`, from a xorshift generator.
+    fn below(&mut self, below: usize) -> usize {
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+        (self.seed % below as u64) as usize
+    }
+
+    /// Picks a card and a new place for it, and moves it in `expected`.
+    pub fn next_move(&mut self) -> CardMove {
+        let from = loop {
+            let lane = self.below(self.expected.len());
+            if !self.expected[lane].is_empty() {
+                break lane;
+            }
+        };
+        let at = self.below(self.expected[from].len());
+        let key = self.expected[from].remove(at);
+        let to = self.below(self.expected.len());
+        let index = self.below(self.expected[to].len() + 1);
+        let after = index.checked_sub(1).map(|i| self.expected[to][i].clone());
+        let before = self.expected[to].get(index).cloned();
+        self.expected[to].insert(index, key.clone());
+        CardMove {
+            key,
+            lane: to,
+            after,
+            before,
+        }
+    }
+}
