@@ -5,10 +5,19 @@
 //! the server's answer either way, so a refused move ends where the server
 //! has the card.
 
-use leptos::prelude::*;
+use std::future::Future;
 
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos::server_fn::error::FromServerFnError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::components::form::server_action;
+use crate::components::items_view::ItemsFrame;
 use crate::components::markup::{Markup, Options};
 use crate::components::status_dot_html;
+use crate::error::AppError;
 use crate::model::{ItemSummary, Status, show_score};
 
 /// A list of cards in the order people gave them.
@@ -45,6 +54,64 @@ pub struct Landed<Id> {
     pub after: Option<String>,
     pub before: Option<String>,
     pub index: usize,
+}
+
+/// What a page of movable lanes owns (the board, the roadmap), made by the
+/// page outside any `<Suspense>` (see [`ItemsFrame`]): the frame of the
+/// item views, the move action `A`, the lanes, loaded again after each
+/// move, and the card a keyboard move keeps the focus on.
+pub struct LanesPage<A, L>
+where
+    A: ServerFn + 'static,
+    A::Output: 'static,
+    L: Send + Sync + 'static,
+{
+    pub frame: ItemsFrame,
+    pub moved: ServerAction<A>,
+    pub lanes: Resource<Result<Vec<L>, AppError>>,
+    pub focused: RwSignal<Option<String>>,
+}
+
+impl<A, L> LanesPage<A, L>
+where
+    A: ServerFn + Clone + Send + Sync + 'static,
+    A::Output: Send + Sync + 'static,
+    A::Error: FromServerFnError + Send + Sync + 'static,
+    L: Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    /// `load` fetches the lanes from the slug and the URL's query.
+    pub fn new<Fut>(load: impl Fn(String, String) -> Fut + Send + Sync + 'static) -> Self
+    where
+        Fut: Future<Output = Result<Vec<L>, AppError>> + Send + 'static,
+    {
+        let moved = server_action::<A>();
+        let frame = ItemsFrame::new();
+        Self {
+            frame,
+            moved,
+            lanes: frame.load(move || moved.version().get(), load),
+            focused: RwSignal::new(None),
+        }
+    }
+}
+
+impl<A, L> Clone for LanesPage<A, L>
+where
+    A: ServerFn + 'static,
+    A::Output: 'static,
+    L: Send + Sync + 'static,
+{
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<A, L> Copy for LanesPage<A, L>
+where
+    A: ServerFn + 'static,
+    A::Output: 'static,
+    L: Send + Sync + 'static,
+{
 }
 
 /// Moves the card in the local copy of the lanes.

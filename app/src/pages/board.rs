@@ -9,24 +9,16 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::items::{MoveItem, load_board};
 use crate::components::StatusDot;
-use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
-use crate::components::items_view::{FilterOptions, ItemsFrame, items_view};
-use crate::components::lanes::{CardForm, Landed, Lane, MovableCards, cards_html};
+use crate::components::items_view::{FilterOptions, items_view};
+use crate::components::lanes::{CardForm, Landed, Lane, LanesPage, MovableCards, cards_html};
 use crate::components::markup::Options;
 use crate::components::toast::toast_results;
 use crate::components::workspace_frame::{Section, with_workspace};
-use crate::error::AppError;
 use crate::model::{BoardColumn, ItemSummary, Permission, WorkspaceView};
 
-#[derive(Clone, Copy)]
-struct BoardData {
-    frame: ItemsFrame,
-    moved: ServerAction<MoveItem>,
-    board: Resource<Result<Vec<BoardColumn>, AppError>>,
-    /// The card a keyboard move keeps the focus on.
-    focused: RwSignal<Option<String>>,
-}
+/// The board's data: its columns, moved by `MoveItem`.
+type BoardData = LanesPage<MoveItem, BoardColumn>;
 
 /// The route to [`BoardPage`], whose code the browser loads on the first visit.
 pub struct BoardRoute;
@@ -44,14 +36,7 @@ impl LazyRoute for BoardRoute {
 
 #[component]
 pub fn BoardPage() -> impl IntoView {
-    let moved = server_action::<MoveItem>();
-    let frame = ItemsFrame::new();
-    let data = BoardData {
-        frame,
-        moved,
-        board: frame.load(move || moved.version().get(), load_board),
-        focused: RwSignal::new(None),
-    };
+    let data = BoardData::new(load_board);
     with_workspace(
         Section::Board,
         move |w: WorkspaceView| view! { <Board workspace=w data /> },
@@ -99,7 +84,7 @@ fn Board(workspace: WorkspaceView, data: BoardData) -> impl IntoView {
     };
     view! {
         <FormError error=form_error(moved.value(), &[]) />
-        {items_view(data.frame, data.board, without_status, move |columns, _, _| {
+        {items_view(data.frame, data.lanes, without_status, move |columns, _, _| {
             view! { <Columns slug=slug.clone() columns can_edit moved focused /> }.into_any()
         })}
     }

@@ -8,24 +8,16 @@ use leptos::server_fn::ServerFn;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::roadmap::{PlanItem, load_roadmap};
-use crate::components::form::server_action;
 use crate::components::form::{FormError, form_error};
-use crate::components::items_view::{FilterOptions, ItemsFrame, items_view};
-use crate::components::lanes::{CardForm, Landed, Lane, MovableCards, cards_html};
+use crate::components::items_view::{FilterOptions, items_view};
+use crate::components::lanes::{CardForm, Landed, Lane, LanesPage, MovableCards, cards_html};
 use crate::components::markup::Options;
 use crate::components::toast::toast_results;
 use crate::components::workspace_frame::{Section, with_workspace};
-use crate::error::AppError;
 use crate::model::{Horizon, ItemSummary, Permission, RoadmapLane, Status, WorkspaceView};
 
-#[derive(Clone, Copy)]
-struct RoadmapData {
-    frame: ItemsFrame,
-    moved: ServerAction<PlanItem>,
-    lanes: Resource<Result<Vec<RoadmapLane>, AppError>>,
-    /// The card a keyboard move keeps the focus on.
-    focused: RwSignal<Option<String>>,
-}
+/// The roadmap's data: its lanes, moved by `PlanItem`.
+type RoadmapData = LanesPage<PlanItem, RoadmapLane>;
 
 /// The route to [`RoadmapPage`], whose code the browser loads on the first visit.
 pub struct RoadmapRoute;
@@ -43,14 +35,7 @@ impl LazyRoute for RoadmapRoute {
 
 #[component]
 pub fn RoadmapPage() -> impl IntoView {
-    let moved = server_action::<PlanItem>();
-    let frame = ItemsFrame::new();
-    let data = RoadmapData {
-        frame,
-        moved,
-        lanes: frame.load(move || moved.version().get(), load_roadmap),
-        focused: RwSignal::new(None),
-    };
+    let data = RoadmapData::new(load_roadmap);
     with_workspace(
         Section::Roadmap,
         move |w: WorkspaceView| view! { <Roadmap workspace=w data /> },
