@@ -61,9 +61,7 @@ impl ItemsFrame {
             pending: RwSignal::new(false),
         }
     }
-}
 
-impl ItemsFrame {
     /// The view's own data, loaded by `fetch` from the slug and the URL's
     /// query, and again after each of this page's saves (`saved` counts
     /// them) and each change someone else makes.

@@ -3,7 +3,7 @@
 //! without JavaScript moves cards with a plain form. Who may call each
 //! function is checked in `access_matrix.rs`.
 
-use crate::support::{CardMove, RandomMoves, TestApp, Visitor, lane_keys};
+use crate::support::{CardMove, RandomMoves, TestApp, Visitor, create_many, lane_keys};
 use serde_json::Value;
 
 const HORIZONS: [&str; 4] = ["now", "next", "later", "unplanned"];
@@ -80,9 +80,7 @@ async fn roadmap_moves_keep_their_order_and_leave_the_board_alone() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
-        for n in 0..10 {
-            admin.create_item(&slug, &format!("Card {n}")).await;
-        }
+        create_many(&admin, &slug, "Card", 10).await;
         let board_before = board_keys(&admin, &slug).await;
         let mut moves = RandomMoves::new(
             0x0bad_cafe_f00d_1234,

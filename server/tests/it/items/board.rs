@@ -1,8 +1,8 @@
 //! `/w/:slug/board`: moves that keep the order, a move that lost a race,
 //! and the columns' filters, counts and cuts.
 
-use super::{board, columns, create_many};
-use crate::support::{CardMove, RandomMoves, TestApp};
+use super::{board, columns};
+use crate::support::{CardMove, RandomMoves, TestApp, create_many};
 use serde_json::Value;
 
 #[tokio::test]
@@ -10,9 +10,7 @@ async fn board_moves_keep_the_order_through_200_random_moves() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
-        for n in 0..12 {
-            admin.create_item(&slug, &format!("Card {n}")).await;
-        }
+        create_many(&admin, &slug, "Card", 12).await;
         let statuses: Vec<i64> = board(&admin, &slug)
             .await
             .as_array()

@@ -8,15 +8,6 @@ mod table;
 use crate::support::{Visitor, lane_keys};
 use serde_json::Value;
 
-/// `count` items titled "TITLE 0", "TITLE 1", …; their keys in order.
-async fn create_many(visitor: &Visitor, slug: &str, title: &str, count: usize) -> Vec<String> {
-    let mut made = Vec::with_capacity(count);
-    for n in 0..count {
-        made.push(visitor.create_item(slug, &format!("{title} {n}")).await);
-    }
-    made
-}
-
 async fn list(visitor: &Visitor, slug: &str, params: &str) -> Value {
     let response = visitor
         .call("w/items", &[("slug", slug), ("params", params)])

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use super::{create_many, keys, list};
-use crate::support::{TestApp, Visitor};
+use super::{keys, list};
+use crate::support::{TestApp, Visitor, create_many};
 use serde_json::Value;
 
 #[tokio::test]
@@ -225,9 +225,7 @@ async fn the_start_page_counts_items_that_are_not_archived() {
     for app in TestApp::each_backend().await {
         let admin = app.admin().await;
         let slug = admin.create_workspace("Mobile", "mobile").await;
-        for n in 0..4 {
-            admin.create_item(&slug, &format!("Item {n}")).await;
-        }
+        create_many(&admin, &slug, "Item", 4).await;
         let count = || async {
             let list: Value = admin.call_json("workspaces", &[]).await;
             list[0]["items"].as_i64().unwrap()

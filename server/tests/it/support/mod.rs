@@ -799,3 +799,12 @@ impl RandomMoves {
         }
     }
 }
+
+/// `count` items titled "TITLE 0", "TITLE 1", …; their keys in order.
+pub async fn create_many(visitor: &Visitor, slug: &str, title: &str, count: usize) -> Vec<String> {
+    let mut made = Vec::with_capacity(count);
+    for n in 0..count {
+        made.push(visitor.create_item(slug, &format!("{title} {n}")).await);
+    }
+    made
+}
